@@ -1,0 +1,48 @@
+"""Typed errors that carry the file and a one-line reason.
+
+Readers raise these; the orchestrator turns them into a failed row in the documents table.
+The message is what the user sees, so it names the problem and, where there is one, the way out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ExtractionError(Exception):
+    """A file could not be read.  `reason` is one line, without the path."""
+
+    code = "unreadable"
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = " ".join(reason.split())  # always one line
+        super().__init__(f"{self.path}: {self.reason}")
+
+
+class UnsupportedFormat(ExtractionError):
+    code = "unsupported_format"
+
+
+class EmptyFile(ExtractionError):
+    code = "empty_file"
+
+
+class CorruptFile(ExtractionError):
+    code = "corrupt_file"
+
+
+class EncryptedFile(ExtractionError):
+    code = "encrypted"
+
+
+class NoTextLayer(ExtractionError):
+    code = "no_text_layer"
+
+
+class ResourceLimitExceeded(ExtractionError):
+    code = "resource_limit"
+
+
+class UsageError(Exception):
+    """Bad command-line input or configuration (exit code 2)."""

@@ -1,0 +1,111 @@
+"""The reader registry: one module per input format behind one contract.
+
+Contract: ``read(path, options) -> RawDocument``.  A reader returns the blocks of the file in reading
+order (see models.Block) or raises an ExtractionError subclass carrying the file and a one-line reason.
+Which reader runs is decided by the file's content, not its name: a text file named .docx is read as
+text, a PDF named .txt as a PDF.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+
+from ..errors import EmptyFile, UnsupportedFormat
+from ..models import RawDocument, SourceFormat
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    pdf_engine: str = "auto"  # auto | pdfium | pdfplumber
+    password: str | None = None
+    max_docx_uncompressed_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 2000
+
+
+# format → (module, function).  Imported on first use so `--help` and text-only runs stay light.
+READERS: dict[str, tuple[str, str]] = {
+    "txt": ("cittaslow_extract.extract.text_reader", "read"),
+    "docx": ("cittaslow_extract.extract.docx_reader", "read"),
+    "pdf:pdfplumber": ("cittaslow_extract.extract.pdf_reader", "read"),
+    "pdf:pdfium": ("cittaslow_extract.extract.pdfium_reader", "read"),
+}
+DEFAULT_PDF_ENGINE = "pdfplumber"
+SUPPORTED_SUFFIXES = (".txt", ".text", ".docx", ".pdf")
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
+_BINARY_MAGICS: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"{\\rtf", "an RTF document"),
+    (_OLE_MAGIC, "a legacy Word/Excel (OLE) file; save it as .docx"),
+)
+
+
+def sniff_format(path: Path) -> SourceFormat:
+    """The format of a file, from its first bytes.
+
+    Raises EmptyFile or UnsupportedFormat with the reason.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(8192)
+    if not head:
+        raise EmptyFile(path, "the file is empty")
+    if head.lstrip(b"\x00\t\r\n ")[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_zip(path)
+    for magic, what in _BINARY_MAGICS:
+        if head.startswith(magic):
+            raise UnsupportedFormat(path, f"unsupported format: {what}")
+    if _looks_textual(head):
+        return "txt"
+    raise UnsupportedFormat(path, "unsupported format: binary content that is not PDF, DOCX or text")
+
+
+def _sniff_zip(path: Path) -> SourceFormat:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        from ..errors import CorruptFile
+
+        raise CorruptFile(path, f"corrupt or truncated DOCX/ZIP file ({exc})") from exc
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        raise UnsupportedFormat(path, "unsupported format: an Excel workbook (.xlsx)")
+    if "content.xml" in names:
+        raise UnsupportedFormat(path, "unsupported format: an OpenDocument file; save it as .docx")
+    raise UnsupportedFormat(path, "unsupported format: a ZIP archive that is not a DOCX document")
+
+
+def _looks_textual(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return True
+    if head.count(0) > len(head) // 4:  # UTF-16 without BOM
+        return True
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return control <= len(head) // 100
+
+
+def reader_for(source_format: SourceFormat, options: ReadOptions) -> Callable[..., RawDocument]:
+    key: str = source_format
+    if source_format == "pdf":
+        engine = DEFAULT_PDF_ENGINE if options.pdf_engine == "auto" else options.pdf_engine
+        key = f"pdf:{engine}"
+    module_name, function_name = READERS[key]
+    return getattr(import_module(module_name), function_name)
+
+
+def read_document(path: Path, options: ReadOptions | None = None) -> RawDocument:
+    """Read any supported file into blocks, choosing the reader by content."""
+    options = options or ReadOptions()
+    source_format = sniff_format(path)
+    return reader_for(source_format, options)(path, options)

@@ -1,0 +1,245 @@
+"""Dataclasses that cross stage boundaries: reader → segmenter → normaliser → exporter.
+
+Every stage takes and returns these types only (no untyped dicts between stages), so a
+reader for a new format, or a new exporter, plugs in by producing or consuming them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+SourceFormat = Literal["pdf", "docx", "txt"]
+Language = Literal["en", "tr"]
+
+# Canonical field names, in the order the checklist form lists them.  The label vocabulary
+# (data/labels.toml) maps every spelling of a label onto one of these.
+FIELD_NAMES: tuple[str, ...] = (
+    "objective",
+    "brief_info",
+    "budget",
+    "duration",
+    "start",
+    "end",
+    "completed",
+)
+
+
+# --------------------------------------------------------------------------- reading
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph of a document in reading order, with the layout evidence the reader saw.
+
+    `text` holds the paragraph with inner whitespace folded; a reader never puts a newline in it
+    (paragraphs are separate blocks).  Layout fields are None when the format cannot tell.
+    """
+
+    text: str
+    page: int | None = None  # 1-based page where the block starts (PDF only)
+    page_end: int | None = None  # page where it ends, when it crosses a page break
+    gap_before: bool = False  # visible vertical space before it (blank line, empty paragraph, wide gap)
+    bold: bool | None = None  # every visible character bold
+    font_size: float | None = None  # dominant size in points
+    style: str | None = None  # DOCX paragraph style name ("Heading 2", "Title", "Normal" …)
+    heading_level: int | None = None  # 0 for Title, 1-9 for Heading N, from the style or outline
+    in_table: bool = False  # came from a table cell
+    table_row: int | None = None  # index of the table row, for label|value tables
+    table_col: int | None = None  # index of the cell within its row
+
+    @property
+    def last_page(self) -> int | None:
+        return self.page_end if self.page_end is not None else self.page
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """What a reader returns: the blocks of one file and facts about the file itself."""
+
+    path: Path
+    source_format: SourceFormat
+    blocks: list[Block]
+    page_count: int | None = None
+    encoding: str | None = None  # detected text encoding (text files only)
+    warnings: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- segmenting
+@dataclass(slots=True)
+class RawFields:
+    """Field texts of one project as written: paragraphs joined by a newline.
+
+    None: the label is absent.  "": the label is present with no value.
+    """
+
+    objective: str | None = None
+    brief_info: str | None = None
+    budget: str | None = None
+    duration: str | None = None
+    start: str | None = None
+    end: str | None = None
+    completed: str | None = None
+
+    def present(self) -> set[str]:
+        return {name for name in FIELD_NAMES if getattr(self, name) is not None}
+
+
+@dataclass(slots=True)
+class RawProject:
+    title: str | None
+    criterion_no: int | None
+    criterion: str | None
+    subcriterion: str | None
+    fields: RawFields
+    page_start: int | None = None
+    page_end: int | None = None
+    budget_label_currency: str | None = None  # currency named in the budget label, "(TL)" → "TRY"
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class CriterionEntry:
+    number: int | None
+    title: str
+    subcriteria: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SegmentedDocument:
+    checklist: str | None
+    language: Language
+    criteria: list[CriterionEntry]
+    projects: list[RawProject]
+    warnings: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- normalised values
+@dataclass(frozen=True, slots=True)
+class MoneyAmount:
+    """One amount of money found in a text, with the raw text it came from."""
+
+    amount: Decimal
+    currency: str | None  # ISO 4217: TRY, EUR, USD; None when the text does not say
+    approximate: bool
+    years: tuple[int, ...] = ()  # the years the amount refers to, if the text says
+    raw: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetValue:
+    """A budget field read as money.  `primary` is the amount for the latest year, or the only one."""
+
+    amounts: tuple[MoneyAmount, ...]
+    primary: MoneyAmount | None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def year(self) -> int | None:
+        return max(self.primary.years) if self.primary and self.primary.years else None
+
+
+@dataclass(frozen=True, slots=True)
+class DateValue:
+    """A date field as an ISO 8601 partial date (YYYY, YYYY-MM or YYYY-MM-DD)."""
+
+    iso: str | None
+    ongoing: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DurationValue:
+    months: Decimal | None
+    recurrence: str | None = None  # annual | year-round | continuous | open-ended | seasonal | …
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Mention:
+    """An indicator found in the narrative of a project (see the mentions stage)."""
+
+    project_id: str
+    field: str
+    label: str  # QUANTITY | MONEY | DATE | PLACE | ORG
+    text: str
+    value: str | None  # number as a plain decimal string, or ISO date
+    unit: str | None
+    start_char: int
+    end_char: int
+    planned: bool
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(slots=True)
+class ProjectRecord:
+    """One row of the projects table.  Column order and types are defined in export/schema.py."""
+
+    document_id: str
+    source_path: str
+    source_format: str
+    language: str
+    checklist: str | None
+    criterion_no: int | None
+    criterion: str | None
+    subcriterion: str | None
+    project_no: int
+    project_id: str
+    title: str | None
+    objective: str | None
+    brief_info: str | None
+    budget_text: str | None
+    duration_text: str | None
+    start_text: str | None
+    end_text: str | None
+    completed: str | None
+    budget_amount: Decimal | None
+    budget_currency: str | None
+    budget_approximate: bool | None
+    budget_year: int | None
+    budget_amounts: list[MoneyAmount]
+    start_date: str | None
+    end_date: str | None
+    ongoing: bool | None
+    duration_months: Decimal | None
+    recurrence: str | None
+    page_start: int | None
+    page_end: int | None
+    warnings: str
+
+
+@dataclass(slots=True)
+class CriterionRecord:
+    document_id: str
+    checklist: str | None
+    criterion_no: int | None
+    criterion: str | None
+    subcriterion: str | None
+    project_count: int
+    budget_total: Decimal | None
+
+
+@dataclass(slots=True)
+class DocumentRecord:
+    document_id: str
+    source_path: str
+    source_format: str | None
+    status: str  # ok | failed | reused
+    error: str | None
+    project_count: int
+    criterion_count: int
+    page_count: int | None
+    sha256: str
+    encoding: str | None = None
+    language: str | None = None
+    warnings: str = ""
+
+
+@dataclass(slots=True)
+class DocumentResult:
+    """Everything one input file produces; what a worker sends back to the orchestrator."""
+
+    document: DocumentRecord
+    projects: list[ProjectRecord] = field(default_factory=list)
+    criteria: list[CriterionRecord] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
