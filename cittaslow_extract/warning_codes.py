@@ -11,7 +11,6 @@ WARNING_CODES: dict[str, str] = {
     "no_checklist_title": "The document has no 'Cittaslow Metropolis Checklist: …' title line.",
     "no_projects": "No project (a title followed by field labels) was found in the document.",
     "missing_title": "A project's field labels have no title paragraph before them.",
-    "duplicate_field": "A field label appears twice in one project; the values were joined.",
     "orphan_text": "Text between headings that belongs to no project field was left out.",
     "criterion_out_of_order": "Criterion numbers do not increase through the document.",
 }

@@ -1,0 +1,135 @@
+"""Column names and types of every output table: the one place analysts' contracts are written.
+
+Each table is a list of (column, kind).  Kinds:
+  string   text (null allowed)
+  int      nullable 64-bit integer (pandas Int64)
+  bool     nullable boolean (pandas boolean)
+  decimal  a Decimal inside the pipeline; float64 in Parquet (pandas Float64); exact digits in CSV
+  amounts  list of {amount, currency, approximate, year_from, year_to, raw}: a Parquet list of
+           structs, a JSON array in CSV
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+Kind = Literal["string", "int", "bool", "decimal", "amounts"]
+
+PROJECT_COLUMNS: tuple[tuple[str, Kind], ...] = (
+    ("document_id", "string"),
+    ("source_path", "string"),
+    ("source_format", "string"),
+    ("language", "string"),
+    ("checklist", "string"),
+    ("criterion_no", "int"),
+    ("criterion", "string"),
+    ("subcriterion", "string"),
+    ("project_no", "int"),
+    ("project_id", "string"),
+    ("title", "string"),
+    ("objective", "string"),
+    ("brief_info", "string"),
+    ("budget_text", "string"),
+    ("duration_text", "string"),
+    ("start_text", "string"),
+    ("end_text", "string"),
+    ("completed", "string"),
+    ("budget_amount", "decimal"),
+    ("budget_currency", "string"),
+    ("budget_approximate", "bool"),
+    ("budget_year", "int"),
+    ("budget_amounts", "amounts"),
+    ("start_date", "string"),
+    ("end_date", "string"),
+    ("ongoing", "bool"),
+    ("duration_months", "decimal"),
+    ("recurrence", "string"),
+    ("page_start", "int"),
+    ("page_end", "int"),
+    ("warnings", "string"),
+)
+
+CRITERIA_COLUMNS: tuple[tuple[str, Kind], ...] = (
+    ("document_id", "string"),
+    ("checklist", "string"),
+    ("criterion_no", "int"),
+    ("criterion", "string"),
+    ("subcriterion", "string"),
+    ("project_count", "int"),
+    ("budget_total", "decimal"),
+)
+
+DOCUMENT_COLUMNS: tuple[tuple[str, Kind], ...] = (
+    ("document_id", "string"),
+    ("source_path", "string"),
+    ("source_format", "string"),
+    ("status", "string"),
+    ("error", "string"),
+    ("project_count", "int"),
+    ("criterion_count", "int"),
+    ("page_count", "int"),
+    ("sha256", "string"),
+    ("encoding", "string"),
+    ("language", "string"),
+    ("warnings", "string"),
+)
+
+MENTION_COLUMNS: tuple[tuple[str, Kind], ...] = (
+    ("project_id", "string"),
+    ("field", "string"),
+    ("label", "string"),
+    ("text", "string"),
+    ("value", "string"),
+    ("unit", "string"),
+    ("start_char", "int"),
+    ("end_char", "int"),
+    ("planned", "bool"),
+)
+
+TABLES: dict[str, tuple[tuple[str, Kind], ...]] = {
+    "projects": PROJECT_COLUMNS,
+    "criteria": CRITERIA_COLUMNS,
+    "documents": DOCUMENT_COLUMNS,
+    "mentions": MENTION_COLUMNS,
+}
+
+_PANDAS_DTYPES: dict[Kind, str] = {
+    "string": "string",
+    "int": "Int64",
+    "bool": "boolean",
+    "decimal": "Float64",
+    "amounts": "object",
+}
+
+
+def pandas_dtypes(table: str) -> dict[str, str]:
+    """dtype per column, for `pandas.read_csv(path, dtype=pandas_dtypes("projects"))`.
+
+    >>> pandas_dtypes("criteria")["project_count"]
+    'Int64'
+    """
+    return {name: _PANDAS_DTYPES[kind] for name, kind in TABLES[table] if kind != "amounts"}
+
+
+def arrow_schema(table: str) -> Any:
+    """The pyarrow schema of a table (pyarrow imported only when Parquet is written)."""
+    import pyarrow as pa
+
+    amount_struct = pa.struct(
+        [
+            ("amount", pa.float64()),
+            ("currency", pa.string()),
+            ("approximate", pa.bool_()),
+            ("year_from", pa.int64()),
+            ("year_to", pa.int64()),
+            ("raw", pa.string()),
+        ]
+    )
+    types: dict[Kind, Any] = {
+        "string": pa.string(),
+        "int": pa.int64(),
+        "bool": pa.bool_(),
+        "decimal": pa.float64(),
+        "amounts": pa.list_(amount_struct),
+    }
+    return pa.schema([(name, types[kind]) for name, kind in TABLES[table]])

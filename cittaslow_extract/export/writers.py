@@ -1,0 +1,185 @@
+"""Write tables to CSV and Parquet, atomically.
+
+Rows come in as dataclass records; each table's columns and kinds come from export/schema.py.
+Every file is written beside its target under a temporary name and renamed into place, so a run
+killed at any moment leaves the previous table whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..models import MoneyAmount
+from .schema import TABLES, Kind, arrow_schema
+
+FORMATS = ("csv", "parquet")
+# Cells a spreadsheet would run as a formula (OWASP CSV injection): prefixed with a quote in CSV.
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def format_decimal(value: Decimal) -> str:
+    """Plain notation without exponent or trailing zeros.
+
+    >>> format_decimal(Decimal("435000000"))
+    '435000000'
+    >>> format_decimal(Decimal("1250000.50"))
+    '1250000.5'
+    >>> format_decimal(Decimal("4.35E+8"))
+    '435000000'
+    """
+    text = format(value.normalize(), "f")
+    return text
+
+
+def amounts_as_dicts(amounts: Sequence[MoneyAmount]) -> list[dict[str, Any]]:
+    return [
+        {
+            "amount": float(a.amount),
+            "currency": a.currency,
+            "approximate": a.approximate,
+            "year_from": min(a.years) if a.years else None,
+            "year_to": max(a.years) if a.years else None,
+            "raw": a.raw,
+        }
+        for a in amounts
+    ]
+
+
+def _amounts_json(amounts: Sequence[MoneyAmount]) -> str:
+    rows = [
+        {**row, "amount": format_decimal(a.amount)} for row, a in zip(amounts_as_dicts(amounts), amounts)
+    ]
+    # amount as an exact string in JSON too: "435000000" never becomes 4.35e8
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+
+
+def _csv_cell(value: Any, kind: Kind, neutralize: bool) -> str:
+    if value is None:
+        return ""
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "decimal":
+        return format_decimal(Decimal(value))
+    if kind == "int":
+        return str(int(value))
+    if kind == "amounts":
+        return _amounts_json(value) if value else ""
+    text = str(value)
+    if neutralize and text.startswith(_FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def _rows(records: Iterable[Any], columns: Sequence[tuple[str, Kind]]) -> list[list[Any]]:
+    names = [name for name, _ in columns]
+    return [[getattr(record, name) for name in names] for record in records]
+
+
+def csv_bytes(table: str, records: Iterable[Any], *, neutralize_formulas: bool = True) -> bytes:
+    columns = TABLES[table]
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([name for name, _ in columns])
+    for row in _rows(records, columns):
+        writer.writerow(
+            [_csv_cell(value, kind, neutralize_formulas) for value, (_, kind) in zip(row, columns)]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+def arrow_table(table: str, records: Iterable[Any]) -> Any:
+    import pyarrow as pa
+
+    columns = TABLES[table]
+    rows = _rows(records, columns)
+    arrays = []
+    schema = arrow_schema(table)
+    for index, (name, kind) in enumerate(columns):
+        values = [row[index] for row in rows]
+        if kind == "decimal":
+            values = [None if v is None else float(v) for v in values]
+        elif kind == "amounts":
+            values = [amounts_as_dicts(v) if v is not None else [] for v in values]
+        arrays.append(pa.array(values, type=schema.field(name).type))
+    return pa.Table.from_arrays(arrays, schema=_with_pandas_metadata(table, schema))
+
+
+def _with_pandas_metadata(table: str, schema: Any) -> Any:
+    """Pandas metadata so read_parquet restores nullable dtypes (Int64, boolean, Float64, string)."""
+    from .schema import _PANDAS_DTYPES
+
+    columns = [
+        {
+            "name": name,
+            "field_name": name,
+            "pandas_type": {"string": "unicode", "int": "int64", "bool": "bool", "decimal": "float64", "amounts": "list[object]"}[kind],
+            "numpy_type": _PANDAS_DTYPES[kind],
+            "metadata": None,
+        }
+        for name, kind in TABLES[table]
+    ]
+    metadata = {
+        "index_columns": [],
+        "column_indexes": [],
+        "columns": columns,
+        "creator": {"library": "cittaslow-extract"},
+        "pandas_version": "2.0.0",
+    }
+    return schema.with_metadata({b"pandas": json.dumps(metadata).encode("utf-8")})
+
+
+def parquet_bytes(table: str, records: Iterable[Any]) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(arrow_table(table, records), sink, compression="zstd", write_statistics=True)
+    return sink.getvalue().to_pybytes()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, fsync, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def write_table(
+    out_dir: Path,
+    table: str,
+    records: Sequence[Any],
+    formats: Sequence[str],
+    *,
+    neutralize_formulas: bool = True,
+) -> list[Path]:
+    """Write one table in each requested format; returns the paths written."""
+    written: list[Path] = []
+    for fmt in formats:
+        target = out_dir / f"{table}.{fmt}"
+        if fmt == "csv":
+            data = csv_bytes(table, records, neutralize_formulas=neutralize_formulas)
+        elif fmt == "parquet":
+            data = parquet_bytes(table, records)
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+        write_atomic(target, data)
+        written.append(target)
+    return written

@@ -1,0 +1,143 @@
+"""Raw projects → typed rows: runs every value normaliser over a project's field texts.
+
+The raw text always stays beside the typed value; a value that cannot be read with confidence
+stays None and its normaliser's warning code goes into the row's warnings.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..models import (
+    CriterionRecord,
+    DateValue,
+    Language,
+    ProjectRecord,
+    RawProject,
+    SegmentedDocument,
+)
+from .dates import check_range, parse_date
+from .durations import parse_duration
+from .money import parse_budget
+from .text import clean_field
+
+BUDGET_TOTAL_CURRENCY = "TRY"
+
+
+def _ongoing(start: DateValue, end: DateValue) -> bool | None:
+    """True when the end field says the project goes on; False when it gives an end; else None."""
+    if end.ongoing or start.ongoing:
+        return True
+    if end.iso is not None:
+        return False
+    return None
+
+
+def project_record(
+    raw: RawProject,
+    *,
+    document_id: str,
+    source_path: str,
+    source_format: str,
+    language: Language,
+    checklist: str | None,
+    project_no: int,
+) -> ProjectRecord:
+    fields = raw.fields
+    objective = clean_field(fields.objective)
+    brief_info = clean_field(fields.brief_info)
+    budget_text = clean_field(fields.budget)
+    duration_text = clean_field(fields.duration)
+    start_text = clean_field(fields.start)
+    end_text = clean_field(fields.end)
+    completed = clean_field(fields.completed)
+
+    budget = parse_budget(budget_text, language, raw.budget_label_currency)
+    start = parse_date(start_text, language)
+    end = parse_date(end_text, language)
+    duration = parse_duration(duration_text, language)
+    primary = budget.primary
+
+    warnings = [
+        *raw.warnings,
+        *budget.warnings,
+        *(f"start_{code}" if code.startswith("date_") else code for code in start.warnings),
+        *(f"end_{code}" if code.startswith("date_") else code for code in end.warnings),
+        *check_range(start, end),
+        *duration.warnings,
+    ]
+    return ProjectRecord(
+        document_id=document_id,
+        source_path=source_path,
+        source_format=source_format,
+        language=language,
+        checklist=checklist,
+        criterion_no=raw.criterion_no,
+        criterion=raw.criterion,
+        subcriterion=raw.subcriterion,
+        project_no=project_no,
+        project_id=f"{document_id}-{project_no:03d}",
+        title=raw.title,
+        objective=objective,
+        brief_info=brief_info,
+        budget_text=budget_text,
+        duration_text=duration_text,
+        start_text=start_text,
+        end_text=end_text,
+        completed=completed,
+        budget_amount=primary.amount if primary else None,
+        budget_currency=(primary.currency or raw.budget_label_currency) if primary else None,
+        budget_approximate=primary.approximate if primary else None,
+        budget_year=budget.year,
+        budget_amounts=list(budget.amounts),
+        start_date=start.iso,
+        end_date=end.iso,
+        ongoing=_ongoing(start, end),
+        duration_months=duration.months,
+        recurrence=duration.recurrence,
+        page_start=raw.page_start,
+        page_end=raw.page_end,
+        warnings=";".join(dict.fromkeys(warnings)),
+    )
+
+
+def criterion_records(
+    segmented: SegmentedDocument, projects: list[ProjectRecord], document_id: str
+) -> list[CriterionRecord]:
+    """One row per criterion (subcriterion None) and one per sub-criterion, in document order."""
+    rows: list[CriterionRecord] = []
+    for criterion in segmented.criteria:
+        title = criterion.title or None
+        mine = [
+            p for p in projects if p.criterion_no == criterion.number and p.criterion == title
+        ]
+        rows.append(_criterion_row(segmented, document_id, criterion.number, title, None, mine))
+        for sub in criterion.subcriteria:
+            under = [p for p in mine if p.subcriterion == sub]
+            rows.append(_criterion_row(segmented, document_id, criterion.number, title, sub, under))
+    return rows
+
+
+def _criterion_row(
+    segmented: SegmentedDocument,
+    document_id: str,
+    number: int | None,
+    title: str | None,
+    sub: str | None,
+    projects: list[ProjectRecord],
+) -> CriterionRecord:
+    amounts = [
+        p.budget_amount
+        for p in projects
+        if p.budget_amount is not None and p.budget_currency == BUDGET_TOTAL_CURRENCY
+    ]
+    total: Decimal | None = sum(amounts, Decimal(0)) if amounts else None
+    return CriterionRecord(
+        document_id=document_id,
+        checklist=segmented.checklist,
+        criterion_no=number,
+        criterion=title,
+        subcriterion=sub,
+        project_count=len(projects),
+        budget_total=total,
+    )

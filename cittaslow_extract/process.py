@@ -1,0 +1,160 @@
+"""One input file → one DocumentResult: read, segment, normalise, find mentions.
+
+This is the per-document function every engine runs (in-process, worker processes, Dask).
+It never raises for a bad input file: the failure becomes a documents row with status "failed"
+and a one-line reason, so one broken file never stops a batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ExtractionError, UsageError
+from .extract.readers import ReadOptions, read_document
+from .extract.segmenter import segment
+from .models import DocumentRecord, DocumentResult, ProjectRecord
+from .normalize.project import criterion_records, project_record
+from .vocabulary import Vocabulary, load_vocabulary
+
+MENTION_FIELDS = ("objective", "brief_info", "completed", "budget_text")
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    """Everything that changes what a document produces.  Hashable: workers cache on it."""
+
+    read_options: ReadOptions = field(default_factory=ReadOptions)
+    label_files: tuple[Path, ...] = ()
+    mentions: bool = True
+    gazetteer_files: tuple[Path, ...] = ()
+    spacy_model: str | None = None
+    debug: bool = False
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class DocumentProcessor:
+    """Holds the objects that are costly to build (vocabulary, spaCy pipelines): one per worker."""
+
+    def __init__(self, config: RunConfig) -> None:
+        self.config = config
+        self.vocabulary: Vocabulary = load_vocabulary(config.label_files)
+        self._mention_extractor: Any = None
+
+    @property
+    def mention_extractor(self) -> Any:
+        if self._mention_extractor is None:
+            from .mentions import MentionExtractor  # lazy: spaCy costs 0.8 s to import
+
+            self._mention_extractor = MentionExtractor(
+                gazetteer_files=self.config.gazetteer_files, spacy_model=self.config.spacy_model
+            )
+        return self._mention_extractor
+
+    def process(self, path: Path, source_path: str | None = None) -> DocumentResult:
+        source = source_path if source_path is not None else path.as_posix()
+        try:
+            sha256 = file_sha256(path)
+        except OSError as exc:
+            return _failed(source, "", None, f"cannot read the file ({exc.strerror or exc})")
+        document_id = sha256[:16]
+        try:
+            return self._process(path, source, sha256)
+        except ExtractionError as exc:
+            return _failed(source, sha256, None, exc.reason)
+        except UsageError:
+            raise
+        except MemoryError:
+            return _failed(source, sha256, None, "ran out of memory while reading the file")
+        except RecursionError:
+            return _failed(source, sha256, None, "the file is nested too deeply to read")
+        except Exception as exc:  # a reader bug must not stop the batch
+            reason = f"internal error: {type(exc).__name__}: {exc}"
+            if self.config.debug:
+                reason += " | " + " ".join(traceback.format_exc().split())
+            return _failed(source, sha256, None, reason, document_id=document_id)
+
+    def _process(self, path: Path, source: str, sha256: str) -> DocumentResult:
+        document_id = sha256[:16]
+        raw = read_document(path, self.config.read_options)
+        segmented = segment(raw, self.vocabulary)
+        projects = [
+            project_record(
+                raw_project,
+                document_id=document_id,
+                source_path=source,
+                source_format=raw.source_format,
+                language=segmented.language,
+                checklist=segmented.checklist,
+                project_no=number,
+            )
+            for number, raw_project in enumerate(segmented.projects, start=1)
+        ]
+        criteria = criterion_records(segmented, projects, document_id)
+        mentions = self._mentions(projects, segmented.language) if self.config.mentions else []
+        document = DocumentRecord(
+            document_id=document_id,
+            source_path=source,
+            source_format=raw.source_format,
+            status="ok",
+            error=None,
+            project_count=len(projects),
+            criterion_count=len(segmented.criteria),
+            page_count=raw.page_count,
+            sha256=sha256,
+            encoding=raw.encoding,
+            language=segmented.language,
+            warnings=";".join(dict.fromkeys([*raw.warnings, *segmented.warnings])),
+        )
+        return DocumentResult(document, projects, criteria, mentions)
+
+    def _mentions(self, projects: list[ProjectRecord], language: str) -> list[Any]:
+        found = []
+        for project in projects:
+            fields = [(name, getattr(project, name)) for name in MENTION_FIELDS]
+            found.extend(self.mention_extractor.extract(project.project_id, fields, language))
+        return found
+
+
+def _failed(
+    source: str, sha256: str, source_format: str | None, reason: str, document_id: str | None = None
+) -> DocumentResult:
+    return DocumentResult(
+        DocumentRecord(
+            document_id=document_id or (sha256[:16] if sha256 else ""),
+            source_path=source,
+            source_format=source_format,
+            status="failed",
+            error=" ".join(reason.split()),
+            project_count=0,
+            criterion_count=0,
+            page_count=None,
+            sha256=sha256,
+        )
+    )
+
+
+_PROCESSORS: dict[RunConfig, DocumentProcessor] = {}
+
+
+def processor_for(config: RunConfig) -> DocumentProcessor:
+    """The processor for a config, built once per process (workers call this for every file)."""
+    processor = _PROCESSORS.get(config)
+    if processor is None:
+        processor = _PROCESSORS[config] = DocumentProcessor(config)
+    return processor
+
+
+def process_document(path: Path, config: RunConfig | None = None, source_path: str | None = None) -> DocumentResult:
+    """Library entry point: one file in, its rows out."""
+    return processor_for(config or RunConfig()).process(Path(path), source_path)

@@ -1,0 +1,242 @@
+"""The segmenter's rules one by one, on small inline texts, plus layout evidence from other readers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from cittaslow_extract.extract.segmenter import block_roles, segment, sentence_like
+from cittaslow_extract.extract.text_reader import blocks_from_text
+from cittaslow_extract.models import Block, RawDocument
+from cittaslow_extract.vocabulary import load_vocabulary
+
+VOCAB = load_vocabulary()
+HEADER = "Cittaslow Metropolis Checklist: Good Governance\n\nFirst criterion\n\n01\n\nFirst sub\n\n"
+
+
+def doc(text: str) -> RawDocument:
+    return RawDocument(Path("inline.txt"), "txt", blocks_from_text(dedent(text)))
+
+
+def seg(text: str):
+    return segment(doc(text), VOCAB)
+
+
+def roles(text: str) -> list[tuple[str, str]]:
+    return [(r, t) for r, t in block_roles(doc(text), VOCAB)]
+
+
+def test_document_title_gives_checklist_and_language():
+    result = seg(HEADER + "Project\n\nOBJECTIVE\nx\n")
+    assert result.checklist == "Good Governance"
+    assert result.language == "en"
+    assert result.warnings == []
+
+
+def test_turkish_title_pattern():
+    result = seg("Cittaslow Metropol Kontrol Listesi: Yönetişim\n\nKriter\n\n01\n\nAlt\n\nProje\n\nAMAÇ\nx\n")
+    assert (result.checklist, result.language) == ("Yönetişim", "tr")
+    assert result.projects[0].fields.objective == "x"
+
+
+def test_criterion_is_title_followed_by_its_number():
+    result = seg(HEADER + "P\n\nOBJECTIVE\nx\n\nSecond criterion\n\n02\n\nThird criterion\n\n03\n")
+    assert [(c.number, c.title) for c in result.criteria] == [
+        (1, "First criterion"),
+        (2, "Second criterion"),
+        (3, "Third criterion"),
+    ]
+    # a criterion with no sub-criteria and no projects is kept
+    assert result.criteria[1].subcriteria == []
+
+
+def test_number_glued_under_a_label_is_a_value_not_a_criterion():
+    result = seg(HEADER + "P\n\nBUDGET (TL)\n12\n\nSTART DATE\n2021\n")
+    assert len(result.criteria) == 1
+    assert result.projects[0].fields.budget == "12"
+
+
+def test_paragraph_before_first_label_is_the_title():
+    result = seg(HEADER + "Milk For Children\n\nBRIEF INFORMATION ABOUT THE PROJECT\nMilk is given.\n")
+    assert [p.title for p in result.projects] == ["Milk For Children"]
+
+
+def test_subcriterion_right_after_criterion_number_may_end_with_period():
+    text = "Cittaslow Metropolis Checklist: X\n\nCrit\n\n05\n\nPolicies for all, regardless of status.\n\nLegal Aid\n\nOBJECTIVE\nx\n"
+    result = seg(text)
+    assert result.criteria[0].subcriteria == ["Policies for all, regardless of status."]
+    assert result.projects[0].subcriterion == "Policies for all, regardless of status."
+
+
+def test_subcriterion_after_a_value_before_a_title():
+    text = HEADER + "P1\n\nDURATION\nIt is repeated every year\n\nSecond sub heading\n\nP2\n\nOBJECTIVE\ny\n"
+    result = seg(text)
+    assert result.criteria[0].subcriteria == ["First sub", "Second sub heading"]
+    assert [(p.title, p.subcriterion) for p in result.projects] == [
+        ("P1", "First sub"),
+        ("P2", "Second sub heading"),
+    ]
+    assert result.projects[0].fields.duration == "It is repeated every year"
+
+
+def test_continuation_paragraphs_after_blank_line_stay_in_the_value():
+    # The seed's City Council trap: a blank line, then a two-paragraph group, then the next title.
+    text = HEADER + dedent(
+        """\
+        Council activities
+
+        OBJECTIVE
+        City Council
+        o It has 19 working groups.
+        o Press Working Group
+
+        The Children's Assembly aims to have children take a role.
+        The Youth Assembly aims to increase the participation of the youth.
+
+        Children's Municipality
+
+        OBJECTIVE
+        Child participation
+        """
+    )
+    result = seg(text)
+    assert [p.title for p in result.projects] == ["Council activities", "Children's Municipality"]
+    assert result.projects[0].fields.objective == (
+        "City Council\no It has 19 working groups.\no Press Working Group\n"
+        "The Children's Assembly aims to have children take a role.\n"
+        "The Youth Assembly aims to increase the participation of the youth."
+    )
+    assert result.criteria[0].subcriteria == ["First sub"]
+
+
+def test_standalone_sentence_before_title_is_a_continuation_not_a_sub():
+    text = HEADER + "P1\n\nOBJECTIVE\nFirst line\n\nA closing sentence of the objective.\n\nP2\n\nOBJECTIVE\ny\n"
+    result = seg(text)
+    assert result.projects[0].fields.objective == "First line\nA closing sentence of the objective."
+    assert result.criteria[0].subcriteria == ["First sub"]
+
+
+def test_empty_labels_give_empty_values_not_missing_ones():
+    text = HEADER + "Empty one\n\nOBJECTIVE\n\nBUDGET (TL)\n\nCOMPLETED\n\nNext\n\nOBJECTIVE\nz\n"
+    result = seg(text)
+    empty = result.projects[0]
+    assert empty.title == "Empty one"
+    assert (empty.fields.objective, empty.fields.budget, empty.fields.completed) == ("", "", "")
+    assert empty.fields.start is None
+    assert result.projects[1].title == "Next"
+
+
+@pytest.mark.parametrize(
+    "first_labels, next_label",
+    [
+        pytest.param(["OBJECTIVE", "BRIEF INFORMATION ABOUT THE PROJECT"], "BRIEF INFORMATION ABOUT THE PROJECT", id="repeated-field"),
+        pytest.param(["BRIEF INFORMATION ABOUT THE PROJECT", "COMPLETED"], "OBJECTIVE", id="goes-back-in-form-order"),
+        pytest.param(["OBJECTIVE"], "START DATE", id="forward-but-title-shaped"),
+    ],
+)
+def test_new_project_starts(first_labels, next_label):
+    body = "".join(f"{label}\nvalue {i}\n\n" for i, label in enumerate(first_labels))
+    text = HEADER + f"P1\n\n{body}P2 Workshops\n\n{next_label}\nv\n"
+    result = seg(text)
+    assert [p.title for p in result.projects] == ["P1", "P2 Workshops"]
+
+
+def test_glued_first_value_line_is_never_a_title():
+    # "COMPLETED" value glued under its label, then a new project: the glued line stays a value.
+    text = HEADER + "P1\n\nBRIEF INFORMATION ABOUT THE PROJECT\nb\n\nCOMPLETED\nWe continue the works\n\nP2\n\nOBJECTIVE\no\n"
+    result = seg(text)
+    assert result.projects[0].fields.completed == "We continue the works"
+    assert result.projects[1].title == "P2"
+
+
+def test_inline_labels_title_case_with_colon():
+    text = HEADER + "Bike Lanes\n\nObjective: Safer cycling\nacross the centre\n\nBudget (TL): 1.250.000\n\nStart Date – 2021\n"
+    project = seg(text).projects[0]
+    assert project.fields.objective == "Safer cycling\nacross the centre"
+    assert project.fields.budget == "1.250.000"
+    assert project.fields.start == "2021"
+    assert project.budget_label_currency == "TRY"
+
+
+def test_labels_without_title_get_a_warning():
+    text = "Cittaslow Metropolis Checklist: X\n\nCrit\n\n01\n\nOBJECTIVE\nx\n"
+    result = seg(text)
+    assert result.projects[0].title is None
+    assert "missing_title" in result.projects[0].warnings
+
+
+def test_text_that_is_not_a_checklist_gives_no_projects_and_warnings():
+    result = seg("Dear colleagues,\n\nPlease find our notes for the meeting.\n\nBest regards.\n")
+    assert result.projects == []
+    assert result.criteria == []
+    assert result.warnings == ["no_checklist_title", "no_projects"]
+
+
+def test_layout_evidence_makes_a_paragraph_stand_alone():
+    # A DOCX without blank paragraphs: the heading style is the evidence that the title stands alone.
+    blocks = [
+        Block("Cittaslow Metropolis Checklist: X", heading_level=0),
+        Block("Crit", heading_level=1),
+        Block("01", heading_level=1),
+        Block("Sub", heading_level=2),
+        Block("P1", heading_level=3),
+        Block("OBJECTIVE", bold=True),
+        Block("first objective"),
+        Block("P2", heading_level=3),
+        Block("BUDGET (TL)", bold=True),
+        Block("500.000"),
+    ]
+    result = segment(RawDocument(Path("x.docx"), "docx", blocks), VOCAB)
+    assert [(p.title, p.fields.objective, p.fields.budget) for p in result.projects] == [
+        ("P1", "first objective", None),
+        ("P2", None, "500.000"),
+    ]
+
+
+def test_pages_of_a_project_span_its_blocks():
+    blocks = [
+        Block("Cittaslow Metropolis Checklist: X", page=1, gap_before=True),
+        Block("Crit", page=1, gap_before=True),
+        Block("01", page=1, gap_before=True),
+        Block("Sub", page=1, gap_before=True),
+        Block("P1", page=1, gap_before=True),
+        Block("OBJECTIVE", page=1, gap_before=True),
+        Block("long value across a page break", page=1, page_end=2),
+        Block("COMPLETED", page=2, gap_before=True),
+        Block("done", page=3),
+    ]
+    project = segment(RawDocument(Path("x.pdf"), "pdf", blocks), VOCAB).projects[0]
+    assert (project.page_start, project.page_end) == (1, 3)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Strategic Plan", False),
+        ("Child and Youth Centers (ÇOGEM)", False),
+        ("It is repeated every year.", True),
+        ("Is it repeated?", True),
+        ("o Press Working Group", True),
+        ("• bullet", True),
+        ("1. first step", True),
+        ("“Quoted sentence.”", True),
+        ("Accessibility of the city, especially public spaces (parks, sidewalks, beach, etc.)", False),
+    ],
+)
+def test_sentence_like(text, expected):
+    assert sentence_like(text) is expected
+
+
+def test_roles_explain_every_block():
+    listed = roles(HEADER + "P\n\nOBJECTIVE\nx\n")
+    assert listed == [
+        ("doc_title", "Cittaslow Metropolis Checklist: Good Governance"),
+        ("crit_title", "First criterion"),
+        ("crit_no", "01"),
+        ("sub", "First sub"),
+        ("title", "P"),
+        ("label", "OBJECTIVE"),
+        ("value", "x"),
+    ]
