@@ -1,16 +1,28 @@
-"""Many files → tables: input discovery, parallel processing in a stable order, writing outputs."""
+"""Many files → tables: input discovery, reuse of unchanged documents, an engine, safe writing.
+
+run_batch is the whole batch behind the command line:
+1. every input file is hashed; with --incremental a file whose content and run fingerprint are in
+   the output folder's cache is taken from there (status "reused");
+2. the other files go to an engine (engines.py: local worker processes or Dask), each under the
+   per-document time and memory limits; a file that fails becomes a failed documents row;
+3. the tables are written beside the old ones and renamed into place all together (outputs.py),
+   or, for partitioned Dask output, the workers' Parquet parts are published with one link swap.
+Results are in input order whatever the engine and the number of workers.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .export.writers import write_table
+from .engines import DaskOptions, DocumentTask, run_dask, run_local
+from .incremental import DocumentCache, as_reused
+from .isolation import NO_LIMITS, Limits
 from .models import DocumentResult
-from .process import RunConfig, processor_for
+from .outputs import new_parts_dir, output_lock, publish_parts, table_records, write_parts, write_tables
+from .process import RunConfig, file_sha256
 
 # Files a folder walk picks up: the readable formats, and document formats we recognise but cannot
 # read (they get a failed row saying so instead of vanishing).  Anything else in a folder (expected
@@ -25,6 +37,23 @@ RECOGNISED_UNREADABLE_SUFFIXES = frozenset(
 class InputFile:
     path: Path
     source_path: str  # as written in the tables: stable, relative where the user gave it relative
+
+
+def display_path(path: Path) -> str:
+    """The path as text for the tables: bytes that are not UTF-8 (possible in POSIX names) are
+    written as \\xNN escapes, so every name can be stored in CSV and Parquet.
+
+    >>> display_path(Path("a/b.txt"))
+    'a/b.txt'
+    >>> display_path(Path(os.fsdecode(b"caf\\xe9.txt")))
+    'caf\\\\xe9.txt'
+    """
+    text = path.as_posix()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
 
 
 def discover_inputs(inputs: Sequence[Path]) -> list[InputFile]:
@@ -45,7 +74,7 @@ def discover_inputs(inputs: Sequence[Path]) -> list[InputFile]:
             if key in seen:
                 continue
             seen.add(key)
-            found.append(InputFile(path, path.as_posix()))
+            found.append(InputFile(path, display_path(path)))
     return found
 
 
@@ -59,9 +88,106 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield Path(root) / name
 
 
-def _work(item: tuple[InputFile, RunConfig]) -> DocumentResult:
-    input_file, config = item
-    return processor_for(config).process(input_file.path, input_file.source_path)
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    """How a batch runs and where it writes (RunConfig says what each document produces)."""
+
+    out_dir: Path
+    formats: tuple[str, ...] = ("csv", "parquet")
+    workers: int = 1
+    limits: Limits = field(default_factory=Limits)
+    engine: str = "local"  # local | dask
+    scheduler: str | None = None  # Dask scheduler address; None: a LocalCluster
+    partitioned: bool = False  # Dask workers write Parquet parts themselves
+    incremental: bool = False
+    neutralize_formulas: bool = True
+
+
+@dataclass(slots=True)
+class BatchSummary:
+    results: list[DocumentResult]  # documents rows only, when the output is partitioned
+    written: list[Path]
+
+    @property
+    def failed(self) -> int:
+        return sum(r.document.status == "failed" for r in self.results)
+
+    @property
+    def reused(self) -> int:
+        return sum(r.document.status == "reused" for r in self.results)
+
+    @property
+    def projects(self) -> int:
+        return sum(r.document.project_count for r in self.results)
+
+
+def run_batch(
+    files: Sequence[InputFile],
+    config: RunConfig,
+    options: BatchOptions,
+    on_result: Callable[[DocumentResult], None] | None = None,
+) -> BatchSummary:
+    """Process `files` and write the tables into options.out_dir (see the module docstring)."""
+    out_dir = options.out_dir
+    with output_lock(out_dir):
+        cache = DocumentCache.for_output(out_dir, config) if options.incremental else None
+        results: list[DocumentResult | None] = [None] * len(files)
+        todo: list[int] = []
+        for index, input_file in enumerate(files):
+            reused = _reuse(cache, input_file) if cache is not None else None
+            if reused is None:
+                todo.append(index)
+                continue
+            results[index] = reused
+            if on_result is not None:
+                on_result(reused)
+        dask_gather = options.engine == "dask" and not options.partitioned
+        # Results are cached where they are complete: by the workers, except when Dask gathers them.
+        task_cache = None if dask_gather else cache
+        parts_dir = new_parts_dir(out_dir) if options.partitioned else None
+        tasks = [_task(files[i], config, task_cache, options.engine) for i in todo]
+        if options.engine == "dask":
+            dask_options = DaskOptions(options.scheduler, options.workers, parts_dir)
+            done = run_dask(tasks, options=dask_options, limits=options.limits, on_done=on_result)
+        else:
+            done = run_local(tasks, workers=options.workers, limits=options.limits, on_done=on_result)
+        for index, result in zip(todo, done):
+            results[index] = result
+            if dask_gather and cache is not None:
+                cache.store(result)
+        final = [r for r in results if r is not None]
+        if parts_dir is not None:
+            for index, result in enumerate(final):
+                if result.document.status == "reused":
+                    write_parts(parts_dir, index, result)
+            tables = list(table_records([], mentions=config.mentions))
+            written = publish_parts(parts_dir, out_dir, tables)
+        else:
+            written = write_tables(
+                final,
+                out_dir,
+                options.formats,
+                mentions=config.mentions,
+                neutralize_formulas=options.neutralize_formulas,
+            )
+        if cache is not None:
+            cache.prune({r.document.sha256 for r in final if r.document.status in ("ok", "reused")})
+    return BatchSummary(final, written)
+
+
+def _reuse(cache: DocumentCache, input_file: InputFile) -> DocumentResult | None:
+    try:
+        sha256 = file_sha256(input_file.path)
+    except OSError:
+        return None  # the worker reports the read error
+    cached = cache.load(sha256)
+    return None if cached is None else as_reused(cached, input_file.source_path)
+
+
+def _task(input_file: InputFile, config: RunConfig, cache: DocumentCache | None, engine: str) -> DocumentTask:
+    # Dask workers may run elsewhere (same shared folders, other working directory): absolute paths.
+    path = input_file.path.absolute() if engine == "dask" else input_file.path
+    return DocumentTask(os.fspath(path), input_file.source_path, config, cache)
 
 
 def process_files(
@@ -69,24 +195,11 @@ def process_files(
     config: RunConfig,
     workers: int = 1,
     on_result: Callable[[DocumentResult], None] | None = None,
+    limits: Limits = NO_LIMITS,
 ) -> list[DocumentResult]:
-    """Process files, in parallel when workers > 1; results always in input order."""
-    results: list[DocumentResult] = []
-    items = [(f, config) for f in files]
-    iterator: Iterable[DocumentResult]
-    if workers <= 1 or len(files) <= 1:
-        iterator = map(_work, items)
-        for result in iterator:
-            results.append(result)
-            if on_result:
-                on_result(result)
-        return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(_work, items, chunksize=1):
-            results.append(result)
-            if on_result:
-                on_result(result)
-    return results
+    """Process files on this machine without writing anything; results always in input order."""
+    tasks = [_task(f, config, None, "local") for f in files]
+    return run_local(tasks, workers=workers, limits=limits, on_done=on_result)
 
 
 def write_outputs(
@@ -97,15 +210,5 @@ def write_outputs(
     mentions: bool = True,
     neutralize_formulas: bool = True,
 ) -> list[Path]:
-    """Write every table; each file is replaced atomically."""
-    tables = {
-        "projects": [p for r in results for p in r.projects],
-        "criteria": [c for r in results for c in r.criteria],
-        "documents": [r.document for r in results],
-    }
-    if mentions:
-        tables["mentions"] = [m for r in results for m in r.mentions]
-    written: list[Path] = []
-    for name, records in tables.items():
-        written += write_table(out_dir, name, records, formats, neutralize_formulas=neutralize_formulas)
-    return written
+    """Write every table; the files are replaced all together, each atomically."""
+    return write_tables(results, out_dir, formats, mentions=mentions, neutralize_formulas=neutralize_formulas)

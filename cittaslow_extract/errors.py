@@ -44,5 +44,11 @@ class ResourceLimitExceeded(ExtractionError):
     code = "resource_limit"
 
 
+class UnsafeFile(ExtractionError):
+    """Content refused before parsing because it could attack the parser (e.g. XML entities)."""
+
+    code = "unsafe_file"
+
+
 class UsageError(Exception):
     """Bad command-line input or configuration (exit code 2)."""

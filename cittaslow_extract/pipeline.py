@@ -2,7 +2,8 @@
 
 A thin layer over the library (process.py, batch.py, check.py): it parses arguments, turns library
 errors into one-line messages and sets the exit code: 0 all documents ok, 1 some failed (the rest
-are still written), 2 usage error.
+are still written), 2 usage error, 3 the run could not finish (tables left as they were).
+Only the standard library is imported here, so `--help` stays instant.
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ from pathlib import Path
 from . import __version__
 from .errors import UsageError
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_NOT_FINISHED = 0, 1, 2, 3
+DEFAULT_TIMEOUT = 300.0  # seconds per document
+DEFAULT_MAX_MEMORY = 2048  # MB a document may add to its worker
 
 DESCRIPTION = """\
 Turn Cittaslow Metropolis checklist submissions (PDF, DOCX or text; English or Turkish) into tables:
 projects, criteria, documents and mentions, as CSV and/or Parquet in --out.
 
 Exit codes: 0 every document was read, 1 some documents failed (the others are still written and
-each failure has a row in documents with its reason), 2 usage error.
+each failure has a row in documents with its reason), 2 usage error, 3 the run could not finish
+(e.g. the tables could not be written; the previous tables are left as they were).
 Subcommand: `check [FOLDER]` compares the pipeline's output with expected files (see `check --help`).
 """
 
@@ -43,10 +47,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help="submission files or folders (folders are searched recursively)")
     parser.add_argument("--out", required=True, type=Path, metavar="DIR",
                         help="folder for the output tables (created if missing)")
-    parser.add_argument("--format", choices=("csv", "parquet", "both"), default="both",
-                        help="table format (default: both)")
+    parser.add_argument("--format", choices=("csv", "parquet", "both"), default=None,
+                        help="table format (default: both; parquet with --dask-output partitioned)")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="parallel worker processes (default: the machine's cores)")
+    parser.add_argument("--incremental", action="store_true",
+                        help="reuse the rows of files unchanged since the last --incremental run into --out")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"time limit per document (default {DEFAULT_TIMEOUT:g}; 0: none)")
+    parser.add_argument("--max-memory", type=int, default=DEFAULT_MAX_MEMORY, metavar="MB",
+                        help=f"memory a document may use, in MB (default {DEFAULT_MAX_MEMORY}; 0: none; Linux)")
     parser.add_argument("--labels", type=Path, action="append", default=[], metavar="FILE",
                         help="extra label vocabulary (TOML, same shape as data/labels.toml); repeatable")
     parser.add_argument("--pdf-engine", choices=("auto", "pdfium", "pdfplumber"), default="auto",
@@ -60,7 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--spacy-model", default=None, metavar="NAME",
                         help="an installed trained spaCy pipeline to add its entities to mentions")
     parser.add_argument("--no-formula-escape", action="store_true",
-                        help="write CSV cells starting with = + - @ as they are (default: prefix a quote)")
+                        help="write CSV cells starting with = + - @ tab or CR as they are "
+                             "(default: prefix a quote so spreadsheets do not run them)")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="where documents are processed: local worker processes (default) or Dask")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="with --engine dask: a running Dask scheduler (default: a local cluster)")
+    parser.add_argument("--dask-output", choices=("gather", "partitioned"), default="gather",
+                        help="with --engine dask: rows sent back and written here (default), or "
+                             "written by the workers as partitioned Parquet (shared folder needed)")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -71,6 +89,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = build_parser().parse_args(argv)
     if args.workers is not None and args.workers < 1:
         raise UsageError("cittaslow-extract: --workers must be at least 1")
+    if args.timeout < 0 or args.max_memory < 0:
+        raise UsageError("cittaslow-extract: --timeout and --max-memory must be 0 (no limit) or more")
+    if args.engine != "dask" and (args.scheduler or args.dask_output != "gather"):
+        raise UsageError("cittaslow-extract: --scheduler and --dask-output need --engine dask")
+    if args.dask_output == "partitioned":
+        if args.format not in (None, "parquet"):
+            raise UsageError("cittaslow-extract: --dask-output partitioned writes Parquet only (--format parquet)")
+        args.format = "parquet"
+    args.format = args.format or "both"
     for path in args.inputs:
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
@@ -78,12 +105,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .batch import discover_inputs, process_files, write_outputs
+    from .batch import BatchOptions, discover_inputs, run_batch
     from .extract.readers import ReadOptions
+    from .isolation import Limits
     from .process import RunConfig
+    from .progress import Progress
     from .vocabulary import load_vocabulary
 
     load_vocabulary(tuple(args.labels))  # a bad labels file is a usage error before any work
+    if not args.no_mentions and (args.gazetteer or args.spacy_model):
+        from .mentions import MentionExtractor
+
+        MentionExtractor(tuple(args.gazetteer), args.spacy_model)  # same for gazetteers and models
     config = RunConfig(
         read_options=ReadOptions(pdf_engine=args.pdf_engine, password=args.password),
         label_files=tuple(args.labels),
@@ -92,53 +125,50 @@ def run(args: argparse.Namespace) -> int:
         spacy_model=args.spacy_model,
         debug=args.debug,
     )
+    if args.engine == "dask":
+        from .engines import dask_available
+
+        if not dask_available():
+            raise UsageError("--engine dask needs Dask: pip install 'cittaslow-extract[dask]'")
     files = discover_inputs(args.inputs)
     if not files:
         raise UsageError("no submission files found in the given inputs")
-    workers = args.workers or os.cpu_count() or 1
-    report = _Reporter(len(files), quiet=args.quiet)
-    results = process_files(files, config, workers=workers, on_result=report.result)
-    report.close()
-    formats = ("csv", "parquet") if args.format == "both" else (args.format,)
-    write_outputs(results, args.out, formats, mentions=config.mentions,
-                  neutralize_formulas=not args.no_formula_escape)
-    failed = sum(r.document.status == "failed" for r in results)
-    projects = sum(len(r.projects) for r in results)
-    if not args.quiet:
-        print(f"{len(results)} documents ({failed} failed), {projects} projects → {args.out}",
-              file=sys.stderr)
-    return EXIT_SOME_FAILED if failed else EXIT_OK
+    options = BatchOptions(
+        out_dir=args.out,
+        formats=("csv", "parquet") if args.format == "both" else (args.format,),
+        workers=args.workers or _cores(),
+        limits=Limits(
+            timeout=args.timeout or None,
+            max_memory=args.max_memory * 1024 * 1024 if args.max_memory else None,
+        ),
+        engine=args.engine,
+        scheduler=args.scheduler,
+        partitioned=args.dask_output == "partitioned",
+        incremental=args.incremental,
+        neutralize_formulas=not args.no_formula_escape,
+    )
+    progress = Progress(len(files), quiet=args.quiet)
+    try:
+        summary = run_batch(files, config, options, on_result=lambda r: progress.document(r.document))
+    finally:
+        progress.close()
+    progress.message(
+        f"{len(summary.results)} documents ({summary.failed} failed, {summary.reused} reused), "
+        f"{summary.projects} projects → {args.out}"
+    )
+    return EXIT_SOME_FAILED if summary.failed else EXIT_OK
 
 
-class _Reporter:
-    """Failures as one line each on stderr; a progress bar when stderr is a terminal."""
-
-    def __init__(self, total: int, quiet: bool) -> None:
-        self.quiet = quiet
-        self.bar = None
-        if not quiet and sys.stderr.isatty():
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, unit="file", file=sys.stderr, leave=False)
-
-    def result(self, result: object) -> None:
-        document = result.document  # type: ignore[attr-defined]
-        if document.status == "failed" and not self.quiet:
-            line = f"error: {document.source_path}: {document.error}"
-            if self.bar is not None:
-                self.bar.write(line, file=sys.stderr)
-            else:
-                print(line, file=sys.stderr)
-        if self.bar is not None:
-            self.bar.update(1)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use (containers, taskset)
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
     try:
         if argv[:1] == ["check"]:
             from .check import main as check_main
@@ -151,6 +181,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: previous tables left as they were", file=sys.stderr)
         return 130
+    except OSError as exc:
+        if debug:
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}; previous tables left as they were", file=sys.stderr)
+        return EXIT_NOT_FINISHED
+    except Exception as exc:
+        if debug:
+            raise
+        print(
+            f"error: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback); "
+            "previous tables left as they were",
+            file=sys.stderr,
+        )
+        return EXIT_NOT_FINISHED
 
 
 if __name__ == "__main__":

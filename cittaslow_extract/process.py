@@ -75,7 +75,7 @@ class DocumentProcessor:
         except UsageError:
             raise
         except MemoryError:
-            return _failed(source, sha256, None, "ran out of memory while reading the file")
+            return _failed(source, sha256, None, "ran out of memory while reading the file (see --max-memory)")
         except RecursionError:
             return _failed(source, sha256, None, "the file is nested too deeply to read")
         except Exception as exc:  # a reader bug must not stop the batch
@@ -142,6 +142,11 @@ def _failed(
             sha256=sha256,
         )
     )
+
+
+def failed_result(source_path: str, reason: str, sha256: str = "") -> DocumentResult:
+    """A failed documents row for a file that could not be processed at all (e.g. a worker died)."""
+    return _failed(source_path, sha256, None, reason)
 
 
 _PROCESSORS: dict[RunConfig, DocumentProcessor] = {}

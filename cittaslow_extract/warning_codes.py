@@ -13,4 +13,27 @@ WARNING_CODES: dict[str, str] = {
     "missing_title": "A project's field labels have no title paragraph before them.",
     "orphan_text": "Text between headings that belongs to no project field was left out.",
     "criterion_out_of_order": "Criterion numbers do not increase through the document.",
+    # money (normalize/money.py)
+    "money_no_amount": "The budget text names no amount that could be read as money; budget left null.",
+    "money_no_currency": "An amount has no currency in the text or the label; its currency is null.",
+    "money_currency_differs_from_label": "The text names a currency other than the budget label's; the text's is used.",
+    "money_ambiguous_number": "A figure's separators could be read the other way ('1,500' in Turkish); the thousands reading is used.",
+    "money_range": "The budget is a range ('100.000-150.000 TL'); both ends are listed, budget_amount is null.",
+    "money_several_amounts": "Several amounts and no single latest year among them; budget_amount is the latest-year or first one.",
+    # dates (normalize/dates.py)
+    "date_unreadable": "The date text names no date that could be read; the date is null.",
+    "date_impossible": "The date does not exist (month 13, 31 February, year outside 1900-2100); the date is null.",
+    "date_missing_year": "The date text gives a day or month but no year; the date is null.",
+    "date_several": "The date text names several different dates; the date is null.",
+    "date_ongoing_with_date": "The text says ongoing and also names a date; the date is null, ongoing is true.",
+    "date_day_month_ambiguous": "A slashed date could be day/month or month/day; it was read day first.",
+    "date_end_before_start": "The end date is before the start date; the end date is null.",
+    # durations (normalize/durations.py)
+    "duration_unreadable": "The duration text gives no length or recurrence that could be read; both are null.",
+    "duration_is_date": "The duration text names a year or date (a deadline), not a length; months are null.",
+    "duration_range": "The duration is a range ('6-8 months'); months are null.",
+    "duration_several": "The duration text gives several different lengths; months are null.",
+    "duration_period_only": "The text says how often the project repeats in a form outside the recurrence vocabulary; months are null.",
+    "duration_conditional": "The project runs until a condition is met ('until a library is built…'); read as open-ended.",
+    "duration_schedule_only": "The text gives an operating schedule ('working hours on weekdays'); read as a continuous service.",
 }

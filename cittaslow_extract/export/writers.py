@@ -86,7 +86,7 @@ def _rows(records: Iterable[Any], columns: Sequence[tuple[str, Kind]]) -> list[l
 def csv_bytes(table: str, records: Iterable[Any], *, neutralize_formulas: bool = True) -> bytes:
     columns = TABLES[table]
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; also makes the writer quote a lone CR
     writer.writerow([name for name, _ in columns])
     for row in _rows(records, columns):
         writer.writerow(

@@ -108,4 +108,9 @@ def read_document(path: Path, options: ReadOptions | None = None) -> RawDocument
     """Read any supported file into blocks, choosing the reader by content."""
     options = options or ReadOptions()
     source_format = sniff_format(path)
+    if source_format == "docx":
+        from .safety import ArchiveLimits, check_docx_archive
+
+        # zip bombs and DTDs are refused before any XML parser sees the archive
+        check_docx_archive(path, ArchiveLimits(max_uncompressed_bytes=options.max_docx_uncompressed_bytes))
     return reader_for(source_format, options)(path, options)

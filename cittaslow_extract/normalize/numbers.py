@@ -50,6 +50,7 @@ __all__ = [
     "find_numbers",
     "parse_number",
     "parse_word_number",
+    "tidy",
     "word_number_pattern",
     "word_pattern",
 ]
@@ -94,6 +95,11 @@ def word_pattern(word: str) -> str:
     return "".join(out)
 
 
+def _fold(word: str) -> str:
+    """Lookup key: Turkish lower case with dotted and dotless i folded ("MILLION" = "million")."""
+    return tr_lower(word).replace("ı", "i")
+
+
 def _alternation(words: list[str]) -> str:
     # Longest first so "milyonluk" wins over "milyon" and "thousands" over "thousand".
     return "|".join(word_pattern(w) for w in sorted(words, key=len, reverse=True))
@@ -101,9 +107,8 @@ def _alternation(words: list[str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _NumberData:
-    scales: dict[str, int]  # tr_lower(word) → power of ten
-    words: dict[str, Decimal]  # tr_lower(word) → value, both languages
-    words_by_language: dict[str, frozenset[str]]
+    scales: dict[str, int]  # _fold(word) → power of ten
+    words: dict[str, Decimal]  # _fold(word) → value, both languages
     scale_re: re.Pattern[str]  # a scale word right after a numeral
     half_re: re.Pattern[str]  # "and a half" / "buçuk" right after a numeral
     word_number_source: str  # regex source for a number written in words
@@ -113,20 +118,18 @@ class _NumberData:
 def _data() -> _NumberData:
     raw = resources.files("cittaslow_extract").joinpath("data/numbers.toml").read_bytes()
     doc = tomllib.loads(raw.decode("utf-8"))
-    scales = {tr_lower(w): int(p) for lang in doc["scales"].values() for w, p in lang.items()}
+    scales = {_fold(w): int(p) for lang in doc["scales"].values() for w, p in lang.items()}
     words: dict[str, Decimal] = {}
-    by_language: dict[str, frozenset[str]] = {}
-    for lang, table in doc["words"].items():
-        by_language[lang] = frozenset(tr_lower(w) for w in table)
+    for table in doc["words"].values():
         for w, v in table.items():
-            words[tr_lower(w)] = Decimal(str(v))
+            words[_fold(w)] = Decimal(str(v))
     halves = [h for lang in doc["halves"].values() for h in lang]
     scale_re = re.compile(rf"[{_SPACES}]*(?P<scale>{_alternation(list(scales))})(?![\w'’])", re.I)
     half_re = re.compile(rf"\s*(?:{_alternation(halves)})(?!\w)", re.I)
     word = _alternation(list(words))
     # one to three number words joined by spaces or hyphens: "twenty-five", "on iki", "bir buçuk"
     word_number = rf"(?<!\w)(?:{word})(?:[\s-]+(?:{word}))*(?:\s+(?:{_alternation(halves)}))?(?!\w)"
-    return _NumberData(scales, words, by_language, scale_re, half_re, word_number)
+    return _NumberData(scales, words, scale_re, half_re, word_number)
 
 
 def word_number_pattern() -> str:
@@ -167,8 +170,12 @@ _CONNECTOR = re.compile(rf"[{_SPACES}]+(?:(?:and|ve)[{_SPACES}]+)?", re.I)
 _PLAIN_SPACES = re.compile(rf"[{_SPACES}]+")
 
 
-def _tidy(value: Decimal) -> Decimal:
-    """Integral values without a fractional exponent, others without trailing zeros."""
+def tidy(value: Decimal) -> Decimal:
+    """Integral values without a fractional exponent, others without trailing zeros.
+
+    >>> tidy(Decimal("2300000.0")), tidy(Decimal("0.50")), tidy(Decimal("1E+3"))
+    (Decimal('2300000'), Decimal('0.5'), Decimal('1000'))
+    """
     if value == value.to_integral_value():
         return Decimal(int(value))
     return value.normalize()
@@ -236,7 +243,7 @@ def _extend(text: str, end: int, value: Decimal) -> tuple[Decimal, int, bool]:
     scale = data.scale_re.match(text, end)
     if scale is None:
         return value, end, False
-    power = data.scales[tr_lower(scale["scale"])]
+    power = data.scales[_fold(scale["scale"])]
     value, end = value * (Decimal(10) ** power), scale.end()
     while True:  # "2 million 300 thousand", "156 thousand 313"
         joint = _CONNECTOR.match(text, end)
@@ -248,7 +255,7 @@ def _extend(text: str, end: int, value: Decimal) -> tuple[Decimal, int, bool]:
         hit, part = nxt
         inner = data.scale_re.match(text, hit.end())
         if inner is not None:
-            inner_power = data.scales[tr_lower(inner["scale"])]
+            inner_power = data.scales[_fold(inner["scale"])]
             if inner_power >= power:
                 break
             value, end, power = value + part * Decimal(10) ** inner_power, inner.end(), inner_power
@@ -295,7 +302,7 @@ def find_numbers(text: str, language: Language = "en") -> list[NumberSpan]:
         value, end, scaled = _extend(text, hit.end(), value)
         raw = text[hit.start() : end]
         year = not scaled and _is_year(raw)
-        spans.append(NumberSpan(hit.start(), end, _tidy(value), raw, year, ambiguous))
+        spans.append(NumberSpan(hit.start(), end, tidy(value), raw, year, ambiguous))
         consumed = end
     return spans
 
@@ -334,7 +341,7 @@ def parse_word_number(text: str, language: Language = "en") -> Decimal | None:
     True
     """
     data = _data()
-    tokens = [t for t in _WORD_SPLIT.split(tr_lower(text)) if t]
+    tokens = [t for t in _WORD_SPLIT.split(_fold(text)) if t]
     power = 0
     if len(tokens) > 1 and tokens[-1] in data.scales:
         power = data.scales[tokens.pop()]
@@ -352,7 +359,7 @@ def parse_word_number(text: str, language: Language = "en") -> Decimal | None:
     if len(values) == 2 and not (values[0] % 10 == 0 and values[0] >= 10 and 0 < values[1] < 10):
         return None
     del language  # the hint cannot change a value; both languages' words are known
-    return _tidy((sum(values, Decimal(0)) + half) * Decimal(10) ** power)
+    return tidy((sum(values, Decimal(0)) + half) * Decimal(10) ** power)
 
 
 def parse_number(text: str, language: Language = "en") -> Decimal | None:

@@ -27,16 +27,43 @@ _ASCII_FOLD = str.maketrans(
     {"ç": "c", "ğ": "g", "ı": "i", "ö": "o", "ş": "s", "ü": "u", "â": "a", "î": "i", "û": "u"}
 )
 _NON_WORD = re.compile(r"[^\w()%/]+", re.UNICODE)
+# "i" + COMBINING DOT ABOVE: what str.lower() makes of "İ"; text that went through it upstream
+# carries the stray dot, which NFC cannot compose away (there is no precomposed dotted small i).
+_I_WITH_STRAY_DOT = "i\u0307"
+
+
+def strip_invisible(text: str) -> str:
+    """Drop format characters (soft hyphen, zero-width space/joiners, BOM) that PDF and Word text
+    carry inside words, where they would split "BÜT\\u00adÇE" into two keys.
+
+    >>> strip_invisible("B\\u00dcT\\u00ad\\u00c7E\\u200b")
+    'BÜTÇE'
+    """
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text).replace(_I_WITH_STRAY_DOT, "i")
 
 
 def tr_lower(text: str) -> str:
-    """Lower-case under Turkish rules (I → ı, İ → i)."""
-    return unicodedata.normalize("NFC", text).translate(_TR_LOWER).lower()
+    """Lower-case under Turkish rules (I → ı, İ → i).
+
+    >>> tr_lower("ISPARTA İZMİR"), tr_lower("i\\u0307zmir")
+    ('ısparta izmir', 'izmir')
+    """
+    return _nfc(text).translate(_TR_LOWER).lower()
 
 
 def tr_upper(text: str) -> str:
-    """Upper-case under Turkish rules (i → İ, ı → I)."""
-    return unicodedata.normalize("NFC", text).translate(_TR_UPPER).upper()
+    """Upper-case under Turkish rules (i → İ, ı → I).
+
+    >>> tr_upper("ıiIİ")
+    'IİIİ'
+    """
+    return _nfc(text).translate(_TR_UPPER).upper()
 
 
 def match_key(text: str) -> str:
@@ -44,14 +71,25 @@ def match_key(text: str) -> str:
 
     Punctuation other than parentheses, % and / becomes a single space, so "Objective:",
     "OBJECTIVE :" and "Budget (TL) –" key the same as their bare labels.
+
+    >>> match_key("  OBJECTIVE :"), match_key("Budget (TL) –"), match_key("ıiIİ")
+    ('objective', 'budget (tl)', 'iiii')
     """
-    folded = unicodedata.normalize("NFC", text).translate(_FOLD_I).lower()
-    folded = folded.replace("i̇", "i")  # a combining dot left by a decomposed İ
+    folded = _nfc(strip_invisible(text)).translate(_FOLD_I).lower()
+    folded = folded.replace(_I_WITH_STRAY_DOT, "i")  # "İ" decomposed by an earlier str.lower()
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
 def ascii_key(text: str) -> str:
     """match_key with Turkish letters folded to ASCII: for gazetteers ("Çiğli" = "Cigli")."""
-    key = match_key(text).translate(_ASCII_FOLD)
-    decomposed = unicodedata.normalize("NFKD", key)
+    return fold_ascii(match_key(text))
+
+
+def fold_ascii(key: str) -> str:
+    """An existing match_key folded to ASCII (Turkish letters and other accents dropped).
+
+    >>> fold_ascii("bütçe (tl)"), fold_ascii("café")
+    ('butce (tl)', 'cafe')
+    """
+    decomposed = unicodedata.normalize("NFKD", key.translate(_ASCII_FOLD))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -1,0 +1,784 @@
+"""`cittaslow-extract check [FOLDER]`: run the pipeline on sample documents and compare every field
+with their expected files (`<file>.expected.json`, see golden.py).
+
+For maintainers of the rules: a change to a label, a money form or a segmenter rule shows here as
+the exact projects and columns it changes, before the tables reach analysts.  Workflow: change a
+rule → `check` → read the diff → `check --update` → commit the rule with the expected files.
+
+Matching (so one added or lost row never shows as every later row shifting):
+  projects   by title; a repeated title by its occurrence, aligned on content when the count of
+             that title changes; untitled projects likewise.  A lost and an added project in the
+             same place with a near-identical title or the same narrative are one project whose
+             title changed.  project_no changes that only follow from added or lost projects are
+             not reported.
+  criteria   by (criterion_no, criterion, subcriterion) and occurrence.
+  document   column by column.
+  mentions   per project, by (field, label, text) and occurrence; compared only when both sides
+             ran the mentions stage.
+Exit codes: 0 everything matches (or --update wrote the expected files), 1 some document differs,
+2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+from .errors import UsageError
+from .golden import (
+    ExpectedFileError,
+    document_path,
+    expected_path,
+    is_expected_file,
+    load,
+    snapshot,
+    write,
+)
+
+EXIT_OK, EXIT_DIFFERS, EXIT_USAGE = 0, 1, 2
+REPORT_FORMAT = 1  # version of the --format json structure
+
+Section = Literal["project", "mention", "criterion", "document"]
+Change = Literal["changed", "added", "lost"]
+Status = Literal["ok", "differs", "new", "missing", "invalid"]
+JsonValue = Any  # what json.load returns: None, bool, int, float, str, list, dict
+Row = dict[str, Any]
+
+SECTION_ORDER: tuple[Section, ...] = ("project", "mention", "criterion", "document")
+# Mentions are identified by these; the other columns are compared.
+MENTION_KEY = ("field", "label", "text")
+# Content a project keeps when only its title is re-read differently.
+NARRATIVE_COLUMNS = ("objective", "brief_info", "budget_text", "completed")
+TITLE_SIMILARITY = 0.75  # difflib ratio above which a lost and an added title are one project
+VALUE_WIDTH = 96  # longest value shown whole in the terminal; longer ones are cut around the change
+CONTEXT = 32  # characters of unchanged text kept before a change
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One difference between an expected file and the pipeline's output.
+
+    `row` names the row: the project title (`#2` for the second project with that title,
+    `(no title)` for an untitled one), the criterion path, or "document".  `column` is the column,
+    with a path into nested values (`budget_amounts[1].amount`); None when a whole row was added or
+    lost, and then `expected`/`actual` hold the whole row.  `item` names the mention within its
+    project for section "mention".
+    """
+
+    section: Section
+    change: Change
+    row: str
+    column: str | None
+    expected: JsonValue = None
+    actual: JsonValue = None
+    item: str | None = None
+
+    def as_json(self) -> dict[str, JsonValue]:
+        return {
+            "section": self.section,
+            "change": self.change,
+            "row": self.row,
+            "item": self.item,
+            "column": self.column,
+            "expected": self.expected,
+            "actual": self.actual,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentCheck:
+    """The check of one sample document against its expected file."""
+
+    document: Path
+    expected_file: Path
+    status: Status  # ok | differs | new (no expected file) | missing (no document) | invalid
+    differences: tuple[Difference, ...] = ()
+    reason: str | None = None  # for new / missing / invalid: what is wrong, in one line
+    updated: bool = False  # --update wrote (or, for a missing document, removed) the expected file
+    mentions_compared: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def difference_count(self) -> int:
+        """Differences found; a new, missing or invalid expected file counts as one."""
+        if self.status in ("new", "missing", "invalid"):
+            return 1
+        return len(self.differences)
+
+    def as_json(self) -> dict[str, JsonValue]:
+        return {
+            "document": self.document.as_posix(),
+            "expected_file": self.expected_file.as_posix(),
+            "status": self.status,
+            "reason": self.reason,
+            "updated": self.updated,
+            "mentions_compared": self.mentions_compared,
+            "difference_count": self.difference_count,
+            "differences": [d.as_json() for d in self.differences],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    folder: Path
+    documents: tuple[DocumentCheck, ...]
+    update: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return all(d.ok for d in self.documents)
+
+    @property
+    def differing(self) -> tuple[DocumentCheck, ...]:
+        return tuple(d for d in self.documents if not d.ok)
+
+    @property
+    def difference_count(self) -> int:
+        return sum(d.difference_count for d in self.documents)
+
+    @property
+    def exit_code(self) -> int:
+        # After --update every differing expected file has been rewritten: nothing is left to fail.
+        return EXIT_OK if self.ok or self.update else EXIT_DIFFERS
+
+    def as_json(self) -> dict[str, JsonValue]:
+        return {
+            "format": REPORT_FORMAT,
+            "folder": self.folder.as_posix(),
+            "update": self.update,
+            "ok": self.ok,
+            "summary": {
+                "documents": len(self.documents),
+                "ok": len(self.documents) - len(self.differing),
+                "differing": len(self.differing),
+                "differences": self.difference_count,
+                "updated": sum(d.updated for d in self.documents),
+            },
+            "documents": [d.as_json() for d in self.documents],
+        }
+
+
+# --------------------------------------------------------------------------- comparison
+def compare(expected: dict[str, JsonValue], actual: dict[str, JsonValue]) -> list[Difference]:
+    """Every difference between two snapshots (golden.snapshot / golden.load), projects first.
+
+    >>> doc = {"format": 1, "document": {"project_count": 1}, "criteria": [],
+    ...        "projects": [{"title": "A", "project_no": 1, "budget_amount": "5"}]}
+    >>> new = {**doc, "projects": [{"title": "A", "project_no": 1, "budget_amount": "6"}]}
+    >>> compare(doc, new)
+    [Difference(section='project', change='changed', row='A', column='budget_amount', expected='5', actual='6', item=None)]
+    """
+    found = _compare_projects(expected.get("projects") or [], actual.get("projects") or [])
+    found += _compare_criteria(expected.get("criteria") or [], actual.get("criteria") or [])
+    found += [
+        Difference("document", change, "document", column, old, new)
+        for change, column, old, new in _compare_columns(
+            expected.get("document") or {}, actual.get("document") or {}
+        )
+    ]
+    return found
+
+
+def mentions_compared(expected: dict[str, JsonValue], actual: dict[str, JsonValue]) -> bool:
+    """False when one side was made without the mentions stage (its projects carry no mentions)."""
+    sides = [expected.get("projects") or [], actual.get("projects") or []]
+    return all("mentions" in row for side in sides for row in side)
+
+
+def _compare_columns(old: Row, new: Row, skip: Iterable[str] = ()) -> list[tuple[Change, str, Any, Any]]:
+    """(change, column path, expected, actual) for every column that differs, in column order."""
+    skipped = set(skip)
+    columns = list(dict.fromkeys([*new, *old]))
+    found: list[tuple[Change, str, Any, Any]] = []
+    for column in columns:
+        if column in skipped:
+            continue
+        if column not in old:  # a column the expected file does not have yet (schema grew)
+            found.append(("added", column, None, new[column]))
+        elif column not in new:
+            found.append(("lost", column, old[column], None))
+        elif old[column] != new[column]:
+            found += [("changed", path, a, b) for path, a, b in _value_paths(column, old[column], new[column])]
+    return found
+
+
+def _value_paths(path: str, old: Any, new: Any) -> list[tuple[str, Any, Any]]:
+    """Descend into lists of equal length and objects, so budget_amounts[1].amount is named."""
+    if old == new:
+        return []
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [p for i, (a, b) in enumerate(zip(old, new)) for p in _value_paths(f"{path}[{i}]", a, b)]
+    if isinstance(old, dict) and isinstance(new, dict) and old.keys() == new.keys():
+        return [p for key in old for p in _value_paths(f"{path}.{key}", old[key], new[key])]
+    return [(path, old, new)]
+
+
+def _occurrence_keys(rows: Sequence[Row], key: Callable[[Row], Any]) -> list[tuple[Any, int]]:
+    seen: dict[Any, int] = {}
+    keys = []
+    for row in rows:
+        k = key(row)
+        seen[k] = seen.get(k, 0) + 1
+        keys.append((k, seen[k]))
+    return keys
+
+
+# ---- projects
+def _title(row: Row) -> str | None:
+    title = row.get("title")
+    return title if isinstance(title, str) else None
+
+
+def _content_signature(row: Row) -> str:
+    """A project's content without its position, to align repeated titles."""
+    return json.dumps({k: v for k, v in row.items() if k not in ("project_no", "page_start", "page_end")},
+                      sort_keys=True, ensure_ascii=False)
+
+
+def _match_group(old: list[int], new: list[int], old_rows: Sequence[Row], new_rows: Sequence[Row]) -> list[tuple[int, int]]:
+    """Pair the projects sharing one title: in order when the count is unchanged, else aligned on
+    content so the one that went away is the one reported lost."""
+    if len(old) == len(new):
+        return list(zip(old, new))
+    matcher = difflib.SequenceMatcher(
+        None,
+        [_content_signature(old_rows[i]) for i in old],
+        [_content_signature(new_rows[j]) for j in new],
+        autojunk=False,
+    )
+    pairs: list[tuple[int, int]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("equal", "replace"):
+            pairs += list(zip(old[i1:i2], new[j1:j2]))
+    return pairs
+
+
+def _same_project(old: Row, new: Row) -> bool:
+    """A lost and an added project that are one project with a re-read title."""
+    a, b = _title(old) or "", _title(new) or ""
+    if a and b and difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= TITLE_SIMILARITY:
+        return True
+    narrative = [old.get(c) for c in NARRATIVE_COLUMNS]
+    return any(v is not None for v in narrative) and narrative == [new.get(c) for c in NARRATIVE_COLUMNS]
+
+
+def _pair_projects(old_rows: Sequence[Row], new_rows: Sequence[Row]) -> list[tuple[int, int]]:
+    groups_old: dict[str | None, list[int]] = {}
+    groups_new: dict[str | None, list[int]] = {}
+    for i, row in enumerate(old_rows):
+        groups_old.setdefault(_title(row), []).append(i)
+    for j, row in enumerate(new_rows):
+        groups_new.setdefault(_title(row), []).append(j)
+    pairs = []
+    for title, old in groups_old.items():
+        pairs += _match_group(old, groups_new.get(title, []), old_rows, new_rows)
+    # Renamed projects: a lost and an added one between the same matched neighbours.
+    matched_old = {i for i, _ in pairs}
+    matched_new = {j for _, j in pairs}
+    by_old = sorted(pairs)
+    by_new = sorted(pairs, key=lambda p: p[1])
+    gaps_old: dict[int, list[int]] = {}
+    gaps_new: dict[int, list[int]] = {}
+    for i in range(len(old_rows)):
+        if i not in matched_old:
+            gaps_old.setdefault(_gap(i, [p[0] for p in by_old], [p[1] for p in by_old]), []).append(i)
+    for j in range(len(new_rows)):
+        if j not in matched_new:
+            gaps_new.setdefault(_gap(j, [p[1] for p in by_new], [p[1] for p in by_new]), []).append(j)
+    for gap, lost in gaps_old.items():
+        added = list(gaps_new.get(gap, []))
+        for i in lost:
+            for j in added:
+                if _same_project(old_rows[i], new_rows[j]):
+                    pairs.append((i, j))
+                    added.remove(j)
+                    break
+    return sorted(pairs)
+
+
+def _gap(index: int, positions: list[int], anchors: list[int]) -> int:
+    """The actual-side index of the nearest matched row before `index` (-1 when none): rows in the
+    same gap sit between the same matched neighbours on both sides."""
+    before = [anchor for position, anchor in zip(positions, anchors) if position < index]
+    return before[-1] if before else -1
+
+
+def _project_labels(rows: Sequence[Row]) -> list[str]:
+    counts: dict[str | None, int] = {}
+    for row in rows:
+        counts[_title(row)] = counts.get(_title(row), 0) + 1
+    labels = []
+    for (title, n) in _occurrence_keys(rows, _title):
+        label = title if title is not None else "(no title)"
+        labels.append(f"{label} #{n}" if counts[title] > 1 else label)
+    return labels
+
+
+def _compare_projects(old_rows: Sequence[Row], new_rows: Sequence[Row]) -> list[Difference]:
+    pairs = _pair_projects(old_rows, new_rows)
+    old_labels, new_labels = _project_labels(old_rows), _project_labels(new_rows)
+    matched_old = {i for i, _ in pairs}
+    matched_new = {j for _, j in pairs}
+    reordered = _reordered(pairs)
+    shifted = len(matched_old) < len(old_rows) or len(matched_new) < len(new_rows)
+
+    placed: list[tuple[float, int, list[Difference]]] = []  # (position in actual order, tiebreak, diffs)
+    for i, j in pairs:
+        skip = ["mentions"]
+        if shifted and (i, j) not in reordered:
+            skip.append("project_no")  # only moved because a project before it came or went
+        label = old_labels[i]
+        diffs = [
+            Difference("project", change, label, column, a, b)
+            for change, column, a, b in _compare_columns(old_rows[i], new_rows[j], skip)
+        ]
+        if "mentions" in old_rows[i] and "mentions" in new_rows[j]:
+            diffs += _compare_mentions(label, old_rows[i]["mentions"], new_rows[j]["mentions"])
+        placed.append((j, 0, diffs))
+    for j, row in enumerate(new_rows):
+        if j not in matched_new:
+            placed.append((j, 0, [Difference("project", "added", new_labels[j], None, None, row)]))
+    by_old = sorted(pairs)
+    for i, row in enumerate(old_rows):
+        if i not in matched_old:
+            before = [b for a, b in by_old if a < i]
+            position = (before[-1] if before else -1) + 0.5
+            placed.append((position, i, [Difference("project", "lost", old_labels[i], None, row, None)]))
+    placed.sort(key=lambda item: (item[0], item[1]))
+    return [d for _, _, diffs in placed for d in diffs]
+
+
+def _reordered(pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Pairs whose rank among the matched projects differs between expected and actual."""
+    by_old = sorted(pairs)
+    by_new = sorted(pairs, key=lambda p: p[1])
+    return {p for p, q in zip(by_old, by_new) if p != q} | {q for p, q in zip(by_old, by_new) if p != q}
+
+
+# ---- mentions
+def _mention_item(row: Row, occurrence: int) -> str:
+    item = f'{row.get("field")} {row.get("label")} "{row.get("text")}"'
+    return f"{item} #{occurrence}" if occurrence > 1 else item
+
+
+def _compare_mentions(project: str, old: Sequence[Row], new: Sequence[Row]) -> list[Difference]:
+    key = lambda row: tuple(row.get(k) for k in MENTION_KEY)  # noqa: E731
+    old_keys = _occurrence_keys(old, key)
+    new_index = {k: j for j, k in enumerate(_occurrence_keys(new, key))}
+    found: list[Difference] = []
+    matched_new = set()
+    for i, k in enumerate(old_keys):
+        item = _mention_item(old[i], k[1])
+        j = new_index.get(k)
+        if j is None:
+            found.append(Difference("mention", "lost", project, None, old[i], None, item))
+            continue
+        matched_new.add(j)
+        found += [
+            Difference("mention", change, project, column, a, b, item)
+            for change, column, a, b in _compare_columns(old[i], new[j], MENTION_KEY)
+        ]
+    new_keys = _occurrence_keys(new, key)
+    for j, k in enumerate(new_keys):
+        if j not in matched_new:
+            found.append(Difference("mention", "added", project, None, None, new[j], _mention_item(new[j], k[1])))
+    return found
+
+
+# ---- criteria
+def _criterion_key(row: Row) -> tuple[Any, Any, Any]:
+    return (row.get("criterion_no"), row.get("criterion"), row.get("subcriterion"))
+
+
+def _criterion_label(row: Row, occurrence: int) -> str:
+    number = row.get("criterion_no")
+    label = f"{number:02d}" if isinstance(number, int) else "--"
+    if row.get("criterion") is not None:
+        label += f' "{row["criterion"]}"'
+    if row.get("subcriterion") is not None:
+        label += f' / "{row["subcriterion"]}"'
+    return f"{label} #{occurrence}" if occurrence > 1 else label
+
+
+def _compare_criteria(old: Sequence[Row], new: Sequence[Row]) -> list[Difference]:
+    old_keys = _occurrence_keys(old, _criterion_key)
+    new_keys = _occurrence_keys(new, _criterion_key)
+    new_index = {k: j for j, k in enumerate(new_keys)}
+    old_set = set(old_keys)
+    found: list[Difference] = []
+    for i, k in enumerate(old_keys):
+        label = _criterion_label(old[i], k[1])
+        j = new_index.get(k)
+        if j is None:
+            found.append(Difference("criterion", "lost", label, None, old[i], None))
+            continue
+        found += [
+            Difference("criterion", change, label, column, a, b)
+            for change, column, a, b in _compare_columns(old[i], new[j])
+        ]
+    for j, k in enumerate(new_keys):
+        if k not in old_set:
+            found.append(Difference("criterion", "added", _criterion_label(new[j], k[1]), None, None, new[j]))
+    return found
+
+
+# --------------------------------------------------------------------------- running
+def _expected_files(folder: Path) -> list[Path]:
+    if folder.is_file():
+        candidate = expected_path(folder)
+        return [candidate] if candidate.is_file() else []
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(root) / name for name in files if is_expected_file(Path(name))]
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def check_folder(
+    folder: Path,
+    config: Any = None,
+    update: bool = False,
+    *,
+    workers: int = 1,
+    on_result: Callable[[Any], None] | None = None,
+) -> CheckReport:
+    """Run the pipeline on every sample under `folder` and compare with the expected files.
+
+    `config` is a process.RunConfig (default: the default run).  With `update`, the expected file
+    of every document that differs is rewritten (an expected file whose document is gone is
+    removed) after the differences are collected, so the report still shows them.
+    Raises UsageError when the folder does not exist or holds no documents.
+    """
+    from .batch import InputFile, discover_inputs, process_files
+    from .process import RunConfig
+
+    config = config if config is not None else RunConfig()
+    folder = Path(folder)
+    if not folder.exists():
+        raise UsageError(f"{folder}: no such file or folder")
+    files = [f for f in discover_inputs([folder]) if not is_expected_file(f.path)]
+    expected_files = _expected_files(folder)
+    known = {f.path.resolve() for f in files}
+    for expected in expected_files:
+        document = document_path(expected)
+        # A document with an expected file is always checked, even where a folder walk skips it.
+        if document.is_file() and document.resolve() not in known:
+            files.append(InputFile(document, document.as_posix()))
+            known.add(document.resolve())
+    if not files and not expected_files:
+        raise UsageError(f"{folder}: no sample documents found")
+
+    results = process_files(files, config, workers=workers, on_result=on_result)
+    checks = [
+        _check_document(f.path, result, config.mentions, update) for f, result in zip(files, results)
+    ]
+    for expected in expected_files:
+        document = document_path(expected)
+        if not document.exists():
+            if update:
+                expected.unlink()
+            checks.append(DocumentCheck(document, expected, "missing",
+                                        reason="expected file without its document", updated=update))
+    checks.sort(key=lambda c: c.document.as_posix())
+    return CheckReport(folder, tuple(checks), update)
+
+
+def _check_document(path: Path, result: Any, mentions: bool, update: bool) -> DocumentCheck:
+    target = expected_path(path)
+    actual = snapshot(result, mentions=mentions)
+    if not target.exists():
+        if update:
+            write(target, actual)
+        return DocumentCheck(path, target, "new", reason="no expected file", updated=update)
+    try:
+        expected = load(target)
+    except ExpectedFileError as exc:
+        if update:
+            write(target, actual)
+        return DocumentCheck(path, target, "invalid", reason=exc.reason, updated=update)
+    differences = tuple(compare(expected, actual))
+    compared = mentions_compared(expected, actual)
+    if not differences:
+        return DocumentCheck(path, target, "ok", mentions_compared=compared)
+    if update:
+        write(target, actual)
+    return DocumentCheck(path, target, "differs", differences, updated=update, mentions_compared=compared)
+
+
+# --------------------------------------------------------------------------- text report
+def _shorten(text: str, width: int) -> str:
+    """
+    >>> _shorten("Neighbourhood Volunteers Network", 20)
+    'Neighbourhood Volun…'
+    """
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _literal(value: JsonValue) -> str:
+    """A value as JSON: strings quoted with \\n escaped, null, true/false, numbers bare."""
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def excerpt_pair(old: str, new: str, width: int = VALUE_WIDTH, context: int = CONTEXT) -> tuple[str, str]:
+    """Both texts cut to the same window around their first difference when either is too long.
+
+    The window starts `context` characters before the first differing character and ends
+    `context` after the last one (at most `width` long), moved to word boundaries nearby.
+
+    >>> excerpt_pair("short", "shirt")
+    ('short', 'shirt')
+    >>> a = "Over 1,200 volunteers registered and 35 associations joined the network in the first year."
+    >>> b = a.replace("35", "36")
+    >>> excerpt_pair(a, b, width=40, context=10)
+    ('…registered and 35 associations…', '…registered and 36 associations…')
+    """
+    if len(old) <= width and len(new) <= width:
+        return old, new
+    prefix = len(os.path.commonprefix([old, new]))
+    suffix = len(os.path.commonprefix([old[prefix:][::-1], new[prefix:][::-1]]))
+    start = _word_start(old, max(0, prefix - context))
+    return (_window(old, start, len(old) - suffix, width, context),
+            _window(new, start, len(new) - suffix, width, context))
+
+
+def _word_start(text: str, start: int) -> int:
+    """`start`, or the beginning of the word it falls in when that is near."""
+    if start <= 3:  # nothing worth hiding before the change
+        return 0
+    space = text.rfind(" ", 0, start)
+    return space + 1 if space >= 0 and start - space <= 12 else start
+
+
+def _window(text: str, start: int, change_end: int, width: int, context: int) -> str:
+    end = min(len(text), change_end + context, start + width)
+    space = text.find(" ", end)
+    if space >= 0 and space - end <= 12 and space - start <= width + 12:
+        end = space  # finish the word
+    if len(text) - end <= 3:
+        end = len(text)
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+def _row_summary(section: Section, row: Row) -> str:
+    """What an added or lost row was, in a few words."""
+    if section == "project":
+        parts = []
+        number = row.get("criterion_no")
+        if isinstance(number, int):
+            parts.append(f"criterion {number:02d}")
+        if row.get("subcriterion"):
+            parts.append(f'"{_shorten(str(row["subcriterion"]), 40)}"')
+        mentions = row.get("mentions")
+        if isinstance(mentions, list):
+            parts.append(f"{len(mentions)} mention{'s' if len(mentions) != 1 else ''}")
+        return ", ".join(parts)
+    if section == "mention":
+        parts = [f"{k} {_literal(row.get(k))}" for k in ("value", "unit") if row.get(k) is not None]
+        if row.get("planned"):
+            parts.append("planned")
+        return ", ".join(parts)
+    return ", ".join(f"{k} {_literal(row.get(k))}" for k in ("project_count", "budget_total") if k in row)
+
+
+def _change_lines(indent: str, column: str, old: JsonValue, new: JsonValue) -> list[str]:
+    a, b = excerpt_pair(_literal(old), _literal(new))
+    line = f"{indent}{column}: {a} → {b}"
+    if len(line) <= VALUE_WIDTH + 30:
+        return [line]
+    return [f"{indent}{column}:", f"{indent}  - {a}", f"{indent}  + {b}"]
+
+
+def _heading(section: str, row: str) -> str:
+    if section == "project":
+        return f'  project "{row}"'
+    if section == "criterion":
+        return f"  criterion {row}"
+    return "  document"
+
+
+def _difference_lines(differences: Sequence[Difference]) -> list[str]:
+    lines: list[str] = []
+    heading: tuple[str, str] | None = None
+    for d in differences:
+        section = "project" if d.section == "mention" else d.section
+        if d.change != "changed" and d.column is None and d.section != "mention":
+            sign = "+" if d.change == "added" else "-"
+            row = d.actual if d.change == "added" else d.expected
+            summary = _row_summary(d.section, row) if isinstance(row, dict) else ""
+            name = f'"{d.row}"' if section == "project" else d.row
+            lines.append(f"  {sign} {section} {name} {d.change}" + (f" ({summary})" if summary else ""))
+            heading = None
+            continue
+        if heading != (section, d.row):
+            heading = (section, d.row)
+            lines.append(_heading(section, d.row))
+        if d.section == "mention":
+            if d.column is None:
+                sign = "+" if d.change == "added" else "-"
+                row = d.actual if d.change == "added" else d.expected
+                summary = _row_summary(d.section, row) if isinstance(row, dict) else ""
+                lines.append(f"    {sign} mention {d.item} {d.change}" + (f" ({summary})" if summary else ""))
+            else:
+                lines += _change_lines("    ", f"mention {d.item} {d.column}", d.expected, d.actual)
+            continue
+        if d.change == "changed":
+            lines += _change_lines("    ", d.column or "", d.expected, d.actual)
+        else:  # a column only one side has: the schema changed
+            side = d.actual if d.change == "added" else d.expected
+            lines.append(f"    {d.column}: column {d.change} ({_literal(side)})")
+    return lines
+
+
+def _status_line(check: DocumentCheck) -> str:
+    name = check.document.as_posix()
+    if check.status == "ok":
+        text = "ok" + ("" if check.mentions_compared else " (mentions not compared)")
+    elif check.status == "differs":
+        n = len(check.differences)
+        text = f"{n} difference{'s' if n != 1 else ''}"
+        if not check.mentions_compared:
+            text += " (mentions not compared)"
+    elif check.status == "new":
+        text = "new (no expected file)"
+    elif check.status == "missing":
+        text = f"missing (expected file {check.expected_file.as_posix()} has no document)"
+    else:
+        text = f"invalid expected file ({check.reason})"
+    if check.updated:
+        text += " → expected file " + ("removed" if check.status == "missing" else "written")
+    return f"{name}: {text}"
+
+
+def format_text(report: CheckReport) -> str:
+    """The terminal report: a line per document, its differences indented under it, a summary."""
+    lines: list[str] = []
+    for check in report.documents:
+        lines.append(_status_line(check))
+        lines += _difference_lines(check.differences)
+    total = len(report.documents)
+    differing = len(report.differing)
+    if not differing:
+        lines.append(f"all {total} document{'s' if total != 1 else ''} match their expected files")
+    elif report.update:
+        updated = sum(c.updated for c in report.documents)
+        lines.append(f"updated {updated} expected file{'s' if updated != 1 else ''} "
+                     f"({report.difference_count} differences); review them with git diff and commit")
+    else:
+        lines.append(f"{differing} of {total} documents differ ({report.difference_count} differences); "
+                     "if every change is intended, run check --update")
+    return "\n".join(lines) + "\n"
+
+
+def format_json(report: CheckReport) -> str:
+    return json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------- command line
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="cittaslow-extract check",
+        description="Run the pipeline on sample documents and compare every field with their expected "
+        "files (<file>.expected.json beside each document).",
+        epilog="Exit codes: 0 everything matches (or --update wrote the expected files), "
+        "1 some document differs, 2 usage error.",
+    )
+    parser.add_argument("folder", nargs="?", type=Path, default=Path("samples"), metavar="FOLDER",
+                        help="folder of documents with expected files, or one document (default: samples/)")
+    parser.add_argument("--update", action="store_true",
+                        help="after showing the differences, rewrite the expected files of the documents "
+                        "that differ (write missing ones, remove those whose document is gone)")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="report format (default: text)")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="parallel worker processes (default: the machine's cores)")
+    # Options that change what the pipeline produces: check with the ones the expected files were made with.
+    parser.add_argument("--labels", type=Path, action="append", default=[], metavar="FILE",
+                        help="extra label vocabulary (TOML); repeatable")
+    parser.add_argument("--pdf-engine", choices=("auto", "pdfium", "pdfplumber"), default="auto",
+                        help="PDF reader (default auto)")
+    parser.add_argument("--password", default=None, metavar="PASSWORD", help="password for encrypted PDFs")
+    parser.add_argument("--no-mentions", action="store_true",
+                        help="skip the mentions stage (mentions are then not compared)")
+    parser.add_argument("--gazetteer", type=Path, action="append", default=[], metavar="FILE",
+                        help="extra place names for mentions (TOML); repeatable")
+    parser.add_argument("--spacy-model", default=None, metavar="NAME",
+                        help="an installed trained spaCy pipeline for mentions")
+    parser.add_argument("--debug", action="store_true", help="tracebacks for internal errors in the rows")
+    return parser
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    args = build_parser().parse_args(list(argv))
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("cittaslow-extract check: --workers must be at least 1")
+    if not args.folder.exists():
+        raise UsageError(f"{args.folder}: no such file or folder")
+    for path in [*args.labels, *args.gazetteer]:
+        if not path.is_file():
+            raise UsageError(f"{path}: no such file")
+    return args
+
+
+def config_from_args(args: argparse.Namespace) -> Any:
+    from .extract.readers import ReadOptions
+    from .process import RunConfig
+    from .vocabulary import load_vocabulary
+
+    load_vocabulary(tuple(args.labels))  # a bad labels file is a usage error before any work
+    return RunConfig(
+        read_options=ReadOptions(pdf_engine=args.pdf_engine, password=args.password),
+        label_files=tuple(args.labels),
+        mentions=not args.no_mentions,
+        gazetteer_files=tuple(args.gazetteer),
+        spacy_model=args.spacy_model,
+        debug=args.debug,
+    )
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """`check` subcommand; returns the exit code (usage errors print one line on stderr and give 2)."""
+    out = out or sys.stdout
+    if hasattr(out, "reconfigure"):
+        # Turkish text and arrows on a console that cannot show them: escape, never crash.
+        out.reconfigure(errors="backslashreplace")
+    try:
+        args = parse_args(sys.argv[2:] if argv is None else argv)
+        config = config_from_args(args)
+        workers = args.workers or os.cpu_count() or 1
+        report = check_folder(args.folder, config, update=args.update, workers=workers)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    out.write(format_json(report) if args.format == "json" else format_text(report))
+    out.flush()
+    return report.exit_code
+
+
+__all__ = [
+    "CheckReport",
+    "Difference",
+    "DocumentCheck",
+    "check_folder",
+    "compare",
+    "excerpt_pair",
+    "format_json",
+    "format_text",
+    "main",
+    "mentions_compared",
+]

@@ -1,0 +1,416 @@
+"""DOCX reader: body paragraphs and tables in document order, with Word's formatting as evidence.
+
+Reads the document XML directly (lxml through python-docx's package loader): python-docx's
+high-level objects cost far more than the reading itself (`paragraph.style.name` alone is ~12x the
+rest), so every style is resolved once per document into a small record, by style id.
+
+What becomes a block (see models.Block):
+- each body paragraph with visible text; a soft line break (Shift+Enter) starts a new block, as a
+  new line does in a text file;
+- `gap_before`: an empty paragraph before it, "space before" on the paragraph or its style (as
+  Word shows it: not between two paragraphs of one style with "don't add space"), or a table
+  just before it;
+- `style` and `heading_level` from the paragraph style (Title → 0, Heading N → N, or the outline
+  level), `bold` when every visible character is bold, `font_size` as the size carrying most text;
+- tables row by row: a row "label | value" gives the label cell's paragraphs (the first with
+  gap_before) then the value cell's paragraphs (the first without gap_before), so a label|value
+  table reads like labelled paragraphs; in_table, table_row and table_col are set;
+- a paragraph starting with a field label in bold followed by its value in regular type
+  ("**OBJECTIVE** Making …") gives two blocks, the label and the value (gap_before False), the same
+  as a label on its own line followed by its value;
+- not content: headers, footers, footnotes, comments (they live in other parts of the package),
+  deleted revisions, hidden text, field codes and text boxes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import CorruptFile, EmptyFile
+from ..models import Block, RawDocument
+from ..normalize.turkish import strip_invisible, tr_upper
+from ..vocabulary import Vocabulary, load_vocabulary
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P, _TBL, _TR, _TC, _R, _T = (_W + n for n in ("p", "tbl", "tr", "tc", "r", "t"))
+_SDT, _SDT_CONTENT, _CUSTOM_XML = _W + "sdt", _W + "sdtContent", _W + "customXml"
+# Containers inside a paragraph whose runs are visible text.
+_RUN_CONTAINERS = {
+    _W + n for n in ("hyperlink", "ins", "smartTag", "fldSimple", "customXml", "moveTo", "dir", "bdo")
+}
+_HEADING_NAME = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+_ON = {"1", "true", "on"}
+_LINE_BREAK = "\n"
+
+
+def _val(element: Any, attribute: str = "val") -> str | None:
+    return None if element is None else element.get(_W + attribute)
+
+
+def _flag(element: Any) -> bool | None:
+    """A WordprocessingML on/off property: present without val means on."""
+    if element is None:
+        return None
+    value = element.get(_W + "val")
+    return value is None or value.lower() in _ON
+
+
+@dataclass(frozen=True, slots=True)
+class _Style:
+    name: str
+    heading_level: int | None
+    bold: bool | None
+    caps: bool | None
+    size: float | None  # points
+    space_before: float | None  # points
+    contextual_spacing: bool | None
+    hidden: bool | None
+
+
+@dataclass(slots=True)
+class _Styles:
+    by_id: dict[str, _Style]
+    default_paragraph: str | None
+    default_bold: bool
+    default_size: float
+    default_space_before: float
+
+    def paragraph(self, style_id: str | None) -> _Style | None:
+        return self.by_id.get(style_id or self.default_paragraph or "")
+
+
+def _load_styles(styles_element: Any) -> _Styles:
+    """Every style resolved through its basedOn chain, once per document."""
+    from docx.styles import BabelFish
+
+    raw: dict[str, tuple[Any, str | None]] = {}
+    default_paragraph = None
+    default_bold, default_size, default_space = False, 10.0, 0.0
+    if styles_element is not None:
+        for style in styles_element.iterchildren(_W + "style"):
+            style_id = style.get(_W + "styleId")
+            if style_id is None:
+                continue
+            raw[style_id] = (style, _val(style.find(_W + "basedOn")))
+            if style.get(_W + "type") == "paragraph" and _flag_attr(style.get(_W + "default")):
+                default_paragraph = style_id
+        defaults = styles_element.find(_W + "docDefaults")
+        if defaults is not None:
+            rpr = defaults.find(f"{_W}rPrDefault/{_W}rPr")
+            if rpr is not None:
+                default_bold = bool(_flag(rpr.find(_W + "b")))
+                size = _val(rpr.find(_W + "sz"))
+                default_size = int(size) / 2 if size and size.isdigit() else default_size
+            spacing = defaults.find(f"{_W}pPrDefault/{_W}pPr/{_W}spacing")
+            before = _val(spacing, "before")
+            default_space = int(before) / 20 if before and before.lstrip("-").isdigit() else 0.0
+
+    resolved: dict[str, _Style] = {}
+
+    def resolve(style_id: str, depth: int = 0) -> _Style:
+        if style_id in resolved:
+            return resolved[style_id]
+        element, parent_id = raw[style_id]
+        parent = resolve(parent_id, depth + 1) if parent_id in raw and depth < 20 else None
+        name_element = element.find(_W + "name")
+        name = BabelFish.internal2ui(_val(name_element) or style_id)
+        ppr, rpr = element.find(_W + "pPr"), element.find(_W + "rPr")
+        heading = _HEADING_NAME.match(name)
+        level: int | None = 0 if name.lower() == "title" else int(heading[1]) if heading else None
+        outline = _val(ppr.find(_W + "outlineLvl")) if ppr is not None else None
+        if level is None and outline is not None and outline.isdigit() and int(outline) < 9:
+            level = int(outline) + 1
+        if level is None and parent is not None:
+            level = parent.heading_level
+        spacing = ppr.find(_W + "spacing") if ppr is not None else None
+        style = _Style(
+            name=name,
+            heading_level=level,
+            bold=_first(_rpr_flag(rpr, "b"), parent.bold if parent else None),
+            caps=_first(_rpr_flag(rpr, "caps"), parent.caps if parent else None),
+            size=_first(_rpr_size(rpr), parent.size if parent else None),
+            space_before=_first(_space_before(spacing), parent.space_before if parent else None),
+            contextual_spacing=_first(
+                _flag(ppr.find(_W + "contextualSpacing")) if ppr is not None else None,
+                parent.contextual_spacing if parent else None,
+            ),
+            hidden=_first(_rpr_flag(rpr, "vanish"), parent.hidden if parent else None),
+        )
+        resolved[style_id] = style
+        return style
+
+    for style_id in raw:
+        resolve(style_id)
+    return _Styles(resolved, default_paragraph, default_bold, default_size, default_space)
+
+
+def _flag_attr(value: str | None) -> bool:
+    return value is not None and value.lower() in _ON
+
+
+def _first(*values: Any) -> Any:
+    for value in values:
+        if value is not None:
+            return value
+    return None
+
+
+def _rpr_flag(rpr: Any, name: str) -> bool | None:
+    return None if rpr is None else _flag(rpr.find(_W + name))
+
+
+def _rpr_size(rpr: Any) -> float | None:
+    value = None if rpr is None else _val(rpr.find(_W + "sz"))
+    return int(value) / 2 if value and value.isdigit() else None
+
+
+def _space_before(spacing: Any) -> float | None:
+    if spacing is None:
+        return None
+    if _flag_attr(spacing.get(_W + "beforeAutospacing")):
+        return 14.0  # "auto" spacing, as Word shows it
+    before = spacing.get(_W + "before")
+    if before is not None and before.lstrip("-").isdigit():
+        return int(before) / 20
+    lines = spacing.get(_W + "beforeLines")
+    if lines is not None and lines.lstrip("-").isdigit():
+        return int(lines) / 100 * 12
+    return None
+
+
+# --------------------------------------------------------------------------- paragraphs
+@dataclass(slots=True)
+class _Segment:
+    text: str
+    bold: bool
+    size: float
+
+
+@dataclass(slots=True)
+class _Para:
+    """A paragraph read into runs; `lines` are its soft-line-break pieces."""
+
+    lines: list[list[_Segment]]
+    style: _Style | None
+    style_id: str | None
+    space_before: float
+    contextual_spacing: bool
+
+
+@dataclass(slots=True)
+class _Reader:
+    styles: _Styles
+    vocabulary: Vocabulary
+    blocks: list[Block] = field(default_factory=list)
+    pending_gap: bool = True  # the first block of a document always has gap_before
+    previous_style: str | None = None
+
+    # ------------------------------------------------------------------ body
+    def body(self, container: Any, table: tuple[int, int] | None = None) -> None:
+        for child in container.iterchildren():
+            tag = child.tag
+            if tag == _P:
+                self.paragraph(child, table)
+            elif tag == _TBL:
+                self.table(child)
+            elif tag in (_SDT, _CUSTOM_XML):
+                content = child.find(_SDT_CONTENT) if tag == _SDT else child
+                if content is not None:
+                    self.body(content, table)
+
+    def table(self, tbl: Any) -> None:
+        self.pending_gap = True
+        for row_index, tr in enumerate(tbl.iterchildren(_TR)):
+            for col_index, tc in enumerate(_cells(tr)):
+                vmerge = tc.find(f"{_W}tcPr/{_W}vMerge")
+                if vmerge is not None and _val(vmerge) != "restart":
+                    continue  # a merged continuation cell: its text is in the cell above
+                self.pending_gap = col_index == 0 or self._row_is_empty(row_index)
+                self.body(tc, (row_index, col_index))
+            self.pending_gap = True
+        self.pending_gap = True
+        self.previous_style = None
+
+    def _row_is_empty(self, row_index: int) -> bool:
+        """True while no block of this row was emitted yet (an empty label cell)."""
+        last = self.blocks[-1] if self.blocks else None
+        return last is None or not last.in_table or last.table_row != row_index
+
+    def paragraph(self, p: Any, table: tuple[int, int] | None) -> None:
+        para = self.read_paragraph(p)
+        if para is None:
+            return
+        style = para.style
+        lines = [line for line in para.lines if "".join(s.text for s in line).strip()]
+        if not lines:
+            self.pending_gap = True  # an empty paragraph is a blank line
+            self.previous_style = para.style_id
+            return
+        same_style = para.style_id == self.previous_style
+        spaced = para.space_before > 0 and not (para.contextual_spacing and same_style)
+        gap = self.pending_gap or spaced
+        for k, line in enumerate(lines):
+            self.emit(line, style, gap if k == 0 else False, table)
+        self.pending_gap = False
+        self.previous_style = para.style_id
+
+    def emit(
+        self, segments: list[_Segment], style: _Style | None, gap: bool, table: tuple[int, int] | None
+    ) -> None:
+        split = self._bold_label(segments)
+        parts = [segments] if split is None else list(split)
+        for k, part in enumerate(parts):
+            text = _fold("".join(s.text for s in part))
+            if not text:
+                continue
+            visible = [s for s in part if s.text.strip()]
+            sizes: Counter[float] = Counter()
+            for s in visible:
+                sizes[s.size] += len(s.text)
+            self.blocks.append(
+                Block(
+                    text=text,
+                    gap_before=gap if k == 0 else False,
+                    bold=all(s.bold for s in visible),
+                    font_size=max(sizes.items(), key=lambda i: (i[1], i[0]))[0] if sizes else None,
+                    style=style.name if style else None,
+                    heading_level=style.heading_level if style else None,
+                    in_table=table is not None,
+                    table_row=table[0] if table else None,
+                    table_col=table[1] if table else None,
+                )
+            )
+
+    def _bold_label(self, segments: list[_Segment]) -> tuple[list[_Segment], list[_Segment]] | None:
+        """(label, value) when the line starts with a bold field label and goes on in regular type."""
+        k = 0
+        while k < len(segments) and (segments[k].bold or not segments[k].text.strip()):
+            k += 1
+        if k == 0 or k == len(segments) or not any(s.bold for s in segments[:k]):
+            return None
+        label = "".join(s.text for s in segments[:k]).strip()
+        match = self.vocabulary.match_label(label)
+        if match is None or match.inline_value is not None:
+            return None
+        return segments[:k], segments[k:]
+
+    # ------------------------------------------------------------------ runs
+    def read_paragraph(self, p: Any) -> _Para | None:
+        ppr = p.find(_W + "pPr")
+        style_id = _val(ppr.find(_W + "pStyle")) if ppr is not None else None
+        style = self.styles.paragraph(style_id)
+        spacing = ppr.find(_W + "spacing") if ppr is not None else None
+        space_before = _first(
+            _space_before(spacing),
+            style.space_before if style else None,
+            self.styles.default_space_before,
+        )
+        contextual = _first(
+            _flag(ppr.find(_W + "contextualSpacing")) if ppr is not None else None,
+            style.contextual_spacing if style else None,
+            False,
+        )
+        lines: list[list[_Segment]] = [[]]
+        for run in _runs(p):
+            self._run(run, style, lines)
+        return _Para(lines, style, style_id or self.styles.default_paragraph, space_before, contextual)
+
+    def _run(self, run: Any, style: _Style | None, lines: list[list[_Segment]]) -> None:
+        rpr = run.find(_W + "rPr")
+        char_style = None
+        if rpr is not None:
+            char_id = _val(rpr.find(_W + "rStyle"))
+            char_style = self.styles.by_id.get(char_id) if char_id else None
+        chain = (char_style, style)
+        hidden = _first(_rpr_flag(rpr, "vanish"), *(s.hidden for s in chain if s))
+        if hidden:
+            return
+        bold = bool(_first(_rpr_flag(rpr, "b"), *(s.bold for s in chain if s), self.styles.default_bold))
+        caps = _first(_rpr_flag(rpr, "caps"), *(s.caps for s in chain if s))
+        size = _first(_rpr_size(rpr), *(s.size for s in chain if s), self.styles.default_size)
+        pieces: list[str] = []
+        for child in run.iterchildren():
+            tag = child.tag
+            if tag == _T:
+                pieces.append(child.text or "")
+            elif tag in (_W + "tab", _W + "ptab"):
+                pieces.append("\t")
+            elif tag == _W + "br":
+                kind = child.get(_W + "type")
+                pieces.append(" " if kind in ("page", "column") else _LINE_BREAK)
+            elif tag == _W + "cr":
+                pieces.append(_LINE_BREAK)
+            elif tag == _W + "noBreakHyphen":
+                pieces.append("-")
+        text = "".join(pieces)
+        if not text:
+            return
+        if caps:
+            text = tr_upper(text)
+        chunks = text.split(_LINE_BREAK)
+        for k, chunk in enumerate(chunks):
+            if k:
+                lines.append([])
+            if chunk:
+                lines[-1].append(_Segment(chunk, bold, size))
+
+
+def _runs(p: Any) -> Iterator[Any]:
+    """The visible runs of a paragraph, in order (inside hyperlinks, insertions, fields …)."""
+    for child in p.iterchildren():
+        tag = child.tag
+        if tag == _R:
+            yield child
+        elif tag in _RUN_CONTAINERS:
+            yield from _runs(child)
+        elif tag == _SDT:
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                yield from _runs(content)
+
+
+def _cells(tr: Any) -> Iterator[Any]:
+    for child in tr.iterchildren():
+        if child.tag == _TC:
+            yield child
+        elif child.tag == _SDT:  # a content control around cells
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                yield from (c for c in content.iterchildren(_TC))
+
+
+def _fold(text: str) -> str:
+    return " ".join(strip_invisible(text.replace("\u00a0", " ")).split())
+
+
+def read(path: Path, options: Any = None) -> RawDocument:
+    """Reader contract (see extract/readers.py)."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except PackageNotFoundError as exc:
+        raise CorruptFile(path, "not a readable DOCX package (no main document part)") from exc
+    except (KeyError, ValueError, OSError) as exc:
+        raise CorruptFile(path, f"corrupt DOCX file ({type(exc).__name__}: {exc})") from exc
+    except Exception as exc:  # lxml XMLSyntaxError, zipfile.BadZipFile …
+        raise CorruptFile(path, f"corrupt DOCX file ({type(exc).__name__}: {exc})") from exc
+    part = document.part
+    try:
+        styles_element = part._styles_part.element  # noqa: SLF001 - no public raw access
+    except Exception:  # a document without a styles part
+        styles_element = None
+    label_files = tuple(getattr(options, "label_files", ()) or ())
+    reader = _Reader(_load_styles(styles_element), load_vocabulary(label_files))
+    body = document.element.body
+    if body is None:
+        raise CorruptFile(path, "corrupt DOCX file (the document has no body)")
+    reader.body(body)
+    if not reader.blocks:
+        raise EmptyFile(path, "the DOCX document has no text in its body")
+    return RawDocument(path=path, source_format="docx", blocks=reader.blocks)

@@ -1,0 +1,247 @@
+"""--incremental: reuse a document's rows from the previous run when nothing that shapes them changed.
+
+The cache lives in the output folder, `DIR/.cittaslow-cache/<run fingerprint>/<sha256>.json`: one
+file per document, holding its DocumentResult exactly (Decimals as strings, so a reused row is
+byte-identical to a recomputed one).  An entry is used only when both keys match:
+
+- the SHA-256 of the file's content (renaming or moving a file does not invalidate it: the rows'
+  source_path is set to the file's current path when it is reused);
+- the run fingerprint, a hash of everything else that can change a document's rows:
+  the package version and the content of every module and data file of the package (so edited
+  rules or label vocabularies invalidate it even without a version bump), the versions of the
+  libraries that read files (pdfplumber, pdfminer.six, pypdfium2, python-docx, charset-normalizer,
+  spaCy and a --spacy-model pipeline), and every RunConfig setting, with the *content* of the
+  files it names (--labels, --gazetteer), not their paths.  The --password is part of it only
+  as a hash.
+
+Failed documents are never cached: they are read again on every run (the failure may have come
+from a limit, a crash or a missing password).  After an incremental run the cache keeps only
+this run's documents: entries of files that left the batch and of other fingerprints are removed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from decimal import Decimal
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .models import CriterionRecord, DocumentRecord, DocumentResult, Mention, MoneyAmount, ProjectRecord
+
+CACHE_DIR_NAME = ".cittaslow-cache"
+CACHE_FORMAT = 1
+_LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "charset-normalizer", "spacy")
+_RECORD_TYPES: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (DocumentResult, DocumentRecord, ProjectRecord, CriterionRecord, Mention, MoneyAmount)
+}
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """SHA-256 over the package's modules and data files (path and content, in sorted order)."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    files = sorted(
+        p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".toml", ".txt", ".json")
+    )
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _library_versions(spacy_model: str | None) -> dict[str, str | None]:
+    names = list(_LIBRARIES) + ([spacy_model] if spacy_model else [])
+    versions: dict[str, str | None] = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def _setting(value: Any) -> Any:
+    """A JSON-able stand-in for one RunConfig setting: files by their content's hash."""
+    if isinstance(value, Path):
+        try:
+            return {"file_sha256": hashlib.sha256(value.read_bytes()).hexdigest()}
+        except OSError:
+            return {"missing_file": value.as_posix()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _setting(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (tuple, list)):
+        return [_setting(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)
+
+
+def run_fingerprint(config: Any) -> str:
+    """Hash of everything besides a file's content that shapes its rows (see module docstring).
+
+    >>> from cittaslow_extract.process import RunConfig
+    >>> run_fingerprint(RunConfig()) == run_fingerprint(RunConfig())
+    True
+    >>> run_fingerprint(RunConfig()) == run_fingerprint(RunConfig(mentions=False))
+    False
+    """
+    settings = _setting(config)
+    password = settings.get("read_options", {}).get("password")
+    if password is not None:  # never stored: only its hash enters the fingerprint
+        settings["read_options"]["password"] = hashlib.sha256(password.encode("utf-8")).hexdigest()
+    parts = {
+        "cache_format": CACHE_FORMAT,
+        "version": __version__,
+        "code": code_fingerprint(),
+        "libraries": _library_versions(getattr(config, "spacy_model", None)),
+        "config": settings,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+# --- exact JSON form of a DocumentResult -------------------------------------------------------
+
+
+def _encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__name__
+        if _RECORD_TYPES.get(name) is not type(value):
+            raise TypeError(f"cannot cache a {name}")
+        return {"@": name, **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if isinstance(value, Decimal):
+        return {"@decimal": str(value)}
+    if isinstance(value, tuple):
+        return {"@tuple": [_encode(v) for v in value]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if isinstance(value, dict):
+        if "@decimal" in value:
+            return Decimal(value["@decimal"])
+        if "@tuple" in value:
+            return tuple(_decode(v) for v in value["@tuple"])
+        cls = _RECORD_TYPES[value["@"]]
+        return cls(**{k: _decode(v) for k, v in value.items() if k != "@"})
+    return value
+
+
+def encode_result(result: DocumentResult) -> bytes:
+    """The exact JSON form of a result (raises TypeError for a value it cannot keep exactly).
+
+    >>> from cittaslow_extract.models import DocumentRecord
+    >>> r = DocumentResult(DocumentRecord("ab", "a.txt", "txt", "ok", None, 0, 0, None, "ab" * 32))
+    >>> decode_result(encode_result(r)) == r
+    True
+    """
+    return json.dumps(_encode(result), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def decode_result(data: bytes) -> DocumentResult:
+    result = _decode(json.loads(data.decode("utf-8")))
+    if not isinstance(result, DocumentResult):
+        raise ValueError("not a cached document")
+    return result
+
+
+def as_reused(result: DocumentResult, source_path: str) -> DocumentResult:
+    """A cached result as this run's: status "reused" and the file's current path."""
+    return DocumentResult(
+        dataclasses.replace(result.document, status="reused", source_path=source_path),
+        [dataclasses.replace(p, source_path=source_path) for p in result.projects],
+        list(result.criteria),
+        list(result.mentions),
+    )
+
+
+# --- the cache folder -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DocumentCache:
+    """The cache of one output folder for one run fingerprint.  Picklable: workers store into it."""
+
+    root: Path  # DIR/.cittaslow-cache
+    fingerprint: str
+
+    @classmethod
+    def for_output(cls, out_dir: Path, config: Any) -> DocumentCache:
+        return cls(out_dir / CACHE_DIR_NAME, run_fingerprint(config))
+
+    @property
+    def folder(self) -> Path:
+        return self.root / self.fingerprint[:32]
+
+    def entry(self, sha256: str) -> Path:
+        return self.folder / f"{sha256}.json"
+
+    def load(self, sha256: str) -> DocumentResult | None:
+        """The cached result for this content, or None (absent, unreadable or not matching)."""
+        try:
+            result = decode_result(self.entry(sha256).read_bytes())
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if result.document.sha256 != sha256 or result.document.status != "ok":
+            return None
+        return result
+
+    def store(self, result: DocumentResult) -> bool:
+        """Keep an ok result (atomically); False when it is not cacheable."""
+        document = result.document
+        if document.status != "ok" or not document.sha256:
+            return False
+        try:
+            data = encode_result(result)
+        except TypeError:
+            return False
+        target = self.entry(document.sha256)
+        temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(data)
+            # Renamed into place, not fsynced: an entry lost in a power cut is only recomputed.
+            os.replace(temporary, target)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+            return False  # a cache that cannot be written only costs time next run
+        return True
+
+    def prune(self, keep: set[str]) -> None:
+        """Remove every entry but this fingerprint's entries for the `keep` hashes."""
+        if not self.root.is_dir():
+            return
+        for child in self.root.iterdir():
+            if child != self.folder:
+                _remove(child)
+        if not self.folder.is_dir():
+            return
+        for entry in self.folder.iterdir():
+            if entry.name.endswith(".json") and entry.name[:-5] in keep:
+                continue
+            _remove(entry)
+
+
+def _remove(path: Path) -> None:
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
+    except OSError:
+        pass

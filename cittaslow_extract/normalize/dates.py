@@ -1,0 +1,270 @@
+"""Start and end date fields read as ISO 8601 partial dates (YYYY, YYYY-MM, YYYY-MM-DD).
+
+Rules (the same for English and Turkish documents; month names of both languages are always known,
+so a wrong language hint cannot lose a date):
+
+- "2019" → 2019; "2022 March", "March 2022", "Mart 2022", "03/2021" → 2022-03 / 2021-03;
+  "10.12.2020" → 2020-12-10 (numeric dates are day first); "2021-05-03" → 2021-05-03;
+  "1 March 2022", "March 1, 2022" → 2022-03-01.
+- A month name followed by a two-digit number and no year is a month and a two-digit year:
+  "April 20" → 2020-04, "December 21" → 2021-12 (how the checklist forms abbreviate years).
+- A day and month without a year ("20 April", "April 5") or a month alone gives no date
+  (``date_missing_year``).
+- "Ongoing", "continuing", "Devam ediyor", "Halen" … → iso None and ongoing True.  If the text
+  also names a date, iso is still None (an end field that says "ongoing since 2019" names its start,
+  not its end) and ``date_ongoing_with_date`` flags it.
+- An impossible date (month 13, 31 February, a year outside 1900–2100) gives no date
+  (``date_impossible``); a text naming several different dates gives none (``date_several``); a
+  text with no date at all gives none (``date_unreadable``).  The raw text is always kept by the caller.
+- A slashed date whose day and month could be swapped ("03/05/2021") is read day first; in an
+  English document it is flagged ``date_day_month_ambiguous``.  When only month-first is valid
+  ("05/20/2021") it is read month first.
+
+>>> parse_date("2022 March")
+DateValue(iso='2022-03', ongoing=False, warnings=())
+>>> parse_date("April 20").iso, parse_date("December 21").iso
+('2020-04', '2021-12')
+>>> parse_date("Devam ediyor", "tr")
+DateValue(iso=None, ongoing=True, warnings=())
+>>> parse_date("10.12.2020").iso
+'2020-12-10'
+>>> check_range(parse_date("2021"), parse_date("March 2020"))
+('date_end_before_start',)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ..models import DateValue, Language
+from .numbers import word_pattern
+from .turkish import ascii_key
+
+__all__ = ["check_range", "month_number", "parse_date", "parse_date_range"]
+
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+_RANGE_JOINT = re.compile(
+    r"""
+    ^\s*(?:['’][^\W\d_]+)?\s*               # a Turkish suffix on the first date: "2019'dan"
+    (?:
+        [-–—/]                                  # "2019 – 2021", "March 2020 / June 2021"
+      | to | until | till | through | and       # "from X to Y", "between X and Y"
+      | ile | ve                                # "X ile Y arası"
+    )?\s*$
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _DateData:
+    months: dict[str, int]  # ascii_key(name) → month number
+    ongoing: tuple[str, ...]  # ascii_key phrases
+    placeholders: frozenset[str]  # ascii_key of "nothing stated" texts
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (kind, regex), most specific first
+
+
+def _month_regex(names: list[str]) -> str:
+    alternation = "|".join(word_pattern(n) for n in sorted(names, key=len, reverse=True))
+    # "Mar.", "Mart'ta": an abbreviation dot or a Turkish suffix after an apostrophe
+    return rf"(?<![^\W\d_])(?P<mon>{alternation})(?:\.|['’][^\W\d_]+)?(?![^\W\d_])"
+
+
+def _patterns(month: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    ordinal = r"(?:st|nd|rd|th)?"
+    table = [
+        # 2021-05-03, 2021/05/03
+        ("ymd", r"(?<![\d.,])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])"),
+        # 10.12.2020, 03/05/2021, 3-5-21 (day first)
+        ("dmy", r"(?<![\d.,/-])(?P<d>\d{1,2})(?P<sep>[./-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?!\d|[.,]\d)"),
+        # 1 March 2022, 1st of March 2022, 1. Mart 2022
+        ("d_mon_y", rf"(?<![\d.,])(?P<d>\d{{1,2}}){ordinal}\.?\s+(?:of\s+)?{month},?\s+(?P<y>\d{{4}})(?!\d)"),
+        # March 1, 2022
+        ("mon_d_y", rf"{month}\s+(?P<d>\d{{1,2}}){ordinal},?\s+(?P<y>\d{{4}})(?!\d)"),
+        # March 2022, Mart 2022, Mar-2022
+        ("mon_y", rf"{month}\s*[,'’/-]?\s*(?P<y>\d{{4}})(?!\d)"),
+        # 2022 March, 2022 yılı Mart (not when the month has a year of its own after it)
+        ("y_mon", rf"(?<![\d.,])(?P<y>\d{{4}})(?:\s+y[ıi]l[ıi](?:n[ıi]n)?)?\s*[,/-]?\s*{month}(?!\s*[,'’/-]?\s*\d)"),
+        # April 20 → 2020-04 (month and two-digit year, as the forms write it)
+        ("mon_yy", rf"{month}\s*['’/-]?\s*(?P<yy>\d{{2}})(?![\d.,:]\d|\d)"),
+        # 20 April, April 5: a day without a year
+        ("d_mon", rf"(?<![\d.,])(?P<d>\d{{1,2}}){ordinal}\.?\s+(?:of\s+)?{month}"),
+        ("mon_d", rf"{month}\s+(?P<d>\d){ordinal}(?!\d)"),
+        # 03/2021, 3.2021
+        ("my", r"(?<![\d.,/-])(?P<m>\d{1,2})[./](?P<y>\d{4})(?!\d|[.,]\d)"),
+        # 2021/03, 2021-03 (a month that cannot be a year range's tail)
+        ("ym", r"(?<![\d.,/-])(?P<y>\d{4})[/-](?P<m>0?[1-9]|1[0-2])(?![\d]|[/-]\d)"),
+        # a month name alone
+        ("mon", month),
+        # 2019, 2022'de
+        ("y", r"(?<![\d.,])(?P<y>(?:19|20)\d{2}|2100)(?!\d|[.,]\d)"),
+    ]
+    return tuple((kind, re.compile(source, re.IGNORECASE)) for kind, source in table)
+
+
+@lru_cache(maxsize=1)
+def _data() -> _DateData:
+    raw = resources.files("cittaslow_extract").joinpath("data/months.toml").read_bytes()
+    doc = tomllib.loads(raw.decode("utf-8"))
+    months = {ascii_key(name): int(num) for num, names in doc["months"].items() for name in names}
+    names = [name for names in doc["months"].values() for name in names]
+    ongoing = tuple(ascii_key(p) for lang in doc["ongoing"].values() for p in lang)
+    placeholders = frozenset(ascii_key(p) or p for p in doc["placeholders"]["words"])
+    return _DateData(months, ongoing, placeholders, _patterns(_month_regex(names)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    start: int
+    end: int
+    iso: str | None
+    warning: str | None
+
+
+def month_number(name: str) -> int | None:
+    """The month a name or abbreviation of either language stands for.
+
+    >>> month_number("NİSAN"), month_number("Sept."), month_number("Ağustos"), month_number("frog")
+    (4, 9, 8, None)
+    """
+    return _data().months.get(ascii_key(name.rstrip(".")))
+
+
+def _iso(year: int, month: int | None, day: int | None) -> tuple[str | None, str | None]:
+    """(iso, warning) for a date's parts; impossible parts give (None, "date_impossible")."""
+    if not _MIN_YEAR <= year <= _MAX_YEAR or (month is not None and not 1 <= month <= 12):
+        return None, "date_impossible"
+    if month is None:
+        return f"{year:04d}", None
+    if day is None:
+        return f"{year:04d}-{month:02d}", None
+    try:
+        return _dt.date(year, month, day).isoformat(), None
+    except ValueError:
+        return None, "date_impossible"
+
+
+def _two_digit_year(text: str) -> int:
+    return 2000 + int(text)  # submissions are about projects of this century
+
+
+def _read_match(kind: str, hit: re.Match[str], language: Language) -> _Found:
+    groups = hit.groupdict()
+    month = month_number(groups["mon"]) if groups.get("mon") else None
+    if groups.get("m"):
+        month = int(groups["m"])
+    day = int(groups["d"]) if groups.get("d") else None
+    if kind in {"d_mon", "mon_d", "mon"}:
+        return _Found(hit.start(), hit.end(), None, "date_missing_year")
+    if groups.get("yy"):
+        year = _two_digit_year(groups["yy"])
+    else:
+        year_text = groups["y"]
+        year = _two_digit_year(year_text) if len(year_text) == 2 else int(year_text)
+    warning = None
+    if kind == "dmy" and day is not None and month is not None:
+        if month > 12 and day <= 12:  # only month-first is valid: 05/20/2021
+            day, month = month, day
+        elif groups["sep"] == "/" and language == "en" and day <= 12 and month <= 12 and day != month:
+            warning = "date_day_month_ambiguous"
+    iso, problem = _iso(year, month, day)
+    return _Found(hit.start(), hit.end(), iso, problem or warning)
+
+
+def _find_dates(text: str, language: Language) -> list[_Found]:
+    """Non-overlapping date expressions, the most specific pattern winning at each place."""
+    hits: list[tuple[int, int, int, re.Match[str], str]] = []
+    for rank, (kind, pattern) in enumerate(_data().patterns):
+        for hit in pattern.finditer(text):
+            hits.append((hit.start(), -(hit.end() - hit.start()), rank, hit, kind))
+    hits.sort(key=lambda h: (h[0], h[1], h[2]))
+    found: list[_Found] = []
+    taken_until = -1
+    for start, _, _, hit, kind in hits:
+        if start < taken_until:
+            continue
+        found.append(_read_match(kind, hit, language))
+        taken_until = hit.end()
+    return found
+
+
+def _has_phrase(key: str, phrases: tuple[str, ...]) -> bool:
+    padded = f" {key} "
+    return any(f" {phrase} " in padded for phrase in phrases)
+
+
+def _is_placeholder(text: str) -> bool:
+    key = ascii_key(text)
+    return not key.strip(" ()%/") or key in _data().placeholders or text.strip() in _data().placeholders
+
+
+def parse_date(text: str | None, language: Language = "en") -> DateValue:
+    """A date field's text as a DateValue (see the module docstring for the rules).
+
+    >>> parse_date("Mart 2022", "tr").iso, parse_date("03/2021").iso, parse_date("2021-05-03").iso
+    ('2022-03', '2021-03', '2021-05-03')
+    >>> parse_date("31.02.2021")
+    DateValue(iso=None, ongoing=False, warnings=('date_impossible',))
+    >>> parse_date("")
+    DateValue(iso=None, ongoing=False, warnings=())
+    """
+    if text is None or _is_placeholder(text):
+        return DateValue(None)
+    try:
+        found = _find_dates(text, language)
+    except (ValueError, OverflowError):  # defensive: a normaliser never raises
+        found = []
+    if _has_phrase(ascii_key(text), _data().ongoing):
+        return DateValue(None, True, ("date_ongoing_with_date",) if found else ())
+    if not found:
+        return DateValue(None, False, ("date_unreadable",))
+    isos = {f.iso for f in found if f.iso is not None}
+    problems = tuple(dict.fromkeys(f.warning for f in found if f.warning))
+    if len(found) > 1 and len({f.iso or f.warning for f in found}) > 1:
+        return DateValue(None, False, ("date_several",))
+    if not isos:
+        return DateValue(None, False, problems or ("date_unreadable",))
+    return DateValue(isos.pop(), False, problems)
+
+
+def parse_date_range(text: str | None, language: Language = "en") -> tuple[DateValue, DateValue]:
+    """(start, end) of a text naming a span: "2019-2021", "March 2020 – December 2021",
+    "between March 2020 and December 2021".  A text naming one date gives (that date, empty).
+
+    >>> [v.iso for v in parse_date_range("Between March 2020 and December 2021")]
+    ['2020-03', '2021-12']
+    >>> [v.iso for v in parse_date_range("2019 - ongoing")], parse_date_range("2019 - ongoing")[1].ongoing
+    (['2019', None], True)
+    """
+    if text is None or _is_placeholder(text):
+        return DateValue(None), DateValue(None)
+    found = _find_dates(text, language)
+    if len(found) == 2 and _RANGE_JOINT.match(text[found[0].end : found[1].start]):
+        first, second = (
+            DateValue(f.iso, False, (f.warning,) if f.warning else ()) for f in found
+        )
+        return first, DateValue(second.iso, False, second.warnings + check_range(first, second))
+    if len(found) == 1 and _has_phrase(ascii_key(text[found[0].end :]), _data().ongoing):
+        only = found[0]
+        return DateValue(only.iso, False, (only.warning,) if only.warning else ()), DateValue(None, True)
+    return parse_date(text, language), DateValue(None)
+
+
+def check_range(start: DateValue, end: DateValue) -> tuple[str, ...]:
+    """("date_end_before_start",) when the end date is before the start date, else ().
+
+    Partial dates compare at their common precision: 2021 is not before 2021-03.
+    Callers keep the raw texts and leave the end date out when this warns.
+
+    >>> check_range(parse_date("2021"), parse_date("2021-03"))
+    ()
+    """
+    if start.iso is None or end.iso is None:
+        return ()
+    common = min(len(start.iso), len(end.iso))
+    return ("date_end_before_start",) if end.iso[:common] < start.iso[:common] else ()

@@ -1,0 +1,192 @@
+"""The output folder: tables replaced all together, Parquet parts from Dask workers, a run lock.
+
+Safety rules:
+- a table file is never written in place: every new file is written and fsynced under a hidden
+  temporary name first; only when *all* of them are on disk are they renamed over the old ones
+  (one rename each, atomic on POSIX and Windows).  A run killed at any moment leaves either the
+  previous table or the new one, never a half-written file;
+- partitioned Parquet (Dask workers writing `DIR/.parts/<run>/<table>/part-NNNNNN.parquet`) is
+  published by atomically replacing `DIR/<table>.parquet` with a symlink to the run's folder;
+  a killed run leaves the previous link in place;
+- one run at a time per folder: a lock file (`DIR/.cittaslow.lock`, POSIX advisory lock).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+from .models import DocumentResult
+
+TABLE_NAMES = ("projects", "criteria", "documents", "mentions")
+PARTS_DIR = ".parts"
+LOCK_NAME = ".cittaslow.lock"
+
+
+def table_records(results: Sequence[DocumentResult], mentions: bool = True) -> dict[str, list[Any]]:
+    """Rows of every table, documents in input order and rows in document order."""
+    tables: dict[str, list[Any]] = {
+        "projects": [p for r in results for p in r.projects],
+        "criteria": [c for r in results for c in r.criteria],
+        "documents": [r.document for r in results],
+    }
+    if mentions:
+        tables["mentions"] = [m for r in results for m in r.mentions]
+    return tables
+
+
+def write_tables(
+    results: Sequence[DocumentResult],
+    out_dir: Path,
+    formats: Sequence[str],
+    *,
+    mentions: bool = True,
+    neutralize_formulas: bool = True,
+) -> list[Path]:
+    """Write every table in every format, then rename them all into place; returns the targets."""
+    from .export.writers import csv_bytes, parquet_bytes
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for table, records in table_records(results, mentions).items():
+            for fmt in formats:
+                if fmt == "csv":
+                    data = csv_bytes(table, records, neutralize_formulas=neutralize_formulas)
+                elif fmt == "parquet":
+                    data = parquet_bytes(table, records)
+                else:
+                    raise ValueError(f"unknown format {fmt!r}")
+                target = out_dir / f"{table}.{fmt}"
+                staged.append((_stage(target, data), target))
+        for temporary, target in staged:
+            os.replace(temporary, target)
+        _fsync_dir(out_dir)
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)  # only left when something failed before the rename
+    remove_stale_parts(out_dir)
+    return [target for _, target in staged]
+
+
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _file_mode()
+
+
+def _stage(target: Path, data: bytes) -> Path:
+    handle = tempfile.NamedTemporaryFile(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, _FILE_MODE)  # a temporary file is private (0600); a table is not
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return Path(handle.name)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the renames durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# --- partitioned Parquet ------------------------------------------------------------------------
+
+
+def new_parts_dir(out_dir: Path) -> Path:
+    """A fresh folder for this run's Parquet parts: DIR/.parts/<run id>."""
+    folder = out_dir / PARTS_DIR / uuid.uuid4().hex[:16]
+    folder.mkdir(parents=True)
+    return folder
+
+
+def write_parts(parts_dir: Path, index: int, result: DocumentResult) -> None:
+    """One document's rows as `<table>/part-<index>.parquet` files (empty tables too, for the schema)."""
+    from .export.writers import parquet_bytes
+
+    for table, records in table_records([result]).items():
+        target = parts_dir / table / f"part-{index:06d}.parquet"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(_stage(target, parquet_bytes(table, records)), target)
+
+
+def publish_parts(parts_dir: Path, out_dir: Path, tables: Sequence[str]) -> list[Path]:
+    """Point DIR/<table>.parquet at this run's parts folder (atomic symlink swap), drop old runs."""
+    published = []
+    for table in tables:
+        target = out_dir / f"{table}.parquet"
+        link = out_dir / f".{table}.parquet.{uuid.uuid4().hex[:8]}.tmp"
+        os.symlink(os.path.relpath(parts_dir / table, out_dir), link, target_is_directory=True)
+        os.replace(link, target)
+        published.append(target)
+    _fsync_dir(out_dir)
+    remove_stale_parts(out_dir)
+    return published
+
+
+def remove_stale_parts(out_dir: Path) -> None:
+    """Delete parts folders that no table link points at any more."""
+    root = out_dir / PARTS_DIR
+    if not root.is_dir():
+        return
+    live = set()
+    for table in TABLE_NAMES:
+        link = out_dir / f"{table}.parquet"
+        if link.is_symlink():
+            live.add(Path(os.path.realpath(link)).parent)
+    for run in root.iterdir():
+        if Path(os.path.realpath(run)) not in live:
+            shutil.rmtree(run, ignore_errors=True)
+
+
+# --- one run per folder --------------------------------------------------------------------------
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold DIR/.cittaslow.lock for the run; UsageError when the folder is unusable or busy."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir}: exists and is not a folder")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(out_dir / LOCK_NAME, "a+b")
+    except OSError as exc:
+        raise UsageError(f"--out {out_dir}: cannot write there ({exc.strerror or exc})") from exc
+    try:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: no advisory lock
+            fcntl = None  # type: ignore[assignment]
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                raise UsageError(f"--out {out_dir}: another run is writing to this folder") from exc
+        yield
+    finally:
+        handle.close()

@@ -1,0 +1,125 @@
+"""Tables written as CSV and Parquet read back by pandas with the documented types."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from cittaslow_extract.export.schema import TABLES, pandas_dtypes
+from cittaslow_extract.export.writers import csv_bytes, write_atomic, write_table
+from cittaslow_extract.models import CriterionRecord, MoneyAmount, ProjectRecord
+
+
+def project(**overrides) -> ProjectRecord:
+    values = dict(
+        document_id="abcdef0123456789",
+        source_path="samples/x.txt",
+        source_format="txt",
+        language="en",
+        checklist="Good Governance",
+        criterion_no=2,
+        criterion="Access",
+        subcriterion=None,
+        project_no=1,
+        project_id="abcdef0123456789-001",
+        title="Süt Kuzusu",
+        objective="line one\nline two",
+        brief_info=None,
+        budget_text="906 million TL in 2019-2021, 435 million TL in 2022",
+        duration_text=None,
+        start_text="2022 March",
+        end_text="Ongoing",
+        completed=None,
+        budget_amount=Decimal("435000000"),
+        budget_currency="TRY",
+        budget_approximate=False,
+        budget_year=2022,
+        budget_amounts=[
+            MoneyAmount(Decimal("906000000"), "TRY", False, (2019, 2020, 2021), "906 million TL"),
+            MoneyAmount(Decimal("435000000"), "TRY", False, (2022,), "435 million TL"),
+        ],
+        start_date="2022-03",
+        end_date=None,
+        ongoing=True,
+        duration_months=Decimal("1.5"),
+        recurrence=None,
+        page_start=None,
+        page_end=None,
+        warnings="",
+    )
+    values.update(overrides)
+    return ProjectRecord(**values)
+
+
+ROWS = [
+    project(),
+    project(project_no=2, project_id="abcdef0123456789-002", title="=HYPERLINK(\"x\")",
+            budget_amount=None, budget_currency=None, budget_approximate=None, budget_year=None,
+            budget_amounts=[], ongoing=None, duration_months=None, criterion_no=None),
+]
+
+
+def test_parquet_keeps_types(tmp_path):
+    write_table(tmp_path, "projects", ROWS, ["parquet"])
+    frame = pd.read_parquet(tmp_path / "projects.parquet")
+    assert list(frame.columns) == [name for name, _ in TABLES["projects"]]
+    assert str(frame["criterion_no"].dtype) == "Int64"
+    assert str(frame["ongoing"].dtype) == "boolean"
+    assert str(frame["budget_amount"].dtype) == "Float64"
+    assert frame.loc[0, "budget_amount"] == 435000000.0
+    assert pd.isna(frame.loc[1, "criterion_no"])
+    amounts = frame.loc[0, "budget_amounts"]
+    assert [a["amount"] for a in amounts] == [906000000.0, 435000000.0]
+    assert (amounts[0]["year_from"], amounts[0]["year_to"]) == (2019, 2021)
+    # Parquet keeps values as they are: no formula escaping
+    assert frame.loc[1, "title"] == '=HYPERLINK("x")'
+
+
+def test_csv_reads_back_with_documented_dtypes(tmp_path):
+    write_table(tmp_path, "projects", ROWS, ["csv"])
+    frame = pd.read_csv(tmp_path / "projects.csv", dtype=pandas_dtypes("projects"), keep_default_na=False, na_values=[""])
+    assert frame.loc[0, "objective"] == "line one\nline two"
+    assert frame.loc[0, "budget_amount"] == 435000000
+    assert bool(frame.loc[0, "ongoing"]) is True
+    assert pd.isna(frame.loc[1, "ongoing"])
+    assert frame.loc[0, "duration_months"] == 1.5
+    amounts = json.loads(frame.loc[0, "budget_amounts"])
+    assert amounts[0] == {"amount": "906000000", "currency": "TRY", "approximate": False,
+                          "year_from": 2019, "year_to": 2021, "raw": "906 million TL"}
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_csv_neutralises_formulas_by_default(cell):
+    rows = list(csv.DictReader(io.StringIO(csv_bytes("projects", [project(title=cell)]).decode(), newline="")))
+    assert rows[0]["title"] == "'" + cell
+
+
+def test_csv_formula_escape_can_be_turned_off():
+    text = csv_bytes("projects", [project(title="=1+1")], neutralize_formulas=False).decode()
+    assert ",=1+1," in text
+
+
+def test_numbers_are_not_escaped():
+    text = csv_bytes("criteria", [CriterionRecord("d", "c", -1, "x", None, 0, Decimal("-5"))]).decode()
+    assert text.split("\r\n")[1] == "d,c,-1,x,,0,-5"
+
+
+def test_same_rows_give_byte_identical_files(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    write_table(first, "projects", ROWS, ["csv", "parquet"])
+    write_table(second, "projects", ROWS, ["csv", "parquet"])
+    for name in ("projects.csv", "projects.parquet"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_atomic_write_leaves_no_temporary_files(tmp_path):
+    target = tmp_path / "t.csv"
+    write_atomic(target, b"old")
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
