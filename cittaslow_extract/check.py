@@ -6,15 +6,17 @@ the exact projects and columns it changes, before the tables reach analysts.  Wo
 rule → `check` → read the diff → `check --update` → commit the rule with the expected files.
 
 Matching (so one added or lost row never shows as every later row shifting):
-  projects   by title; a repeated title by its occurrence, aligned on content when the count of
-             that title changes; untitled projects likewise.  A lost and an added project in the
+  projects   by title, in order: identical projects first, then the same title between them (a
+             project whose fields changed), then the same title elsewhere (a project that moved);
+             repeated titles and untitled projects likewise.  A lost and an added project in the
              same place with a near-identical title or the same narrative are one project whose
              title changed.  project_no changes that only follow from added or lost projects are
              not reported.
   criteria   by (criterion_no, criterion, subcriterion) and occurrence.
   document   column by column.
-  mentions   per project, by (field, label, text) and occurrence; compared only when both sides
-             ran the mentions stage.
+  mentions   per project, by (field, label, text) and occurrence, then by overlapping characters
+             (a span read wider or narrower is a changed text); compared only when both sides ran
+             the mentions stage.
 Exit codes: 0 everything matches (or --update wrote the expected files), 1 some document differs,
 2 usage error.
 """
@@ -22,6 +24,7 @@ Exit codes: 0 everything matches (or --update wrote the expected files), 1 some 
 from __future__ import annotations
 
 import argparse
+import bisect
 import difflib
 import json
 import os
@@ -29,7 +32,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from .errors import UsageError
 from .golden import (
@@ -42,6 +45,10 @@ from .golden import (
     write,
 )
 
+if TYPE_CHECKING:
+    from .models import DocumentResult
+    from .process import RunConfig
+
 EXIT_OK, EXIT_DIFFERS, EXIT_USAGE = 0, 1, 2
 REPORT_FORMAT = 1  # version of the --format json structure
 
@@ -51,7 +58,6 @@ Status = Literal["ok", "differs", "new", "missing", "invalid"]
 JsonValue = Any  # what json.load returns: None, bool, int, float, str, list, dict
 Row = dict[str, Any]
 
-SECTION_ORDER: tuple[Section, ...] = ("project", "mention", "criterion", "document")
 # Mentions are identified by these; the other columns are compared.
 MENTION_KEY = ("field", "label", "text")
 # Content a project keeps when only its title is re-read differently.
@@ -59,6 +65,7 @@ NARRATIVE_COLUMNS = ("objective", "brief_info", "budget_text", "completed")
 TITLE_SIMILARITY = 0.75  # difflib ratio above which a lost and an added title are one project
 VALUE_WIDTH = 96  # longest value shown whole in the terminal; longer ones are cut around the change
 CONTEXT = 32  # characters of unchanged text kept before a change
+LINE_WIDTH = 100  # a change longer than this goes on two lines, expected above actual
 
 
 # --------------------------------------------------------------------------- results
@@ -246,72 +253,109 @@ def _content_signature(row: Row) -> str:
                       sort_keys=True, ensure_ascii=False)
 
 
-def _match_group(old: list[int], new: list[int], old_rows: Sequence[Row], new_rows: Sequence[Row]) -> list[tuple[int, int]]:
-    """Pair the projects sharing one title: in order when the count is unchanged, else aligned on
-    content so the one that went away is the one reported lost."""
-    if len(old) == len(new):
-        return list(zip(old, new))
-    matcher = difflib.SequenceMatcher(
-        None,
-        [_content_signature(old_rows[i]) for i in old],
-        [_content_signature(new_rows[j]) for j in new],
-        autojunk=False,
-    )
-    pairs: list[tuple[int, int]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag in ("equal", "replace"):
-            pairs += list(zip(old[i1:i2], new[j1:j2]))
-    return pairs
-
-
 def _same_project(old: Row, new: Row) -> bool:
-    """A lost and an added project that are one project with a re-read title."""
-    a, b = _title(old) or "", _title(new) or ""
-    if a and b and difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= TITLE_SIMILARITY:
+    """A lost and an added project that are one project with a re-read title: the same narrative,
+    or a near-identical title and some narrative field in common."""
+    narrative_old = [old.get(c) for c in NARRATIVE_COLUMNS]
+    narrative_new = [new.get(c) for c in NARRATIVE_COLUMNS]
+    shared = [a for a, b in zip(narrative_old, narrative_new) if a is not None and a == b]
+    if shared and narrative_old == narrative_new:
         return True
-    narrative = [old.get(c) for c in NARRATIVE_COLUMNS]
-    return any(v is not None for v in narrative) and narrative == [new.get(c) for c in NARRATIVE_COLUMNS]
+    a, b = _title(old) or "", _title(new) or ""
+    similar = bool(a and b) and difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= TITLE_SIMILARITY
+    return similar and bool(shared)
+
+
+def _align(old: Sequence[Any], new: Sequence[Any]) -> list[tuple[int, int]]:
+    """Order-preserving pairs of equal items: a longest common subsequence.
+
+    difflib's matching blocks are not one (it takes the longest block first), and a block taken
+    out of place would show the projects around it as moved.  The common head and tail are
+    trimmed first, so the quadratic table only covers what changed.
+
+    >>> _align("PLLL", "PLPLL")
+    [(0, 0), (1, 1), (2, 3), (3, 4)]
+    """
+    n, m = len(old), len(new)
+    head = 0
+    while head < n and head < m and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < n - head and tail < m - head and old[n - 1 - tail] == new[m - 1 - tail]:
+        tail += 1
+    a, b = old[head : n - tail], new[head : m - tail]
+    # longest[i][j]: length of a longest common subsequence of a[i:] and b[j:]
+    longest = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            longest[i][j] = (longest[i + 1][j + 1] + 1 if a[i] == b[j]
+                             else max(longest[i + 1][j], longest[i][j + 1]))
+    pairs = [(k, k) for k in range(head)]
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            pairs.append((head + i, head + j))
+            i, j = i + 1, j + 1
+        elif longest[i + 1][j] >= longest[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs + [(n - tail + k, m - tail + k) for k in range(tail)]
 
 
 def _pair_projects(old_rows: Sequence[Row], new_rows: Sequence[Row]) -> list[tuple[int, int]]:
-    groups_old: dict[str | None, list[int]] = {}
-    groups_new: dict[str | None, list[int]] = {}
-    for i, row in enumerate(old_rows):
-        groups_old.setdefault(_title(row), []).append(i)
-    for j, row in enumerate(new_rows):
-        groups_new.setdefault(_title(row), []).append(j)
-    pairs = []
-    for title, old in groups_old.items():
-        pairs += _match_group(old, groups_new.get(title, []), old_rows, new_rows)
-    # Renamed projects: a lost and an added one between the same matched neighbours.
+    """(expected index, actual index) of the projects that are the same project.
+
+    1. identical projects, in order; 2. between those, the same title, in order (a project whose
+    fields changed); 3. the same title anywhere (a project that moved), repeated titles in order;
+    4. a lost and an added project between the same neighbours that are one project re-titled.
+    """
+    pairs = _align([_content_signature(r) for r in old_rows], [_content_signature(r) for r in new_rows])
+    anchors = [(-1, -1), *pairs, (len(old_rows), len(new_rows))]
+    for (i0, j0), (i1, j1) in zip(anchors, anchors[1:]):
+        gap_old, gap_new = range(i0 + 1, i1), range(j0 + 1, j1)
+        pairs += [(gap_old[a], gap_new[b]) for a, b in _align([_title(old_rows[i]) for i in gap_old],
+                                                              [_title(new_rows[j]) for j in gap_new])]
     matched_old = {i for i, _ in pairs}
     matched_new = {j for _, j in pairs}
-    by_old = sorted(pairs)
-    by_new = sorted(pairs, key=lambda p: p[1])
-    gaps_old: dict[int, list[int]] = {}
-    gaps_new: dict[int, list[int]] = {}
-    for i in range(len(old_rows)):
-        if i not in matched_old:
-            gaps_old.setdefault(_gap(i, [p[0] for p in by_old], [p[1] for p in by_old]), []).append(i)
+    groups_new: dict[str | None, list[int]] = {}
     for j in range(len(new_rows)):
         if j not in matched_new:
-            gaps_new.setdefault(_gap(j, [p[1] for p in by_new], [p[1] for p in by_new]), []).append(j)
-    for gap, lost in gaps_old.items():
-        added = list(gaps_new.get(gap, []))
-        for i in lost:
-            for j in added:
-                if _same_project(old_rows[i], new_rows[j]):
-                    pairs.append((i, j))
-                    added.remove(j)
-                    break
+            groups_new.setdefault(_title(new_rows[j]), []).append(j)
+    for i in range(len(old_rows)):
+        candidates = groups_new.get(_title(old_rows[i]))
+        if i not in matched_old and candidates:
+            pairs.append((i, candidates.pop(0)))
+    matched_old = {i for i, _ in pairs}
+    matched_new = {j for _, j in pairs}
+    lost = _by_gap([i for i in range(len(old_rows)) if i not in matched_old], sorted(pairs))
+    added = _by_gap([j for j in range(len(new_rows)) if j not in matched_new], sorted((j, j) for _, j in pairs))
+    for gap, lost_here in lost.items():
+        added_here = added.get(gap, [])
+        for i in lost_here:
+            j = next((j for j in added_here if _same_project(old_rows[i], new_rows[j])), None)
+            if j is not None:
+                pairs.append((i, j))
+                added_here.remove(j)
     return sorted(pairs)
 
 
-def _gap(index: int, positions: list[int], anchors: list[int]) -> int:
-    """The actual-side index of the nearest matched row before `index` (-1 when none): rows in the
-    same gap sit between the same matched neighbours on both sides."""
-    before = [anchor for position, anchor in zip(positions, anchors) if position < index]
-    return before[-1] if before else -1
+def _gap(index: int, anchors: Sequence[tuple[int, int]]) -> int:
+    """The actual-side index of the nearest matched row before `index`, -1 when none.
+
+    `anchors` are the matched rows as (index on index's side, index on the actual side), sorted.
+    """
+    k = bisect.bisect_left(anchors, (index, -1))
+    return anchors[k - 1][1] if k else -1
+
+
+def _by_gap(indices: Iterable[int], anchors: Sequence[tuple[int, int]]) -> dict[int, list[int]]:
+    """Unmatched rows grouped by gap: a lost and an added row in one group sit between the same
+    matched neighbours."""
+    groups: dict[int, list[int]] = {}
+    for index in indices:
+        groups.setdefault(_gap(index, anchors), []).append(index)
+    return groups
 
 
 def _project_labels(rows: Sequence[Row]) -> list[str]:
@@ -349,11 +393,10 @@ def _compare_projects(old_rows: Sequence[Row], new_rows: Sequence[Row]) -> list[
     for j, row in enumerate(new_rows):
         if j not in matched_new:
             placed.append((j, 0, [Difference("project", "added", new_labels[j], None, None, row)]))
-    by_old = sorted(pairs)
+    anchors = sorted(pairs)
     for i, row in enumerate(old_rows):
-        if i not in matched_old:
-            before = [b for a, b in by_old if a < i]
-            position = (before[-1] if before else -1) + 0.5
+        if i not in matched_old:  # shown after the project it followed
+            position = _gap(i, anchors) + 0.5
             placed.append((position, i, [Difference("project", "lost", old_labels[i], None, row, None)]))
     placed.sort(key=lambda item: (item[0], item[1]))
     return [d for _, _, diffs in placed for d in diffs]
@@ -372,26 +415,44 @@ def _mention_item(row: Row, occurrence: int) -> str:
     return f"{item} #{occurrence}" if occurrence > 1 else item
 
 
+def _overlap(old: Row, new: Row) -> bool:
+    """Same field and label over overlapping characters: one mention read differently."""
+    if (old.get("field"), old.get("label")) != (new.get("field"), new.get("label")):
+        return False
+    spans = [row.get(k) for row in (old, new) for k in ("start_char", "end_char")]
+    if not all(isinstance(v, int) for v in spans):
+        return False
+    return spans[0] < spans[3] and spans[2] < spans[1]
+
+
 def _compare_mentions(project: str, old: Sequence[Row], new: Sequence[Row]) -> list[Difference]:
     key = lambda row: tuple(row.get(k) for k in MENTION_KEY)  # noqa: E731
     old_keys = _occurrence_keys(old, key)
-    new_index = {k: j for j, k in enumerate(_occurrence_keys(new, key))}
+    new_keys = _occurrence_keys(new, key)
+    new_index = {k: j for j, k in enumerate(new_keys)}
+    pairs = {i: new_index[k] for i, k in enumerate(old_keys) if k in new_index}
+    # A mention whose span was re-read ("1,200 volunteers" → "Over 1,200 volunteers") is a change
+    # of its text, not one mention lost and another found.
+    taken = set(pairs.values())
+    for i in range(len(old)):
+        if i in pairs:
+            continue
+        j = next((j for j in range(len(new)) if j not in taken and _overlap(old[i], new[j])), None)
+        if j is not None:
+            pairs[i] = j
+            taken.add(j)
     found: list[Difference] = []
-    matched_new = set()
     for i, k in enumerate(old_keys):
         item = _mention_item(old[i], k[1])
-        j = new_index.get(k)
-        if j is None:
+        if i not in pairs:
             found.append(Difference("mention", "lost", project, None, old[i], None, item))
             continue
-        matched_new.add(j)
         found += [
             Difference("mention", change, project, column, a, b, item)
-            for change, column, a, b in _compare_columns(old[i], new[j], MENTION_KEY)
+            for change, column, a, b in _compare_columns(old[i], new[pairs[i]], ("field", "label"))
         ]
-    new_keys = _occurrence_keys(new, key)
     for j, k in enumerate(new_keys):
-        if j not in matched_new:
+        if j not in taken:
             found.append(Difference("mention", "added", project, None, None, new[j], _mention_item(new[j], k[1])))
     return found
 
@@ -447,35 +508,33 @@ def _expected_files(folder: Path) -> list[Path]:
 
 def check_folder(
     folder: Path,
-    config: Any = None,
+    config: RunConfig | None = None,
     update: bool = False,
     *,
     workers: int = 1,
-    on_result: Callable[[Any], None] | None = None,
+    on_result: Callable[[DocumentResult], None] | None = None,
 ) -> CheckReport:
     """Run the pipeline on every sample under `folder` and compare with the expected files.
 
-    `config` is a process.RunConfig (default: the default run).  With `update`, the expected file
-    of every document that differs is rewritten (an expected file whose document is gone is
-    removed) after the differences are collected, so the report still shows them.
-    Raises UsageError when the folder does not exist or holds no documents.
+    `folder` may also be one document.  `config` is the run's RunConfig (default: the default run).
+    With `update`, the expected file of every document that differs is rewritten (an expected file
+    whose document is gone is removed) after the differences are collected, so the report still
+    shows them.  Raises UsageError when the folder does not exist or holds no documents.
     """
-    from .batch import InputFile, discover_inputs, process_files
+    from .batch import discover_inputs, process_files
     from .process import RunConfig
 
     config = config if config is not None else RunConfig()
     folder = Path(folder)
+    if folder.is_file() and is_expected_file(folder):
+        folder = document_path(folder)  # `check x.txt.expected.json` means its document
     if not folder.exists():
         raise UsageError(f"{folder}: no such file or folder")
-    files = [f for f in discover_inputs([folder]) if not is_expected_file(f.path)]
     expected_files = _expected_files(folder)
-    known = {f.path.resolve() for f in files}
-    for expected in expected_files:
-        document = document_path(expected)
-        # A document with an expected file is always checked, even where a folder walk skips it.
-        if document.is_file() and document.resolve() not in known:
-            files.append(InputFile(document, document.as_posix()))
-            known.add(document.resolve())
+    # A document with an expected file is always checked, even where a folder walk would skip it
+    # (a hidden name, a suffix it does not take): named explicitly, discover_inputs keeps it.
+    named = [document_path(e) for e in expected_files if document_path(e).is_file()]
+    files = [f for f in discover_inputs([folder, *named]) if not is_expected_file(f.path)]
     if not files and not expected_files:
         raise UsageError(f"{folder}: no sample documents found")
 
@@ -494,7 +553,7 @@ def check_folder(
     return CheckReport(folder, tuple(checks), update)
 
 
-def _check_document(path: Path, result: Any, mentions: bool, update: bool) -> DocumentCheck:
+def _check_document(path: Path, result: DocumentResult, mentions: bool, update: bool) -> DocumentCheck:
     target = expected_path(path)
     actual = snapshot(result, mentions=mentions)
     if not target.exists():
@@ -517,6 +576,14 @@ def _check_document(path: Path, result: Any, mentions: bool, update: bool) -> Do
 
 
 # --------------------------------------------------------------------------- text report
+def _count(n: int, noun: str) -> str:
+    """
+    >>> _count(1, "difference"), _count(2, "document")
+    ('1 difference', '2 documents')
+    """
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _shorten(text: str, width: int) -> str:
     """
     >>> _shorten("Neighbourhood Volunteers Network", 20)
@@ -578,10 +645,10 @@ def _row_summary(section: Section, row: Row) -> str:
         if isinstance(number, int):
             parts.append(f"criterion {number:02d}")
         if row.get("subcriterion"):
-            parts.append(f'"{_shorten(str(row["subcriterion"]), 40)}"')
+            parts.append(f"\"{row['subcriterion']}\"")
         mentions = row.get("mentions")
         if isinstance(mentions, list):
-            parts.append(f"{len(mentions)} mention{'s' if len(mentions) != 1 else ''}")
+            parts.append(_count(len(mentions), "mention"))
         return ", ".join(parts)
     if section == "mention":
         parts = [f"{k} {_literal(row.get(k))}" for k in ("value", "unit") if row.get(k) is not None]
@@ -594,7 +661,7 @@ def _row_summary(section: Section, row: Row) -> str:
 def _change_lines(indent: str, column: str, old: JsonValue, new: JsonValue) -> list[str]:
     a, b = excerpt_pair(_literal(old), _literal(new))
     line = f"{indent}{column}: {a} → {b}"
-    if len(line) <= VALUE_WIDTH + 30:
+    if len(line) <= LINE_WIDTH:
         return [line]
     return [f"{indent}{column}:", f"{indent}  - {a}", f"{indent}  + {b}"]
 
@@ -607,31 +674,40 @@ def _heading(section: str, row: str) -> str:
     return "  document"
 
 
+def _whole_row_line(indent: str, d: Difference, name: str) -> str:
+    """`+ project "X" added (…)` / `- mention … lost (…)`."""
+    sign = "+" if d.change == "added" else "-"
+    row = d.actual if d.change == "added" else d.expected
+    summary = _row_summary(d.section, row) if isinstance(row, dict) else ""
+    return f"{indent}{sign} {name} {d.change}" + (f" ({summary})" if summary else "")
+
+
 def _difference_lines(differences: Sequence[Difference]) -> list[str]:
+    """Differences grouped under their row (and mention) headings, in report order."""
     lines: list[str] = []
     heading: tuple[str, str] | None = None
+    mention: str | None = None
     for d in differences:
         section = "project" if d.section == "mention" else d.section
-        if d.change != "changed" and d.column is None and d.section != "mention":
-            sign = "+" if d.change == "added" else "-"
-            row = d.actual if d.change == "added" else d.expected
-            summary = _row_summary(d.section, row) if isinstance(row, dict) else ""
-            name = f'"{d.row}"' if section == "project" else d.row
-            lines.append(f"  {sign} {section} {name} {d.change}" + (f" ({summary})" if summary else ""))
-            heading = None
+        if d.column is None and d.section != "mention":  # a whole row added or lost
+            name = f'{section} "{d.row}"' if section == "project" else f"{section} {d.row}"
+            lines.append(_whole_row_line("  ", d, name))
+            heading, mention = None, None
             continue
         if heading != (section, d.row):
-            heading = (section, d.row)
+            heading, mention = (section, d.row), None
             lines.append(_heading(section, d.row))
         if d.section == "mention":
             if d.column is None:
-                sign = "+" if d.change == "added" else "-"
-                row = d.actual if d.change == "added" else d.expected
-                summary = _row_summary(d.section, row) if isinstance(row, dict) else ""
-                lines.append(f"    {sign} mention {d.item} {d.change}" + (f" ({summary})" if summary else ""))
-            else:
-                lines += _change_lines("    ", f"mention {d.item} {d.column}", d.expected, d.actual)
+                lines.append(_whole_row_line("    ", d, f"mention {d.item}"))
+                mention = None
+                continue
+            if mention != d.item:
+                mention = d.item
+                lines.append(f"    mention {d.item}")
+            lines += _change_lines("      ", d.column, d.expected, d.actual)
             continue
+        mention = None
         if d.change == "changed":
             lines += _change_lines("    ", d.column or "", d.expected, d.actual)
         else:  # a column only one side has: the schema changed
@@ -640,13 +716,17 @@ def _difference_lines(differences: Sequence[Difference]) -> list[str]:
     return lines
 
 
+def format_differences(differences: Sequence[Difference]) -> str:
+    """The differences of one document as the terminal report shows them."""
+    return "\n".join(_difference_lines(differences)) + "\n"
+
+
 def _status_line(check: DocumentCheck) -> str:
     name = check.document.as_posix()
     if check.status == "ok":
         text = "ok" + ("" if check.mentions_compared else " (mentions not compared)")
     elif check.status == "differs":
-        n = len(check.differences)
-        text = f"{n} difference{'s' if n != 1 else ''}"
+        text = _count(len(check.differences), "difference")
         if not check.mentions_compared:
             text += " (mentions not compared)"
     elif check.status == "new":
@@ -666,16 +746,17 @@ def format_text(report: CheckReport) -> str:
     for check in report.documents:
         lines.append(_status_line(check))
         lines += _difference_lines(check.differences)
-    total = len(report.documents)
-    differing = len(report.differing)
+    total, differing = len(report.documents), len(report.differing)
+    differences = _count(report.difference_count, "difference")
     if not differing:
-        lines.append(f"all {total} document{'s' if total != 1 else ''} match their expected files")
+        lines.append(f"all {_count(total, 'document')} match their expected files")
     elif report.update:
         updated = sum(c.updated for c in report.documents)
-        lines.append(f"updated {updated} expected file{'s' if updated != 1 else ''} "
-                     f"({report.difference_count} differences); review them with git diff and commit")
+        lines.append(f"updated {_count(updated, 'expected file')} ({differences}); "
+                     "review them with git diff and commit")
     else:
-        lines.append(f"{differing} of {total} documents differ ({report.difference_count} differences); "
+        verb = "differs" if differing == 1 else "differ"
+        lines.append(f"{_count(differing, 'document')} of {total} {verb} ({differences}); "
                      "if every change is intended, run check --update")
     return "\n".join(lines) + "\n"
 
@@ -735,7 +816,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def config_from_args(args: argparse.Namespace) -> Any:
+def config_from_args(args: argparse.Namespace) -> RunConfig:
     from .extract.readers import ReadOptions
     from .process import RunConfig
     from .vocabulary import load_vocabulary
@@ -777,6 +858,7 @@ __all__ = [
     "check_folder",
     "compare",
     "excerpt_pair",
+    "format_differences",
     "format_json",
     "format_text",
     "main",

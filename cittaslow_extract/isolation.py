@@ -39,6 +39,7 @@ except ImportError:  # pragma: no cover - Windows
 
 # Modules imported once in the fork server so every worker starts with them loaded.
 PRELOAD_MODULES = ["cittaslow_extract.process"]
+WARM_UP_TIMEOUT = 600.0  # seconds for a new worker to build its objects (spaCy import and pipelines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,19 +90,27 @@ class IsolatedWorker:
     def call(self, function: Callable[[Any], Any], argument: Any, warm_up: Callable[[Any], Any] | None = None) -> Any:
         """function(argument) in the worker: its value, or a CallFailure.
 
-        `warm_up(argument)`, if given, runs first outside the memory budget (it builds the objects
-        that are reused across calls, so their one-off cost is not charged to the first document).
+        `warm_up(argument)`, if given, runs once in each new worker process before its first call,
+        outside the time and memory limits: it builds the objects reused across calls (spaCy
+        pipelines), whose one-off cost must not be charged to whichever document comes first.
         """
         if self._process is None or not self._process.is_alive():
             self._start()
+            if warm_up is not None:
+                answer = self._exchange(("warm", warm_up, argument), WARM_UP_TIMEOUT)
+                if isinstance(answer, CallFailure) and answer.kind in ("timeout", "crashed"):
+                    return answer
+        return self._exchange(("call", function, argument), self.limits.timeout)
+
+    def _exchange(self, message: tuple[str, Any, Any], timeout: float | None) -> Any:
         assert self._conn is not None
         try:
-            self._conn.send((function, argument, warm_up))
+            self._conn.send(message)
         except (BrokenPipeError, ConnectionResetError, EOFError):
             return self._died()
-        if not self._conn.poll(self.limits.timeout):
+        if not self._conn.poll(timeout):
             self.close()
-            return CallFailure("timeout", f"took longer than {self.limits.timeout:g} s")
+            return CallFailure("timeout", f"took longer than {timeout:g} s")
         try:
             status, payload = self._conn.recv()
         except (EOFError, ConnectionResetError, OSError):
@@ -166,20 +175,22 @@ class IsolatedWorker:
 
 
 def _serve(conn: Connection, max_memory: int | None) -> None:
-    """Worker loop: receive (function, argument, warm_up), answer (status, payload)."""
+    """Worker loop: receive (kind, function, argument), answer (status, payload)."""
     # Ctrl-C reaches the whole process group; the parent decides, and stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
-            function, argument, warm_up = conn.recv()
+            kind, function, argument = conn.recv()
         except (EOFError, OSError):
             return  # the parent is gone
         answer: tuple[str, Any]
         try:
-            if warm_up is not None:
-                warm_up(argument)
-            with _memory_budget(max_memory):
-                value = function(argument)
+            if kind == "warm":
+                function(argument)
+                value = None
+            else:
+                with _memory_budget(max_memory):
+                    value = function(argument)
             answer = ("ok", value)
         except MemoryError:
             answer = ("memory", _memory_message(max_memory))
@@ -308,7 +319,7 @@ def map_ordered(
         return results
     if not limits.isolated and workers <= 1:
         for index, argument in enumerate(arguments):
-            if warm_up is not None:
+            if warm_up is not None and index == 0:
                 warm_up(argument)
             finish(index, function(argument))
         return results

@@ -103,7 +103,7 @@ class _Rules:
     realised_words: frozenset[str]
     realised_phrases: dict[str, tuple[tuple[str, ...], ...]]
     clause_breaks: frozenset[str]
-    approximators: tuple[tuple[str, ...], ...]  # longest first
+    approximators: dict[str, tuple[tuple[str, ...], ...]]  # last word → phrases, longest first
     not_count_before: frozenset[str]
     non_count_units: frozenset[str]
     not_things: frozenset[str]
@@ -151,6 +151,13 @@ def _by_first_word(words: list[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
     return {first: tuple(phrases) for first, phrases in index.items()}
 
 
+def _by_last_word(words: list[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in _phrases(words):
+        index.setdefault(phrase[-1], []).append(phrase)
+    return {last: tuple(phrases) for last, phrases in index.items()}
+
+
 def _toml(name: str) -> dict[str, Any]:
     raw = resources.files("cittaslow_extract").joinpath(f"data/{name}").read_bytes()
     return tomllib.loads(raw.decode("utf-8"))
@@ -172,7 +179,7 @@ def _patterns() -> _Patterns:
             realised_words=_keys(realised.get("words", [])),
             realised_phrases=_by_first_word(realised.get("phrases", [])),
             clause_breaks=_keys(doc["clause_breaks"][lang]),
-            approximators=_phrases(doc["approximators"][lang]),
+            approximators=_by_last_word(doc["approximators"][lang]),
             not_count_before=_keys(doc["not_count_before"][lang]),
             non_count_units=_keys(doc["non_count_units"][lang]) | frozenset({"%"}),
             not_things=_keys(doc["not_things"][lang]),
@@ -395,70 +402,107 @@ def _norm(text: str) -> str:
     return key if key and " " not in key else text.lower()
 
 
-@dataclass(slots=True)
-class _Tok:
+@dataclass(frozen=True, slots=True)
+class _Lex:
+    """What the stage needs of one distinct token text; computed once per pipeline and reused."""
+
     text: str
-    start: int
-    end: int
-    key: str
+    key: str  # _norm(text)
     word: bool  # letters only (an apostrophe ending allowed)
     stop: bool
-    cap: bool
+    cap: bool  # starts with an upper-case letter
     newline: bool
+    numeric_date: bool  # "10.12.2020", "03/2021"
+    norm: int  # hash of the NORM given to spaCy: the key, or "~key" for a token not capitalised
 
 
 @dataclass(slots=True)
 class _Phrase:
-    """The counted thing after a number: its head word, where the phrase ends, and whether plural."""
+    """The counted thing after a number: its head word, its last token, and whether it is plural."""
 
     head: str
-    end_tok: int  # index of the last token of the phrase
+    end_tok: int
     plural: bool
 
 
-@dataclass(slots=True)
-class _Field:
-    """One field's text with its tokens and the planned flag of each token."""
+class _Text:
+    """The joined field texts of one project as tokens, with sentence starts and planned flags
+    computed on demand for the sentences that hold a figure."""
 
-    text: str
-    toks: list[_Tok]
-    starts: list[int]
-    planned: list[bool]
-    sentence_start: list[int]  # index of the first token of each token's sentence
+    def __init__(self, text: str, lex: list[_Lex], starts: list[int], rules: _Rules) -> None:
+        self.text = text
+        self.lex = lex
+        self.starts = starts
+        self.rules = rules
+        self._sentences: dict[int, list[bool]] = {}  # sentence start → planned flag per token
+
+    def end(self, k: int) -> int:
+        return self.starts[k] + len(self.lex[k].text)
+
+    def token_at(self, char: int) -> int:
+        """Index of the token that holds character `char` (or the last one before it)."""
+        return max(bisect_right(self.starts, char) - 1, 0)
+
+    def token_from(self, char: int) -> int:
+        """Index of the first token starting at or after `char`."""
+        return bisect_left(self.starts, char)
+
+    def sentence_start(self, k: int) -> int:
+        while k > 0 and not _ends_sentence(self.lex[k - 1]):
+            k -= 1
+        return k
+
+    def planned(self, k: int) -> bool:
+        s = self.sentence_start(k)
+        flags = self._sentences.get(s)
+        if flags is None:
+            flags = self._sentences[s] = _planned_flags(self.lex, s, self.rules)
+        return flags[k - s]
 
 
 class _Pipeline:
-    """A spaCy pipeline (blank or trained) with the rule EntityRuler run after the norms are set."""
+    """A spaCy pipeline (blank, or the trained one) whose EntityRuler runs after the norms are set."""
 
     def __init__(self, nlp: Any, trained: bool) -> None:
         self.nlp = nlp
         self.trained = trained
         self.ruler = nlp.get_pipe(_RULER)
+        self._lex: dict[int, _Lex] = {}
 
-    def __call__(self, text: str) -> tuple[Any, list[_Tok]]:
-        """The Doc (with the rule entities) and its tokens as _Tok, read in one pass."""
-        if self.trained:
-            doc = self.nlp(text, disable=[_RULER])
-        else:
-            doc = self.nlp.make_doc(text)
-        toks = []
-        for token in doc:
-            raw = token.text
-            key = _norm(raw)
-            token.norm_ = key
-            toks.append(
-                _Tok(
-                    raw,
-                    token.idx,
-                    token.idx + len(raw),
-                    key,
-                    _before_apostrophe(raw).isalpha(),
-                    token.is_stop,
-                    raw[:1].isupper(),
-                    "\n" in raw,
-                )
+    def _lexeme(self, orth: int) -> _Lex:
+        lex = self._lex.get(orth)
+        if lex is None:
+            if len(self._lex) > 200_000:  # a bound for very long runs; rebuilt as needed
+                self._lex.clear()
+            text = self.nlp.vocab.strings[orth]
+            key = _norm(text)
+            cap = text[:1].isupper()
+            lex = self._lex[orth] = _Lex(
+                text=text,
+                key=key,
+                word=_before_apostrophe(text).isalpha(),
+                stop=self.nlp.vocab[orth].is_stop,
+                cap=cap,
+                newline="\n" in text,
+                numeric_date=_NUMERIC_DATE.fullmatch(text) is not None,
+                norm=self.nlp.vocab.strings.add(_spacy_norm(key, cap)),
             )
-        return self.ruler(doc), toks
+        return lex
+
+    def __call__(self, text: str) -> tuple[Any, list[_Lex], list[int]]:
+        """The Doc with the rule entities, and its tokens as (_Lex list, start offsets)."""
+        import numpy  # spaCy's own dependency; loaded with it
+
+        from spacy.attrs import IDX, NORM, ORTH
+
+        doc = self.nlp(text, disable=[_RULER]) if self.trained else self.nlp.make_doc(text)
+        if len(doc) == 0:
+            return doc, [], []
+        table = doc.to_array([ORTH, IDX])
+        lex = [self._lexeme(orth) for orth in table[:, 0].tolist()]
+        # NORM in bulk: places match capitalised words only, through their folded key
+        doc.from_array([NORM], numpy.array([x.norm for x in lex], dtype=numpy.uint64).reshape(-1, 1))
+        return self.ruler(doc), lex, table[:, 1].tolist()
 
 
 # --------------------------------------------------------------------------- the extractor
@@ -467,7 +511,7 @@ class MentionExtractor:
     built on first use for each language and kept.
 
     ``gazetteer_files`` add places to the shipped İzmir gazetteer (UsageError naming the file and line
-    when one is bad); ``spacy_model`` names an installed trained pipeline (package or path) whose
+    when one is bad); ``spacy_model`` names an installed trained pipeline (package name or path) whose
     entities are added for documents of its language (UsageError when it cannot be loaded).
     """
 
@@ -475,12 +519,11 @@ class MentionExtractor:
         self.places = load_gazetteer(tuple(gazetteer_files))
         self.spacy_model = spacy_model
         self._pipelines: dict[str, _Pipeline] = {}
-        self._model: Any = None
-        if spacy_model:
-            self._model = _load_model(spacy_model)
+        self._model: Any = _load_model(spacy_model) if spacy_model else None
 
     # ------------------------------------------------------------------ pipelines
     def pipeline(self, language: Language) -> _Pipeline:
+        """The pipeline of a language, built on first use."""
         lang = language if language in _LANGUAGES else "en"
         pipe = self._pipelines.get(lang)
         if pipe is None:
@@ -492,198 +535,413 @@ class MentionExtractor:
 
         trained = self._model is not None and self._model.lang == lang
         nlp = self._model if trained else spacy.blank(lang)
+        if not trained:
+            nlp.tokenizer.rules = _fast_special_cases(nlp.tokenizer.rules)
         if _RULER in nlp.pipe_names:
             nlp.remove_pipe(_RULER)
-        ruler = nlp.add_pipe("entity_ruler", name=_RULER, last=True, config={"overwrite_ents": True})
-        ruler.add_patterns(self._place_patterns(nlp) + _org_patterns())
+        ruler = nlp.add_pipe(
+            "entity_ruler",
+            name=_RULER,
+            last=True,
+            config={"overwrite_ents": True, "phrase_matcher_attr": "NORM"},
+        )
+        ruler.add_patterns(self._place_patterns(nlp) + _org_patterns(lang))
         return _Pipeline(nlp, trained)
 
     def _place_patterns(self, nlp: Any) -> list[dict[str, Any]]:
-        patterns = []
+        """One phrase pattern per spelling key; a token pattern where spaCy would norm the key's
+        words differently (a tokenizer norm exception)."""
+        patterns: list[dict[str, Any]] = []
         for key, place in sorted(self.places.items()):
-            tokens = [_norm(t.text) for t in nlp.make_doc(key)]
-            pattern: list[dict[str, Any]] = [{"NORM": k} for k in tokens]
-            pattern[0]["TEXT"] = {"REGEX": _CAPITAL}
-            patterns.append({"label": "PLACE", "pattern": pattern, "id": f"{place.kind}\x1f{place.name}"})
+            ident = f"{place.kind}\x1f{place.name}"
+            words = [t.text for t in nlp.make_doc(key)]
+            if [t.norm_ for t in nlp.make_doc(key)] == [_norm(w) for w in words]:
+                patterns.append({"label": "PLACE", "pattern": key, "id": ident})
+            else:
+                patterns.append({"label": "PLACE", "pattern": [{"NORM": _norm(w)} for w in words], "id": ident})
         return patterns
 
     # ------------------------------------------------------------------ extraction
     def extract(
         self, project_id: str, fields: list[tuple[str, str | None]], language: Language
     ) -> list[Mention]:
-        """Mentions of one project, in field order (as given), then start_char, then label."""
+        """Mentions of one project, in field order (as given), then start_char, then label.
+
+        The fields are read as one spaCy Doc (joined by blank lines, which end sentences), so the
+        pipeline runs once per project; offsets are given back per field.
+        """
         lang: Language = language if language in _LANGUAGES else "en"
-        found: list[Mention] = []
+        parts = [(name, text) for name, text in fields if text and text.strip()]
+        if not parts:
+            return []
+        joined, bounds = _join(parts)
+        doc, lex, starts = self.pipeline(lang)(joined)
+        body = _Text(joined, lex, starts, _patterns().rules[lang])
+        found = self._mentions(doc, body, bounds, lang)
         order = {name: n for n, (name, _) in enumerate(fields)}
-        for name, text in fields:
-            if text and text.strip():
-                found.extend(self._field(project_id, name, text, lang))
-        found.sort(key=lambda m: (order[m.field], m.start_char, LABELS.index(m.label), m.end_char))
-        return found
+        out = []
+        for label, start, end, value, unit, planned in found:
+            n = bisect_right([b[1] for b in bounds], start) - 1
+            name, base, stop = bounds[n]
+            if end > stop:
+                continue  # never across fields (the separator is a sentence break)
+            out.append(Mention(project_id, name, label, joined[start:end], value, unit, start - base, end - base, planned))
+        out.sort(key=lambda m: (order[m.field], m.start_char, LABELS.index(m.label), m.end_char))
+        return out
 
-    def _field(self, project_id: str, name: str, text: str, lang: Language) -> list[Mention]:
-        doc, toks = self.pipeline(lang)(text)
-        rules = _patterns().rules[lang]
-        field = _prepare(text, toks, rules)
+    def _mentions(
+        self, doc: Any, body: _Text, bounds: list[tuple[str, int, int]], lang: Language
+    ) -> list[_Found]:
+        rules = body.rules
+        numbers = find_numbers(body.text, lang)
+        found: list[_Found] = []
+        taken = _dates(body, numbers, lang, found)
         place_tokens = {i for ent in doc.ents if ent.label_ == "PLACE" for i in range(ent.start, ent.end)}
-        rule: list[Mention] = []
-
-        def add(label: str, start: int, end: int, value: str | None, unit: str | None) -> None:
-            tok = bisect_right(field.starts, start) - 1
-            planned = label in ("QUANTITY", "MONEY", "DATE") and field.planned[max(tok, 0)]
-            rule.append(Mention(project_id, name, label, text[start:end], value, unit, start, end, planned))
-
-        numbers = find_numbers(text, lang)
-        date_spans = self._dates(field, numbers, lang, add)
+        budget = [(a, b) for name, a, b in bounds if name == BUDGET_FIELD]
         for number in numbers:
-            if any(a <= number.start < b for a, b in date_spans):
+            if any(a <= number.start < b for a, b in taken):
                 continue
-            self._number(field, number, name, lang, rules, place_tokens, add)
-        entities = self._entities(doc, field, rule, project_id, name, lang)
-        return _dedupe(rule + entities)
+            in_budget = any(a <= number.start < b for a, b in budget)
+            _number(body, number, in_budget, lang, rules, place_tokens, found)
+        found = _dedupe(found)
+        return found + _entities(doc, body, found, lang)
 
-    # ------------------------------------------------------------------ dates
-    def _dates(self, field: _Field, numbers: list[NumberSpan], lang: Language, add: Any) -> list[tuple[int, int]]:
-        """DATE mentions of numeric dates and of month-year phrases around four-digit years.
 
-        Returns the spans taken, so their digits are not read again as numbers."""
-        taken: list[tuple[int, int]] = []
-        toks, text = field.toks, field.text
-        for tok in toks:
-            if _NUMERIC_DATE.fullmatch(tok.text):
-                iso = parse_date(tok.text, lang).iso
-                if iso:
-                    add("DATE", tok.start, tok.end, iso, None)
-                    taken.append((tok.start, tok.end))
-        currencies = _currencies()
-        for number in numbers:
-            if not number.is_year_like or any(a <= number.start < b for a, b in taken):
-                continue
-            if currencies.after.match(text, number.end) or currencies.before.search(text[max(0, number.start - 20) : number.start]):
-                continue  # "2000 TL" is money
-            i = bisect_right(field.starts, number.start) - 1
-            j = bisect_left(field.starts, number.end)
-            if self._year_counts_things(field, i, j, lang):
-                continue
-            start, end, iso = number.start, number.end, number.raw
-            for a, b in _date_windows(toks, i, j, number):
-                wider = parse_date(text[a:b], lang).iso
-                if wider and len(wider) > 4 and wider.startswith(number.raw):
-                    start, end, iso = a, b, wider
-                    break
-            add("DATE", start, end, iso, None)
-            taken.append((start, end))
-        return taken
+# --------------------------------------------------------------------------- finders
+_Found = tuple[str, int, int, "str | None", "str | None", bool]  # label, start, end, value, unit, planned
+_SEPARATOR = "\n\n"
 
-    def _year_counts_things(self, field: _Field, i: int, j: int, lang: Language) -> bool:
-        """A four-digit number 1900–2100 followed by a plural count noun ("2000 trees") is a count,
-        unless a date word stands before it ("in 2021 villages")."""
-        rules = _patterns().rules[lang]
-        counted = _count_unit(field.toks, j, lang, rules)
-        if counted is None or not counted[0].plural:
-            return False
-        prev = field.toks[i - 1] if i > 0 else None
-        return not (prev is not None and prev.key in rules.date_prepositions)
 
-    # ------------------------------------------------------------------ numbers
-    def _number(
-        self,
-        field: _Field,
-        number: NumberSpan,
-        name: str,
-        lang: Language,
-        rules: _Rules,
-        place_tokens: set[int],
-        add: Any,
-    ) -> None:
-        text, toks = field.text, field.toks
-        before, after = text[: number.start], text[number.end :]
-        if _PERCENT_AFTER.match(after) or _PERCENT_BEFORE.search(before):
-            return
-        if _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before[-40:]):
-            return
-        start = self._approximated_start(field, number, rules)
-        currencies = _currencies()
-        cur_after = currencies.after.match(after)
-        cur_before = currencies.before.search(before[-20:])
-        if cur_after:
-            end = number.end + cur_after.end()
-            add("MONEY", start, end, _plain(number.value), _currency_code(cur_after["cur"]))
-            return
-        if cur_before:
-            cur_start = number.start - (len(before[-20:]) - cur_before.start())
-            add("MONEY", min(start, cur_start), number.end, _plain(number.value), _currency_code(cur_before["cur"]))
-            return
-        if name == BUDGET_FIELD:  # every figure of a budget text is money, never a count
-            if not number.is_year_like:
-                add("MONEY", start, number.end, _plain(number.value), None)
-            return
-        if (after[:1] and _GLUED_AFTER.match(after[:1])) or _GLUED_BEFORE.search(before[-2:]):
-            return
-        i = bisect_right(field.starts, number.start) - 1
-        j = bisect_left(field.starts, number.end)
-        first = bisect_right(field.starts, start) - 1  # the approximator's first token, or i
-        if _labels_number(toks, first, field.sentence_start[i], rules, place_tokens):
-            return
-        counted = _count_unit(toks, j, lang, rules)
-        if counted is None:
-            return
-        phrase, unit = counted
-        end = _rate_end(toks, phrase.end_tok)
-        add("QUANTITY", start, end, _plain(number.value), unit)
+def _join(parts: list[tuple[str, str]]) -> tuple[str, list[tuple[str, int, int]]]:
+    """The texts joined by a blank line, with (field, start, end) of each in the joined text."""
+    bounds = []
+    pos = 0
+    for name, text in parts:
+        bounds.append((name, pos, pos + len(text)))
+        pos += len(text) + len(_SEPARATOR)
+    return _SEPARATOR.join(text for _, text in parts), bounds
 
-    @staticmethod
-    def _approximated_start(field: _Field, number: NumberSpan, rules: _Rules) -> int:
-        """Start of "nearly 200", "a total of 14", "yaklaşık 150": the approximation joins the text."""
-        i = bisect_right(field.starts, number.start) - 1
-        toks = field.toks
-        for phrase in rules.approximators:
-            n = len(phrase)
-            if i - n < 0:
-                continue
-            window = toks[i - n : i]
-            if all(t.key == p for t, p in zip(window, phrase)) and not any(t.newline for t in window):
-                return window[0].start
+
+def _found(body: _Text, label: str, start: int, end: int, value: str | None, unit: str | None) -> _Found:
+    planned = label != "PLACE" and label != "ORG" and body.planned(body.token_at(start))
+    return (label, start, end, value, unit, planned)
+
+
+def _dates(body: _Text, numbers: list[NumberSpan], lang: Language, found: list[_Found]) -> list[tuple[int, int]]:
+    """DATE mentions of numeric dates and of years, widened to "March 2020" / "2022 Mart" when
+    parse_date reads the wider text as a month or a day.  Returns the spans taken."""
+    taken: list[tuple[int, int]] = []
+    lex, text = body.lex, body.text
+    for k, x in enumerate(lex):
+        if x.numeric_date:
+            iso = parse_date(x.text, lang).iso
+            if iso:
+                start = body.starts[k]
+                found.append(_found(body, "DATE", start, start + len(x.text), iso, None))
+                taken.append((start, start + len(x.text)))
+    currencies = _currencies()
+    for number in numbers:
+        if not number.is_year_like or any(a <= number.start < b for a, b in taken):
+            continue
+        if currencies.after.match(text, number.end) or currencies.before.search(text[max(0, number.start - 20) : number.start]):
+            continue  # "2000 TL" is money
+        i, j = body.token_at(number.start), body.token_from(number.end)
+        if _year_counts_things(body, i, j, lang):
+            continue
+        start, end, iso = number.start, number.end, number.raw
+        for a, b in _date_windows(body, i, j, number):
+            wider = parse_date(text[a:b], lang).iso
+            if wider and len(wider) > 4 and wider.startswith(number.raw):
+                start, end, iso = a, b, wider
+                break
+        found.append(_found(body, "DATE", start, end, iso, None))
+        taken.append((start, end))
+    return taken
+
+
+def _year_counts_things(body: _Text, i: int, j: int, lang: Language) -> bool:
+    """A four-digit number 1900–2100 followed by a plural count noun ("2000 trees") is a count,
+    unless a date word stands before it ("in 2021 villages")."""
+    rules = body.rules
+    counted = _count_unit(body, j, lang, rules)
+    if counted is None or not counted[0].plural:
+        return False
+    return not (i > 0 and body.lex[i - 1].key in rules.date_prepositions)
+
+
+def _date_windows(body: _Text, i: int, j: int, number: NumberSpan) -> list[tuple[int, int]]:
+    """Spans around a year that may make it a fuller date, most specific first:
+    "10 December 2020", "March 2020", "2022 yılı Mart", "2022 March"."""
+    lex, starts = body.lex, body.starts
+    windows = []
+    if i >= 2 and lex[i - 1].word and lex[i - 2].text.isdigit() and len(lex[i - 2].text) <= 2:
+        windows.append((starts[i - 2], number.end))
+    if i >= 1 and lex[i - 1].word:
+        windows.append((starts[i - 1], number.end))
+    if j + 1 < len(lex) and lex[j].key.startswith("yil") and lex[j + 1].word:
+        windows.append((number.start, body.end(j + 1)))
+    if j < len(lex) and lex[j].word:
+        windows.append((number.start, body.end(j)))
+    return windows
+
+
+def _number(
+    body: _Text,
+    number: NumberSpan,
+    in_budget: bool,
+    lang: Language,
+    rules: _Rules,
+    place_tokens: set[int],
+    found: list[_Found],
+) -> None:
+    """A QUANTITY or MONEY mention for one number, or nothing when it counts no thing."""
+    text = body.text
+    before, after = text[max(0, number.start - 40) : number.start], text[number.end : number.end + 40]
+    if _PERCENT_AFTER.match(after) or _PERCENT_BEFORE.search(before):
+        return
+    if _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before):
+        return
+    start = _approximated_start(body, number, rules)
+    currencies = _currencies()
+    cur_after = currencies.after.match(after)
+    if cur_after:
+        end = number.end + cur_after.end()
+        found.append(_found(body, "MONEY", start, end, _plain(number.value), _currency_code(cur_after["cur"])))
+        return
+    cur_before = currencies.before.search(before[-20:])
+    if cur_before:
+        cur_start = number.start - (len(before[-20:]) - cur_before.start())
+        code = _currency_code(cur_before["cur"])
+        found.append(_found(body, "MONEY", min(start, cur_start), number.end, _plain(number.value), code))
+        return
+    if in_budget:  # every figure of a budget text is money, never a count
+        if not number.is_year_like:
+            found.append(_found(body, "MONEY", start, number.end, _plain(number.value), None))
+        return
+    if (after[:1] and _GLUED_AFTER.match(after[:1])) or _GLUED_BEFORE.search(before[-2:]):
+        return
+    i, j = body.token_at(number.start), body.token_from(number.end)
+    first = body.token_at(start)  # the approximation's first token, or the number's
+    if _labels_number(body, first, body.sentence_start(i), rules, place_tokens):
+        return
+    counted = _count_unit(body, j, lang, rules)
+    if counted is None:
+        return
+    phrase, unit = counted
+    found.append(_found(body, "QUANTITY", start, _rate_end(body, phrase.end_tok), _plain(number.value), unit))
+
+
+def _approximated_start(body: _Text, number: NumberSpan, rules: _Rules) -> int:
+    """Start of "nearly 200", "a total of 14", "yaklaşık 150": the approximation joins the text."""
+    i = body.token_at(number.start)
+    lex = body.lex
+    if i == 0:
         return number.start
+    for phrase in rules.approximators.get(lex[i - 1].key, ()):
+        n = len(phrase)
+        if i - n < 0:
+            continue
+        window = lex[i - n : i]
+        if all(x.key == p for x, p in zip(window, phrase)) and not any(x.newline for x in window):
+            return body.starts[i - n]
+    return number.start
 
-    # ------------------------------------------------------------------ entities
-    @staticmethod
-    def _entities(
-        doc: Any, field: _Field, rule: list[Mention], project_id: str, name: str, lang: Language
-    ) -> list[Mention]:
-        """PLACE and ORG of the EntityRuler, then the trained pipeline's entities that no rule
-        mention overlaps."""
-        out: list[Mention] = []
-        model: list[Mention] = []
-        taken = [(m.start_char, m.end_char) for m in rule]
-        for ent in doc.ents:
-            start, end = ent.start_char, _trim_apostrophe(ent)
-            if end <= start:
+
+def _labels_number(body: _Text, first: int, sentence_start: int, rules: _Rules, place_tokens: set[int]) -> bool:
+    """True when the word before a number makes it a label, an age or a code: "aged 5",
+    "Article 76", "Law No. 5393", "Covid 19" (a capitalised word that does not start a sentence)."""
+    if first <= 0:
+        return False
+    lex = body.lex
+    prev = lex[first - 1]
+    if prev.key in rules.not_count_before:
+        return True
+    if prev.text == "." and first >= 2 and lex[first - 2].key in rules.not_count_before:
+        return True  # "No. 5393" split as "No" "."
+    capitalised_name = prev.word and prev.cap and not prev.stop and first - 1 > sentence_start
+    has_suffix = any(mark in prev.text for mark in _APOSTROPHES)  # "Bornova'da 12 kütüphane"
+    return capitalised_name and not has_suffix and (first - 1) not in place_tokens
+
+
+def _counted_phrase(body: _Text, j: int, lang: Language, rules: _Rules) -> _Phrase | None:
+    """The short noun phrase after a number ("street artists", "Fairy Tale Houses", "kütüphane"),
+    or None when no counted word follows."""
+    lex = body.lex
+    n = len(lex)
+    k = j
+    if k < n and lex[k].text == "(":  # an aside: "nearly 200 (2020, 2021) theater plays"
+        close = next((m for m in range(k + 1, min(n, k + _PARENTHESIS_MAX_TOKENS)) if lex[m].text == ")"), None)
+        if close is None:
+            return None
+        k = close + 1
+    while k < n and lex[k].key in rules.classifiers:  # "12 adet kütüphane", "3 pieces of"
+        k += 1
+        if k < n and lex[k].key == "of":
+            k += 1
+    words: list[int] = []
+    plural = False
+    lemmas = _patterns().lemmas
+    while k < n and len(words) < _PHRASE_MAX_WORDS:
+        x = lex[k]
+        if x.text in {"'s", "’s"} and words:  # "women's cooperatives"
+            k += 1
+            continue
+        if x.text == "-" and words and k + 1 < n and lex[k + 1].word:  # "child-friendly parks"
+            k += 1
+            continue
+        if not x.word or x.newline:
+            break
+        if x.stop and not (lang == "tr" and x.key in lemmas.tr_modifiers):
+            break
+        if words and _looks_verb(x, lang):
+            break
+        words.append(k)
+        if lang == "en":
+            if _is_plural(x.text, "en"):
+                plural = True
+                break
+        elif x.key not in lemmas.tr_modifiers:
+            if _lemma_tr(x.text) != tr_lower(_before_apostrophe(x.text)):
+                plural = _is_plural(x.text, "tr")
+                break  # a Turkish noun with case or plural endings closes the phrase
+            if x.key in lemmas.tr_stem_forms:
+                break  # a known count noun in its bare form: "12 kütüphane açılacak"
+        k += 1
+    if not words:
+        return None
+    last = words[-1]
+    return _Phrase(lex[last].text, last, plural or lang == "tr")
+
+
+def _count_unit(body: _Text, j: int, lang: Language, rules: _Rules) -> tuple[_Phrase, str] | None:
+    """The counted phrase after a number and its unit lemma, or None when the word after the number
+    is a time span, an age, a share, a month or no thing at all ("2 years", "80 percent", "10 May")."""
+    phrase = _counted_phrase(body, j, lang, rules)
+    if phrase is None:
+        return None
+    unit = unit_lemma(phrase.head, lang)
+    unit_key = ascii_key(unit)
+    if unit_key in rules.non_count_units or unit_key in rules.not_things or month_number(phrase.head):
+        return None
+    return phrase, unit
+
+
+def _looks_verb(x: _Lex, lang: Language) -> bool:
+    """A word after the first of the phrase that reads as a verb: "libraries opened", "açıldı"."""
+    key = x.key
+    if lang == "tr":
+        return len(key) > 4 and key.endswith(_patterns().lemmas.tr_verb_endings)
+    return len(key) > 4 and key.endswith(("ed", "ing"))
+
+
+def _rate_end(body: _Text, last: int) -> int:
+    """End of the phrase, with up to two "per …" rates: "20 villages per month"."""
+    lex = body.lex
+    end = body.end(last)
+    k = last + 1
+    for _ in range(2):
+        if k + 1 < len(lex) and lex[k].key == "per" and lex[k + 1].word:
+            end = body.end(k + 1)
+            k += 2
+    return end
+
+
+def _entities(doc: Any, body: _Text, rule: list[_Found], lang: Language) -> list[_Found]:
+    """PLACE and ORG of the EntityRuler, then the trained pipeline's entities that no rule
+    mention overlaps."""
+    out: list[_Found] = []
+    model: list[_Found] = []
+    taken = [(f[1], f[2]) for f in rule]
+    for ent in doc.ents:
+        start, end = ent.start_char, _trim_apostrophe(ent)
+        if end <= start:
+            continue
+        if ent.ent_id_ and ent.label_ == "PLACE":
+            kind, _, canonical = ent.ent_id_.partition("\x1f")
+            out.append(("PLACE", start, end, canonical, kind, False))
+            continue
+        if ent.ent_id_ and ent.label_ == "ORG":
+            out.append(("ORG", start, end, None, None, False))
+            continue
+        label = _MODEL_LABELS.get(ent.label_)
+        if label is None or any(a < end and start < b for a, b in taken):
+            continue
+        value, unit = None, None
+        if label == "DATE":
+            value = parse_date(ent.text, lang).iso
+            if value is None:
                 continue
-            if ent.ent_id_ and ent.label_ == "PLACE":
-                kind, _, canonical = ent.ent_id_.partition("\x1f")
-                out.append(Mention(project_id, name, "PLACE", field.text[start:end], canonical, kind, start, end, False))
+        elif label == "MONEY":
+            spans = find_numbers(ent.text, lang)
+            if len(spans) != 1:
                 continue
-            if ent.ent_id_ and ent.label_ == "ORG":
-                out.append(Mention(project_id, name, "ORG", field.text[start:end], None, None, start, end, False))
-                continue
-            label = _MODEL_LABELS.get(ent.label_)
-            if label is None or any(a < end and start < b for a, b in taken):
-                continue
-            value, unit = None, None
-            if label == "DATE":
-                value = parse_date(ent.text, lang).iso
-                if value is None:
-                    continue
-            elif label == "MONEY":
-                spans = find_numbers(ent.text, lang)
-                if len(spans) != 1:
-                    continue
-                value = _plain(spans[0].value)
-                cur = _currencies().after.match(ent.text[spans[0].end :])
-                unit = _currency_code(cur["cur"]) if cur else None
-            model.append(Mention(project_id, name, label, field.text[start:end], value, unit, start, end, False))
-        return out + model
+            value = _plain(spans[0].value)
+            cur = _currencies().after.match(ent.text[spans[0].end :])
+            unit = _currency_code(cur["cur"]) if cur else None
+        planned = label in ("DATE", "MONEY") and body.planned(body.token_at(start))
+        model.append((label, start, end, value, unit, planned))
+    return _dedupe(out + model, taken)
+
+
+# --------------------------------------------------------------------------- sentences and plans
+def _ends_sentence(x: _Lex) -> bool:
+    return x.newline or x.text in {".", "!", "?", "…"}
+
+
+def _breaks_clause(x: _Lex, rules: _Rules) -> bool:
+    return x.text in {",", ";", ":", "(", ")", "–", "—"} or x.key in rules.clause_breaks
+
+
+def _phrase_at(lex: list[_Lex], i: int, index: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
+    """Whether one of the indexed multi-word phrases starts at token i."""
+    for phrase in index.get(lex[i].key, ()):
+        if i + len(phrase) <= len(lex) and all(lex[i + n].key == w for n, w in enumerate(phrase)):
+            return True
+    return False
+
+
+def _is_planned_marker(lex: list[_Lex], i: int, rules: _Rules) -> bool:
+    x = lex[i]
+    key = x.key
+    if key in rules.planned_words or _phrase_at(lex, i, rules.planned_phrases):
+        return True
+    if not x.word or key in rules.not_planned:
+        return False
+    if rules.planned_prefixes and key.startswith(rules.planned_prefixes):
+        return True
+    return any(key.find(infix, 2) != -1 for infix in rules.planned_infixes)
+
+
+def _planned_flags(lex: list[_Lex], s: int, rules: _Rules) -> list[bool]:
+    """The planned flag of each token of the sentence starting at token s.
+
+    Scope: from the start of the first clause of the sentence that holds a planning marker to the
+    end of the sentence ("Currently 4 theatres and this will rise to 8": only 8 is planned), except
+    clauses that hold a realised marker and no planning marker of their own.
+    """
+    n = len(lex)
+    e = s
+    while e < n and not _ends_sentence(lex[e]):
+        e += 1
+    e = min(e + 1, n)  # the sentence end token belongs to the sentence
+    planned = [False] * (e - s)
+    plan = [_is_planned_marker(lex, k, rules) for k in range(s, e)]
+    if not any(plan):
+        return planned
+    done = [lex[k].key in rules.realised_words or _phrase_at(lex, k, rules.realised_phrases) for k in range(s, e)]
+    in_scope = False
+    a = s
+    for k in range(s, e + 1):
+        if k < e and not _breaks_clause(lex[k], rules):
+            continue
+        b = min(k + 1, e)  # the clause a..b, its break token included
+        has_plan = any(plan[a - s : b - s])
+        in_scope = in_scope or has_plan
+        if in_scope and (has_plan or not any(done[a - s : b - s])):
+            for m in range(a, b):
+                planned[m - s] = True
+        a = b
+    return planned
 
 
 # --------------------------------------------------------------------------- helpers
@@ -700,215 +958,58 @@ def _load_model(name: str) -> Any:
         ) from exc
 
 
-@lru_cache(maxsize=1)
-def _org_patterns() -> list[dict[str, Any]]:
-    """EntityRuler patterns: capitalised words (no stop words) ending with an organisation word."""
+_ORG_END = "\x01org"  # NORM of a capitalised organisation word: "Municipality", "Belediyesi'nin"
+_ORG_END_OF = "\x01org-of"  # … one that may take an "of" complement: "Chamber", "Ministry"
+
+
+def _spacy_norm(key: str, cap: bool) -> str:
+    """The NORM given to spaCy for a token: the folded key of a capitalised word, "~key" for any
+    other token (so place names match capitalised words only), and a marker for organisation words
+    (so the ORG patterns test one string instead of a regular expression on every token)."""
+    if not cap:
+        return "~" + key
     pats = _patterns()
-    cap_word = {"TEXT": {"REGEX": _CAPITAL}, "IS_STOP": False}
-    possessive = {"NORM": {"IN": ["'s", "'"]}}
-    en_suffix = {"NORM": {"IN": list(pats.org_en_suffixes)}, "TEXT": {"REGEX": _CAPITAL}}
-    tr_suffix = {
-        "NORM": {"REGEX": "^(?:" + "|".join(pats.org_tr_prefixes) + ")"},
-        "TEXT": {"REGEX": _CAPITAL},
-    }
-    of_suffix = {"NORM": {"IN": list(pats.org_en_of)}, "TEXT": {"REGEX": _CAPITAL}}
-    complement = [{"LOWER": "of"}, {"LOWER": "the", "OP": "?"}, {**cap_word, "OP": "+"}]
-    joined = [{"LOWER": {"IN": ["and", "&"]}}, {**cap_word, "OP": "+"}]
+    if key in pats.org_en_of:
+        return _ORG_END_OF
+    if key in pats.org_en_suffixes or key.startswith(pats.org_tr_prefixes):
+        return _ORG_END
+    return key
+
+
+def _fast_special_cases(rules: dict[str, Any]) -> dict[str, Any]:
+    """The tokenizer's special cases that are words or abbreviations ("Dr.", "e.g.").
+
+    The English defaults also hold emoticons and punctuation cases whose matching pass costs about
+    five times the rest of tokenisation; none of them matter to this stage.
+    """
+    return {text: tokens for text, tokens in rules.items() if _WORD_CASE.match(text)}
+
+
+_WORD_CASE = re.compile(r"^[^\W\d_][\w.]*$")
+
+
+@lru_cache(maxsize=2)
+def _org_patterns(lang: str) -> list[dict[str, Any]]:
+    """EntityRuler patterns: capitalised words (no stop words) ending with an organisation word
+    (token norms as _spacy_norm sets them)."""
+    # only native predicates (exact values, flags): a set or regex predicate is evaluated in Python
+    # on every token, which costs more than all the rest of the matching
+    cap_word = {"IS_ALPHA": True, "IS_LOWER": False, "IS_STOP": False}
     names = [{**cap_word, "OP": "+"}]
-    owned = [{**cap_word, "OP": "+"}, possessive, {**cap_word, "OP": "*"}]  # Children's …
-    shapes = [
-        *(lead + [en_suffix] for lead in (names, owned)),  # İzmir Metropolitan Municipality
-        *(lead + [tr_suffix] for lead in (names, owned)),  # İzmir Büyükşehir Belediyesi'nin
-        [of_suffix, *complement],  # Ministry of Culture
-        [of_suffix, *complement, *joined],  # Ministry of Culture and Tourism
-        names + [of_suffix, *complement],  # İzmir Chamber of Commerce
-        names + [of_suffix, *complement, *joined],
+    complement = [{"NORM": "~of"}, {"NORM": "~the", "OP": "?"}, {**cap_word, "OP": "+"}]
+    joined = [{"NORM": "~and"}, {**cap_word, "OP": "+"}]
+    shapes = []
+    for end in (_ORG_END, _ORG_END_OF):
+        shapes.append(names + [{"NORM": end}])  # İzmir Metropolitan Municipality, … Belediyesi'nin
+        if lang == "en":  # Children's Municipality
+            shapes.append(names + [{"NORM": "~'s"}, {**cap_word, "OP": "*"}, {"NORM": end}])
+    of_end = {"NORM": _ORG_END_OF}
+    shapes += [
+        [of_end, *complement],  # Ministry of Culture
+        [of_end, *complement, *joined],  # Ministry of Culture and Tourism
+        names + [of_end, *complement],  # İzmir Chamber of Commerce
     ]
     return [{"label": "ORG", "pattern": shape, "id": "org"} for shape in shapes]
-
-
-def _prepare(text: str, toks: list[_Tok], rules: _Rules) -> _Field:
-    """A field's tokens with, for each, the start of its sentence and its planned flag."""
-    sentence_start, planned = _planned_flags(toks, rules)
-    return _Field(text, toks, [t.start for t in toks], planned, sentence_start)
-
-
-def _ends_sentence(tok: _Tok) -> bool:
-    return tok.newline or tok.text in {".", "!", "?", "…"}
-
-
-def _breaks_clause(tok: _Tok, rules: _Rules) -> bool:
-    return tok.text in {",", ";", ":", "(", ")", "–", "—"} or tok.key in rules.clause_breaks
-
-
-def _phrase_at(toks: list[_Tok], i: int, index: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
-    """Whether one of the indexed multi-word phrases starts at token i."""
-    for phrase in index.get(toks[i].key, ()):
-        if i + len(phrase) <= len(toks) and all(toks[i + n].key == w for n, w in enumerate(phrase)):
-            return True
-    return False
-
-
-def _is_planned_marker(tok: _Tok, toks: list[_Tok], i: int, rules: _Rules) -> bool:
-    key = tok.key
-    if key in rules.planned_words or _phrase_at(toks, i, rules.planned_phrases):
-        return True
-    if not tok.word or key in rules.not_planned:
-        return False
-    if rules.planned_prefixes and key.startswith(rules.planned_prefixes):
-        return True
-    return any(key.find(infix, 2) != -1 for infix in rules.planned_infixes)
-
-
-def _planned_flags(toks: list[_Tok], rules: _Rules) -> tuple[list[int], list[bool]]:
-    """Per token: the index where its sentence starts, and whether it lies in planned scope.
-
-    Scope: from the start of the first clause of the sentence that holds a planning marker to the
-    end of the sentence ("Currently 4 theatres and this will rise to 8": only 8 is planned), except
-    clauses that hold a realised marker and no planning marker of their own.
-    """
-    n = len(toks)
-    sentence_start = [0] * n
-    planned = [False] * n
-    plan = [_is_planned_marker(t, toks, k, rules) for k, t in enumerate(toks)]
-    done = [
-        t.key in rules.realised_words or _phrase_at(toks, k, rules.realised_phrases)
-        for k, t in enumerate(toks)
-    ]
-    s = 0
-    while s < n:
-        e = s
-        while e < n and not _ends_sentence(toks[e]):
-            e += 1
-        e = min(e + 1, n)  # the sentence end token belongs to the sentence
-        for k in range(s, e):
-            sentence_start[k] = s
-        if any(plan[s:e]):
-            in_scope = False
-            a = s
-            for k in range(s, e + 1):
-                if k < e and not _breaks_clause(toks[k], rules):
-                    continue
-                b = min(k + 1, e)  # clause a..b, its break token included
-                has_plan = any(plan[a:b])
-                in_scope = in_scope or has_plan
-                if in_scope and (has_plan or not any(done[a:b])):
-                    for m in range(a, b):
-                        planned[m] = True
-                a = b
-        s = e
-    return sentence_start, planned
-
-
-def _date_windows(toks: list[_Tok], i: int, j: int, number: NumberSpan) -> list[tuple[int, int]]:
-    """Spans around a year that may make it a fuller date, most specific first:
-    "10 December 2020", "March 2020", "2022 yılı Mart", "2022 March"."""
-    windows = []
-    if i >= 2 and toks[i - 1].word and toks[i - 2].text.isdigit() and len(toks[i - 2].text) <= 2:
-        windows.append((toks[i - 2].start, number.end))
-    if i >= 1 and toks[i - 1].word:
-        windows.append((toks[i - 1].start, number.end))
-    if j + 1 < len(toks) and toks[j].key.startswith("yil") and toks[j + 1].word:
-        windows.append((number.start, toks[j + 1].end))
-    if j < len(toks) and toks[j].word:
-        windows.append((number.start, toks[j].end))
-    return windows
-
-
-def _labels_number(
-    toks: list[_Tok], first: int, sentence_start: int, rules: _Rules, place_tokens: set[int]
-) -> bool:
-    """True when the word before a number makes it a label, an age or a code: "aged 5",
-    "Article 76", "Law No. 5393", "Covid 19" (a capitalised word that does not start a sentence)."""
-    if first <= 0:
-        return False
-    prev = toks[first - 1]
-    if prev.key in rules.not_count_before:
-        return True
-    capitalised_name = prev.word and prev.cap and not prev.stop and first - 1 > sentence_start
-    has_suffix = any(mark in prev.text for mark in _APOSTROPHES)  # "Bornova'da 12 kütüphane"
-    return capitalised_name and not has_suffix and (first - 1) not in place_tokens
-
-
-def _counted_phrase(toks: list[_Tok], j: int, lang: Language, rules: _Rules) -> _Phrase | None:
-    """The short noun phrase after a number ("street artists", "Fairy Tale Houses", "kütüphane"),
-    or None when no counted word follows."""
-    n = len(toks)
-    k = j
-    if k < n and toks[k].text == "(":  # an aside: "nearly 200 (2020, 2021) theater plays"
-        close = next((m for m in range(k + 1, min(n, k + _PARENTHESIS_MAX_TOKENS)) if toks[m].text == ")"), None)
-        if close is None:
-            return None
-        k = close + 1
-    while k < n and toks[k].key in rules.classifiers:  # "12 adet kütüphane", "3 pieces of"
-        k += 1
-        if k < n and toks[k].key == "of":
-            k += 1
-    words: list[int] = []
-    plural = False
-    lemmas = _patterns().lemmas
-    while k < n and len(words) < _PHRASE_MAX_WORDS:
-        tok = toks[k]
-        if tok.text in {"'s", "’s"} and words:  # "women's cooperatives"
-            k += 1
-            continue
-        if tok.text == "-" and words and k + 1 < n and toks[k + 1].word:  # "child-friendly parks"
-            k += 1
-            continue
-        if not tok.word or tok.newline:
-            break
-        if tok.stop and not (lang == "tr" and tok.key in lemmas.tr_modifiers):
-            break
-        if words and _looks_verb(tok, lang):
-            break
-        words.append(k)
-        if lang == "en" and _is_plural(tok.text, "en"):
-            plural = True
-            break
-        if lang == "tr" and tok.key not in lemmas.tr_modifiers and _lemma_tr(tok.text) != tr_lower(
-            _before_apostrophe(tok.text)
-        ):
-            plural = _is_plural(tok.text, "tr")
-            break  # a Turkish noun with case or plural endings closes the phrase
-        if lang == "tr" and tok.key in lemmas.tr_stem_forms:
-            break  # a known count noun in its bare form: "12 kütüphane açılacak"
-        k += 1
-    if not words:
-        return None
-    last = words[-1]
-    return _Phrase(toks[last].text, last, plural or lang == "tr")
-
-
-def _count_unit(toks: list[_Tok], j: int, lang: Language, rules: _Rules) -> tuple[_Phrase, str] | None:
-    """The counted phrase after a number and its unit lemma, or None when the word after the number
-    is a time span, an age, a share, a month or no thing at all ("2 years", "80 percent", "10 May")."""
-    phrase = _counted_phrase(toks, j, lang, rules)
-    if phrase is None:
-        return None
-    unit = unit_lemma(phrase.head, lang)
-    unit_key = ascii_key(unit)
-    if unit_key in rules.non_count_units or unit_key in rules.not_things or month_number(phrase.head):
-        return None
-    return phrase, unit
-
-
-def _looks_verb(tok: _Tok, lang: Language) -> bool:
-    """A word after the first of the phrase that reads as a verb: "libraries opened", "açıldı"."""
-    key = tok.key
-    if lang == "tr":
-        return len(key) > 4 and key.endswith(_patterns().lemmas.tr_verb_endings)
-    return len(key) > 4 and key.endswith(("ed", "ing"))
-
-
-def _rate_end(toks: list[_Tok], last: int) -> int:
-    """End of the phrase, with up to two "per …" rates: "20 villages per month"."""
-    end = toks[last].end
-    k = last + 1
-    for _ in range(2):
-        if k + 1 < len(toks) and toks[k].key == "per" and toks[k + 1].word:
-            end = toks[k + 1].end
-            k += 2
-    return end
 
 
 def _trim_apostrophe(ent: Any) -> int:
@@ -926,13 +1027,13 @@ def _plain(value: Decimal) -> str:
     return text
 
 
-def _dedupe(mentions: list[Mention]) -> list[Mention]:
+def _dedupe(found: list[_Found], taken: list[tuple[int, int]] | None = None) -> list[_Found]:
     """The same span is reported once: the first mention of a (start, end) wins."""
-    seen: set[tuple[int, int]] = set()
+    seen: set[tuple[int, int]] = set(taken or ())
     out = []
-    for mention in mentions:
-        key = (mention.start_char, mention.end_char)
+    for item in found:
+        key = (item[1], item[2])
         if key not in seen:
             seen.add(key)
-            out.append(mention)
+            out.append(item)
     return out

@@ -91,6 +91,7 @@ class Vocabulary:
     labels: dict[str, LabelSpelling]  # match_key(spelling) → spelling
     currencies: dict[str, str]  # currency_key(text) → ISO 4217 code
     titles: list[TitlePattern] = field(default_factory=list)
+    blocked: frozenset[str] = frozenset()  # match_keys that are never labels ([not_labels])
     # fold_ascii(key) → spelling, for labels typed without Turkish letters ("BUTCE"); None: ambiguous
     _ascii: dict[str, LabelSpelling | None] = field(init=False, repr=False)
 
@@ -117,6 +118,8 @@ class Vocabulary:
         return found.pop() if len(found) == 1 else None
 
     def _lookup(self, key: str) -> LabelSpelling | None:
+        if key in self.blocked:
+            return None
         exact = self.labels.get(key)
         return exact if exact is not None else self._ascii.get(fold_ascii(key))
 
@@ -169,12 +172,13 @@ class Vocabulary:
         labels = dict(self.labels)
         currencies = dict(self.currencies)
         titles: list[TitlePattern] = []
+        blocked = set(self.blocked)
         try:
-            added = _add_entries(labels, currencies, titles, overrides)
-            vocabulary = Vocabulary(labels, currencies, titles + list(self.titles))
+            added = _add_entries(labels, currencies, titles, blocked, overrides)
+            vocabulary = Vocabulary(labels, currencies, titles + list(self.titles), frozenset(blocked))
             _check_reachable(vocabulary, added)
         except _EntryError as exc:
-            line = _locate(text, exc.where) if text is not None else None
+            line = _locate(text, exc.where, exc.needle) if text is not None else None
             raise UsageError(f"{origin}:{line}: {exc}" if line else f"{origin}: {exc}") from None
         return vocabulary
 
@@ -192,9 +196,10 @@ def currency_key(text: str) -> str:
 class _EntryError(Exception):
     """A bad entry in a vocabulary document; `where` is its key path, for finding the line."""
 
-    def __init__(self, where: tuple[str | int, ...], message: str) -> None:
+    def __init__(self, where: tuple[str | int, ...], message: str, needle: str | None = None) -> None:
         super().__init__(message)
         self.where = where
+        self.needle = needle  # a string value inside the entry, to point at its own line in an array
 
 
 def _string_list(value: Any, where: tuple[str | int, ...]) -> list[str]:
@@ -207,6 +212,7 @@ def _add_entries(
     labels: dict[str, LabelSpelling],
     currencies: dict[str, str],
     titles: list[TitlePattern],
+    blocked: set[str],
     document: dict[str, Any],
 ) -> list[tuple[LabelSpelling, tuple[str | int, ...]]]:
     """Add one document's entries in place; returns the spellings it added, with their key paths."""
@@ -242,13 +248,16 @@ def _add_entries(
             for spelling in _string_list(spellings, where):
                 key = match_key(spelling)
                 if not key:
-                    raise _EntryError(where, f"[fields.{name}] empty spelling {spelling!r}")
+                    raise _EntryError(where, f"[fields.{name}] empty spelling {spelling!r}", spelling)
                 if owner.get(key, name) != name:
-                    raise _EntryError(where, f"spelling {spelling!r} is listed under both {owner[key]} and {name}")
+                    raise _EntryError(
+                        where, f"spelling {spelling!r} is listed under both {owner[key]} and {name}", spelling
+                    )
                 owner[key] = name
                 entry = LabelSpelling(spelling, name, language, standalone)  # type: ignore[arg-type]
                 labels.pop(key, None)  # re-insert: an override moves to the end of the file order
                 labels[key] = entry
+                blocked.discard(key)
                 added.append((entry, where))
     currency_table = document.get("label_currencies", {})
     if not isinstance(currency_table, dict):
@@ -268,9 +277,10 @@ def _add_entries(
     removed = document.get("not_labels", {})
     if not isinstance(removed, dict) or set(removed) - {"spellings"}:
         raise _EntryError(("not_labels",), "[not_labels] takes one key: spellings = [...]")
-    for spelling in _string_list(removed.get("spellings", []), ("not_labels", "spellings")):
-        labels.pop(match_key(spelling), None)
-    gone = {match_key(s) for s in removed.get("spellings", [])}
+    gone = {match_key(s) for s in _string_list(removed.get("spellings", []), ("not_labels", "spellings"))}
+    for key in gone:
+        labels.pop(key, None)
+    blocked |= gone  # also blocks a typing that only matched through its ASCII form ("BUTCE")
     return [(e, w) for e, w in added if match_key(e.text) not in gone]
 
 
@@ -303,11 +313,28 @@ def _check_reachable(
                 where,
                 f"spelling {entry.text!r} can never match as a label (a label has no ':' or spaced "
                 f"dash inside, does not end with . ! ? , and has at most {_LABEL_MAX_CHARS} characters)",
+                entry.text,
             )
 
 
-def _locate(text: str, where: tuple[str | int, ...]) -> int | None:
-    """Line number (1-based) where a key path is written in TOML source, or its nearest parent."""
+def _locate(text: str, where: tuple[str | int, ...], needle: str | None = None) -> int | None:
+    """Line number (1-based) where a key path is written in TOML source, or its nearest parent;
+    with a needle, the line of that quoted string within the key's (multi-line) value."""
+    line = _locate_key(text, where)
+    if line is None or needle is None:
+        return line
+    lines = text.splitlines()
+    for number in range(line, len(lines) + 1):
+        current = lines[number - 1].strip()
+        next_entry = current.startswith("[") and "=" not in current or _TOML_KEY_LINE.match(current)
+        if number > line and next_entry:
+            break  # the needle was not written plainly (escapes): stay on the key's line
+        if f'"{needle}"' in current or f"'{needle}'" in current:
+            return number
+    return line
+
+
+def _locate_key(text: str, where: tuple[str | int, ...]) -> int | None:
     norm = lambda part: re.sub(r"[\s\"']", "", str(part))  # noqa: E731
     for depth in range(len(where), 0, -1):
         target = ".".join(norm(p) for p in where[:depth])

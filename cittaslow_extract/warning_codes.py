@@ -1,7 +1,11 @@
 """Every warning code the pipeline writes, with its meaning: the README's data dictionary lists these.
 
 Codes are short, stable, lower_snake_case strings; a warnings cell joins them with ";".
-A test checks that every code used in the code base is listed here and in the README.
+A test checks that every code the pipeline writes on the samples is listed here, and that the README
+table is this one (regenerate it with `python scripts/update_readme.py`).
+
+Date codes name their field: a problem with the start date is written `start_date_…`, with the end
+date `end_date_…` (e.g. `end_date_unreadable`); `date_end_before_start` is written as it is.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ WARNING_CODES: dict[str, str] = {
     "missing_title": "A project's field labels have no title paragraph before them.",
     "orphan_text": "Text between headings that belongs to no project field was left out.",
     "criterion_out_of_order": "Criterion numbers do not increase through the document.",
+    # reader registry (extract/readers.py)
+    "format_mismatch": "The file's content is another format than its name says (e.g. text named .docx); it was read by its content.",
     # money (normalize/money.py)
     "money_no_amount": "The budget text names no amount that could be read as money; budget left null.",
     "money_no_currency": "An amount has no currency in the text or the label; its currency is null.",
@@ -27,7 +33,7 @@ WARNING_CODES: dict[str, str] = {
     "date_several": "The date text names several different dates; the date is null.",
     "date_ongoing_with_date": "The text says ongoing and also names a date; the date is null, ongoing is true.",
     "date_day_month_ambiguous": "A slashed date could be day/month or month/day; it was read day first.",
-    "date_end_before_start": "The end date is before the start date; the end date is null.",
+    "date_end_before_start": "The end date is before the start date; both dates are left null (raw texts kept).",
     # durations (normalize/durations.py)
     "duration_unreadable": "The duration text gives no length or recurrence that could be read; both are null.",
     "duration_is_date": "The duration text names a year or date (a deadline), not a length; months are null.",
@@ -37,3 +43,26 @@ WARNING_CODES: dict[str, str] = {
     "duration_conditional": "The project runs until a condition is met ('until a library is built…'); read as open-ended.",
     "duration_schedule_only": "The text gives an operating schedule ('working hours on weekdays'); read as a continuous service.",
 }
+
+DATE_FIELD_PREFIXES = ("start_", "end_")
+
+
+def is_known(code: str) -> bool:
+    """True for a listed code, or a listed date code prefixed with its field.
+
+    >>> is_known("end_date_unreadable"), is_known("date_end_before_start"), is_known("made_up")
+    (True, True, False)
+    """
+    if code in WARNING_CODES:
+        return True
+    return any(
+        code.startswith(prefix) and code[len(prefix) :].startswith("date_") and code[len(prefix) :] in WARNING_CODES
+        for prefix in DATE_FIELD_PREFIXES
+    )
+
+
+def markdown_table() -> str:
+    """The README's table of warning codes."""
+    lines = ["| code | meaning |", "| --- | --- |"]
+    lines += [f"| `{code}` | {meaning} |" for code, meaning in WARNING_CODES.items()]
+    return "\n".join(lines)

@@ -4,13 +4,15 @@ real samples (the regression test CI relies on is test_check_on_samples_passes).
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import shutil
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cittaslow_extract import check, golden
 from cittaslow_extract.check import CheckReport, Difference, DocumentCheck, compare, excerpt_pair
@@ -51,7 +53,7 @@ def mention(no: int, text: str, value: str | None, start: int, **values: object)
     return Mention(**base)  # type: ignore[arg-type]
 
 
-def result(projects: list[ProjectRecord], mentions: list[Mention] = (), budget_total: str | None = None) -> DocumentResult:  # type: ignore[assignment]
+def result(projects: list[ProjectRecord], mentions: Sequence[Mention] = (), budget_total: str | None = None) -> DocumentResult:
     # renumber, so a list built by dropping or inserting projects looks like a real run
     projects = [dataclasses.replace(p, project_no=n, project_id=f"{DOC_ID}-{n:03d}")
                 for n, p in enumerate(projects, start=1)]
@@ -267,7 +269,7 @@ def test_text_report_layout():
         "    project_count: 9 → 8",
         "samples/b.txt: ok",
         "samples/c.txt: new (no expected file)",
-        "2 of 3 documents differ (6 differences); if every change is intended, run check --update",
+        "2 documents of 3 differ (6 differences); if every change is intended, run check --update",
     ]
     assert report.exit_code == 1
 
@@ -347,7 +349,7 @@ def test_wrong_expected_value_is_reported_exactly(mine, capsys):
         f"{(mine / SAMPLE.name).as_posix()}: 1 difference",
         '  project "Meals on Wheels"',
         '    budget_amount: "9999999" → "3500000"',
-        "1 of 1 documents differ (1 differences); if every change is intended, run check --update",
+        "1 document of 1 differs (1 difference); if every change is intended, run check --update",
     ]
 
 
@@ -401,45 +403,43 @@ def test_added_and_lost_projects_show_as_such(mine, capsys):
 
 
 # A rule changed on purpose: check names exactly the projects and columns it changes.
-def _duration_plus_one(original):
+def duration_plus_one(original):
     def patched(text, language="en"):
         value = original(text, language)
-        if text == "2 years":
-            return dataclasses.replace(value, months=value.months + 1)
-        return value
-    return "parse_duration", patched
+        return dataclasses.replace(value, months=value.months + 1) if text == "2 years" else value
+    return patched
 
 
-def _never_approximate(original):
+def never_approximate(original):
     def patched(text, language="en", label_currency=None):
         value = original(text, language, label_currency)
         amounts = tuple(dataclasses.replace(a, approximate=False) for a in value.amounts)
         primary = dataclasses.replace(value.primary, approximate=False) if value.primary else None
         return dataclasses.replace(value, amounts=amounts, primary=primary)
-    return "parse_budget", patched
+    return patched
 
 
 RULE_CHANGES = [
-    pytest.param(_duration_plus_one, [
+    # (normaliser as normalize/project.py calls it, its changed version, the differences check reports)
+    pytest.param("parse_duration", duration_plus_one, [
         ("project", "changed", "Meals on Wheels", "duration_months", "24", "25"),
     ], id="duration-2-years-read-as-25-months"),
-    pytest.param(_never_approximate, [
+    pytest.param("parse_budget", never_approximate, [
         ("project", "changed", "Courtyard Concerts", "budget_approximate", True, False),
         ("project", "changed", "Courtyard Concerts", "budget_amounts[0].approximate", True, False),
     ], id="money-approximately-ignored"),
 ]
 
 
-@pytest.mark.parametrize(("change", "expected"), RULE_CHANGES)
-def test_changed_normaliser_rule_shows_exactly_what_it_affects(mine, monkeypatch, change, expected):
+@pytest.mark.parametrize(("function", "change", "expected"), RULE_CHANGES)
+def test_changed_normaliser_rule_shows_exactly_what_it_affects(mine, monkeypatch, function, change, expected):
     from cittaslow_extract.normalize import project as project_module
 
-    name, patched = change(getattr(project_module, name := change(lambda *a: None)[0]))
-    monkeypatch.setattr(project_module, name, patched)
-    report = check.check_folder(mine, workers=1)  # in-process, so the patched rule is used
+    monkeypatch.setattr(project_module, function, change(getattr(project_module, function)))
+    report = check.check_folder(mine, workers=1)  # in-process, so the changed rule is used
     assert [(d.section, d.change, d.row, d.column, d.expected, d.actual)
             for d in report.documents[0].differences] == expected
-    check.check_folder(mine, update=True, workers=1)
+    assert check.check_folder(mine, update=True, workers=1).exit_code == 0
     assert check.check_folder(mine, workers=1).ok
 
 
@@ -552,3 +552,99 @@ def test_pipeline_dispatches_check(mine, capsys):
 
     assert pipeline.main(["check", str(mine), "--workers", "1"]) == 0
     assert pipeline.main(["check", str(mine / "nothing-here")]) == 2
+
+
+def test_mention_read_wider_is_a_changed_text():
+    old = [mention(1, "1,200 volunteers", "1200", 5)]
+    new = [mention(1, "Over 1,200 volunteers", "1200", 0)]
+    found = compare(golden.snapshot(result(BASE, old)), golden.snapshot(result(BASE, new)))
+    assert [(d.section, d.change, d.item, d.column, d.expected, d.actual) for d in found] == [
+        ("mention", "changed", 'completed QUANTITY "1,200 volunteers"', "text", "1,200 volunteers",
+         "Over 1,200 volunteers"),
+        ("mention", "changed", 'completed QUANTITY "1,200 volunteers"', "start_char", 5, 0),
+    ]
+    assert check._difference_lines(found) == [
+        '  project "Volunteers Network"',
+        '    mention completed QUANTITY "1,200 volunteers"',
+        '      text: "1,200 volunteers" → "Over 1,200 volunteers"',
+        "      start_char: 5 → 0",
+    ]
+
+
+def test_similar_titles_with_different_content_stay_lost_and_added():
+    old = [project(1, "Park A", objective="Benches"), BASE[0]]
+    new = [project(1, "Park B", objective="Fountains"), BASE[0]]
+    assert [d[:4] for d in diffs(result(old), result(new))] == [
+        ("project", "lost", "Park A", None),
+        ("project", "added", "Park B", None),
+    ]
+
+
+def test_one_document_or_its_expected_file_can_be_named(mine, capsys):
+    document = mine / SAMPLE.name
+    for target in (document, golden.expected_path(document)):
+        code, out, _ = run_check(capsys, target)
+        assert code == 0 and out.splitlines()[0] == f"{document.as_posix()}: ok"
+
+
+def test_document_a_folder_walk_skips_is_checked_through_its_expected_file(mine, capsys):
+    hidden = mine / ".draft.txt"
+    (mine / SAMPLE.name).rename(hidden)
+    golden.expected_path(mine / SAMPLE.name).rename(golden.expected_path(hidden))
+    code, out, _ = run_check(capsys, mine)
+    assert code == 0 and out.splitlines()[0] == f"{hidden.as_posix()}: ok"
+
+
+# --------------------------------------------------------------------------- properties
+
+TITLES = st.sampled_from(["Park", "Library", "Market", "Workshops", None])
+ROWS = st.lists(st.tuples(TITLES, st.sampled_from(["a", "b", "c"])), min_size=1, max_size=8)
+
+
+def rows_to_snapshot(rows: list[tuple[str | None, str]]) -> dict:
+    projects = [project(n, title, objective=objective) for n, (title, objective) in enumerate(rows, start=1)]
+    return golden.snapshot(result(projects))
+
+
+def project_level(differences: list[Difference]) -> list[tuple[str, str]]:
+    return [(d.change, d.column or "") for d in differences if d.section == "project"]
+
+
+# Found by the properties below: a first alignment (difflib's longest block first) paired a project
+# with an identical one further on and showed the projects around it as moved.
+BUGS_CAUGHT = [
+    pytest.param([("Library", "a"), ("Park", "a")], [("Park", "a"), ("Library", "a"), ("Park", "a")],
+                 [("added", "")], id="identical-project-inserted-before-its-twin"),
+    pytest.param([("Park", "a"), ("Library", "b"), ("Library", "b"), ("Library", "b")],
+                 [("Park", "a"), ("Library", "b"), ("Park", "a"), ("Library", "b"), ("Library", "b")],
+                 [("added", "")], id="longest-block-out-of-place"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), BUGS_CAUGHT)
+def test_alignment_bugs_caught(old, new, expected):
+    assert project_level(compare(rows_to_snapshot(old), rows_to_snapshot(new))) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(ROWS, st.data())
+def test_removing_any_project_is_exactly_one_lost_row(rows, data):
+    k = data.draw(st.integers(0, len(rows) - 1))
+    found = compare(rows_to_snapshot(rows), rows_to_snapshot(rows[:k] + rows[k + 1:]))
+    assert project_level(found) == [("lost", "")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(ROWS, st.data(), st.tuples(TITLES, st.sampled_from(["a", "b", "z"])))
+def test_inserting_any_project_is_exactly_one_added_row(rows, data, extra):
+    k = data.draw(st.integers(0, len(rows)))
+    found = compare(rows_to_snapshot(rows), rows_to_snapshot(rows[:k] + [extra] + rows[k:]))
+    assert project_level(found) == [("added", "")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300), st.text(max_size=300))
+def test_excerpts_of_different_texts_differ(old, new):
+    shown = excerpt_pair(old, new)
+    assert (shown[0] == shown[1]) == (old == new)
+    assert all(len(s) <= check.VALUE_WIDTH + 14 for s in shown)

@@ -42,6 +42,8 @@ FORMS = [
     ("2022'de", "tr", "2022", False, ()),
     ("Started in March 2022 with a pilot", "en", "2022-03", False, ()),
     ("Q1 2022", "en", "2022", False, ()),
+    ("It may start in 2023", "en", "2023", False, ()),  # "may" beside a real date is a word
+    ("2022 (March)", "en", "2022", False, ()),
 ]
 TURKISH_CASE = [
     ("NİSAN 2021", "tr", "2021-04", False, ()),
@@ -79,6 +81,8 @@ NOT_A_DATE = [
     ("32.01.2020", "tr", None, False, ("date_impossible",)),
     ("2019-2021", "en", None, False, ("date_several",)),
     ("2019 - 2021", "en", None, False, ("date_several",)),
+    ("Ocak-Haziran 2022", "tr", None, False, ("date_several",)),  # a range, not June 2022
+    ("January to June 2022", "en", None, False, ("date_several",)),
     ("After the tender", "en", None, False, ("date_unreadable",)),
     ("1850", "en", None, False, ("date_unreadable",)),
 ]

@@ -75,7 +75,7 @@ def test_parquet_keeps_types(tmp_path):
     assert pd.isna(frame.loc[1, "criterion_no"])
     amounts = frame.loc[0, "budget_amounts"]
     assert [a["amount"] for a in amounts] == [906000000.0, 435000000.0]
-    assert (amounts[0]["year_from"], amounts[0]["year_to"]) == (2019, 2021)
+    assert list(amounts[0]["years"]) == [2019, 2020, 2021]
     # Parquet keeps values as they are: no formula escaping
     assert frame.loc[1, "title"] == '=HYPERLINK("x")'
 
@@ -90,7 +90,7 @@ def test_csv_reads_back_with_documented_dtypes(tmp_path):
     assert frame.loc[0, "duration_months"] == 1.5
     amounts = json.loads(frame.loc[0, "budget_amounts"])
     assert amounts[0] == {"amount": "906000000", "currency": "TRY", "approximate": False,
-                          "year_from": 2019, "year_to": 2021, "raw": "906 million TL"}
+                          "years": [2019, 2020, 2021], "raw": "906 million TL"}
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])

@@ -92,6 +92,8 @@ EMPTY = [
     ("", "en", "TRY", None, None, None, None, ()),
     ("-", "en", "TRY", None, None, None, None, ()),
     ("   ", "tr", None, None, None, None, None, ()),
+    ("N/A", "en", "TRY", None, None, None, None, ()),
+    ("Yok", "tr", "TRY", None, None, None, None, ()),
 ]
 
 

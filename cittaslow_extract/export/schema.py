@@ -5,7 +5,7 @@ Each table is a list of (column, kind).  Kinds:
   int      nullable 64-bit integer (pandas Int64)
   bool     nullable boolean (pandas boolean)
   decimal  a Decimal inside the pipeline; float64 in Parquet (pandas Float64); exact digits in CSV
-  amounts  list of {amount, currency, approximate, year_from, year_to, raw}: a Parquet list of
+  amounts  list of {amount, currency, approximate, years, raw}: a Parquet list of
            structs, a JSON array in CSV
 """
 
@@ -120,8 +120,7 @@ def arrow_schema(table: str) -> Any:
             ("amount", pa.float64()),
             ("currency", pa.string()),
             ("approximate", pa.bool_()),
-            ("year_from", pa.int64()),
-            ("year_to", pa.int64()),
+            ("years", pa.list_(pa.int64())),
             ("raw", pa.string()),
         ]
     )

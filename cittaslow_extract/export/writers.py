@@ -45,8 +45,7 @@ def amounts_as_dicts(amounts: Sequence[MoneyAmount]) -> list[dict[str, Any]]:
             "amount": float(a.amount),
             "currency": a.currency,
             "approximate": a.approximate,
-            "year_from": min(a.years) if a.years else None,
-            "year_to": max(a.years) if a.years else None,
+            "years": list(a.years),
             "raw": a.raw,
         }
         for a in amounts

@@ -25,10 +25,10 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable
 
 from ..models import Block
-from ..vocabulary import Vocabulary, load_vocabulary
+from ..vocabulary import LabelMatch, Vocabulary, load_vocabulary
 
 # --------------------------------------------------------------------------- tunables (in em of the body size)
 _PARA_GAP_EM = 0.2  # extra vertical space above the line pitch that ends a paragraph
@@ -57,6 +57,11 @@ _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 # Bullets that start a new paragraph even when the previous line reached the margin.
 _BULLET = re.compile(r"^(?:[•◦▪▫■□●○‣⁃∙·*]|[o\-–—](?=\s)|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))")
 _HYPHENS = ("-", "\u2010", "\u00ad")  # hyphen-minus, hyphen, soft hyphen
+# A line longer than this with no separator in its first characters cannot start with a label
+# (vocabulary.py: labels are at most 60 characters, bullets and quotes before them included).
+_LABEL_WINDOW = 90
+_SEPARATOR_CHARS = re.compile(r"[:：–—-]")
+_MISSING = object()
 
 
 def is_bold_font(fontname: str) -> bool:
@@ -101,13 +106,13 @@ class Line:
     text: str = ""
 
     def finish(self) -> "Line":
-        words = self.words
-        self.x0 = min(w.x0 for w in words)
+        words = self.words  # in x order
+        self.x0 = words[0].x0
         self.x1 = max(w.x1 for w in words)
         self.top = min(w.top for w in words)
         self.bottom = max(w.bottom for w in words)
         self.size = dominant_size(words)
-        self.text = " ".join(w.text for w in words)
+        self.text = " ".join([w.text for w in words])
         return self
 
     @property
@@ -135,37 +140,42 @@ class _Paragraph:
     words: list[Word] = field(default_factory=list)
 
 
-def dominant_size(words: Iterable[Word]) -> float:
-    """The font size carrying most characters (ties: the larger)."""
-    weight: Counter[float] = Counter()
+def dominant_size(words: list[Word]) -> float:
+    """The font size carrying most characters (ties: the larger), to 0.1 pt."""
+    if not words:
+        return 0.0
+    first = words[0].size
+    if all(w.size == first for w in words):  # the usual case, without rounding every word
+        return round(first, 1)
+    weight: dict[float, int] = {}
     for word in words:
-        weight[round(word.size, 1)] += len(word.text)
+        size = round(word.size, 1)
+        weight[size] = weight.get(size, 0) + len(word.text)
     if not weight:
         return 0.0
+    if len(weight) == 1:
+        return next(iter(weight))
     return max(weight.items(), key=lambda item: (item[1], item[0]))[0]
 
 
 # --------------------------------------------------------------------------- per page
 def dedupe_words(words: list[Word]) -> list[Word]:
     """Drop a word drawn again on top of itself (fake bold by overprinting)."""
-    seen: dict[tuple[str, int], list[Word]] = {}
+    seen: dict[str, list[Word]] = {}
     kept: list[Word] = []
     for word in words:
-        key = (word.text, int(word.bottom))
-        duplicate = False
-        for bucket in (key, (word.text, key[1] - 1), (word.text, key[1] + 1)):
-            for other in seen.get(bucket, ()):
-                if (
-                    abs(other.x0 - word.x0) <= _DEDUPE_TOLERANCE
-                    and abs(other.bottom - word.bottom) <= _DEDUPE_TOLERANCE
-                ):
-                    duplicate = True
-                    break
-            if duplicate:
-                break
-        if not duplicate:
-            seen.setdefault(key, []).append(word)
-            kept.append(word)
+        others = seen.get(word.text)
+        if others is None:
+            seen[word.text] = [word]
+        elif any(
+            abs(other.x0 - word.x0) <= _DEDUPE_TOLERANCE
+            and abs(other.bottom - word.bottom) <= _DEDUPE_TOLERANCE
+            for other in others
+        ):
+            continue
+        else:
+            others.append(word)
+        kept.append(word)
     return kept
 
 
@@ -312,7 +322,7 @@ def build_lines(page: PageLayout, gutter: tuple[float, float] | None) -> None:
 
     center = (gutter[0] + gutter[1]) / 2 if gutter else 0.0
     for row in page.rows:
-        wide = _WIDE_GAP_EM * (dominant_size(row) or body)
+        wide = _WIDE_GAP_EM * (row[0].size or body)
         if gutter is None:
             lines.extend(Line(piece, number, 0, band).finish() for piece in _cut_row(row, wide))
         elif _crosses(row, center, body):
@@ -356,18 +366,46 @@ def _running_key(text: str) -> str:
     return " ".join(_DIGITS.sub("#", unicodedata.normalize("NFC", text).casefold()).split())
 
 
-def remove_running_lines(pages: list[PageLayout]) -> None:
+def _margin_lines(page: PageLayout) -> tuple[list[Line], list[Line]]:
+    """Lines that sit in the top or bottom margin: within the band, at most three rows, and cut
+    off from the body text by a gap of at least a blank line (a body line at the top of the text
+    area, such as a label starting a page, is followed by its value at the normal pitch)."""
+    ordered = sorted(page.lines, key=lambda line: (line.top, line.x0))
+    rows: list[list[Line]] = []
+    for line in ordered:
+        if rows and abs(line.top - rows[-1][0].top) <= 1.0:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    gap = _BLANK_GAP_EM * page.body + page.body * 0.2
+    top: list[Line] = []
+    for k in range(min(_HEADER_ROWS, len(rows) - 1)):
+        bottom_edge = max(line.bottom for line in rows[k])
+        if bottom_edge > _BAND_FRACTION * page.height:
+            break
+        if min(line.top for line in rows[k + 1]) - bottom_edge >= gap:
+            top = [line for row in rows[: k + 1] for line in row]
+            break
+    bottom: list[Line] = []
+    for k in range(len(rows) - 1, max(len(rows) - 1 - _HEADER_ROWS, 0), -1):
+        top_edge = min(line.top for line in rows[k])
+        if top_edge < (1 - _BAND_FRACTION) * page.height:
+            break
+        if top_edge - max(line.bottom for line in rows[k - 1]) >= gap:
+            bottom = [line for row in rows[k:] for line in row]
+            break
+    return top, bottom
+
+
+def remove_running_lines(pages: list[PageLayout], is_label: Callable[[str], bool]) -> None:
     """Drop running headers, footers and page numbers from every page, in place."""
     candidates: list[tuple[PageLayout, Line, str]] = []
     for page in pages:
-        by_position = sorted(page.lines, key=lambda line: line.top)
-        top = [ln for ln in by_position[:_HEADER_ROWS] if ln.bottom <= _BAND_FRACTION * page.height]
-        bottom = [ln for ln in by_position[-_HEADER_ROWS:] if ln.top >= (1 - _BAND_FRACTION) * page.height]
-        for line in top:
-            candidates.append((page, line, "top"))
-        for line in bottom:
-            if line not in top:
-                candidates.append((page, line, "bottom"))
+        top, bottom = _margin_lines(page)
+        candidates.extend((page, line, "top") for line in top if not is_label(line.text))
+        candidates.extend(
+            (page, line, "bottom") for line in bottom if line not in top and not is_label(line.text)
+        )
     # a running line repeats at the same height: group by (side, text) and keep the occurrences
     # at the group's most common height
     groups: dict[tuple[str, str], list[tuple[PageLayout, Line]]] = {}
@@ -462,6 +500,7 @@ class LayoutBuilder:
         self.pages: list[PageLayout] = []
         self.vocabulary = vocabulary or load_vocabulary()
         self.pages_without_text: list[int] = []
+        self._label_cache: dict[str, LabelMatch | None] = {}
 
     def add_page(self, number: int, width: float, height: float, words: list[Word]) -> None:
         page = read_page(number, width, height, words, self._is_bare_label)
@@ -476,7 +515,7 @@ class LayoutBuilder:
     # ------------------------------------------------------------------ paragraphs
     def blocks(self) -> list[Block]:
         assign_columns(self.pages)
-        remove_running_lines(self.pages)
+        remove_running_lines(self.pages, self._is_bare_label)
         metrics = _metrics(self.pages)
         paragraphs = self._paragraphs(metrics)
         known = self._known_words()
@@ -485,9 +524,19 @@ class LayoutBuilder:
             blocks.extend(self._to_blocks(paragraph, known, first=not blocks))
         return blocks
 
+    def _match_label(self, text: str) -> LabelMatch | None:
+        """vocabulary.match_label, skipping lines that cannot hold a label: a label is at most 60
+        characters and anything after it follows a separator (":" or a dash)."""
+        if len(text) > _LABEL_WINDOW and not _SEPARATOR_CHARS.search(text, 0, _LABEL_WINDOW):
+            return None
+        cached = self._label_cache.get(text, _MISSING)
+        if cached is _MISSING:
+            cached = self._label_cache[text] = self.vocabulary.match_label(text)
+        return cached  # type: ignore[return-value]
+
     def _is_bare_label(self, text: str) -> bool:
         """A field label standing alone (no value after it on the line)."""
-        match = self.vocabulary.match_label(text)
+        match = self._match_label(text)
         return match is not None and match.inline_value is None
 
     def _paragraphs(self, m: _Metrics) -> list[_Paragraph]:
@@ -560,8 +609,7 @@ class LayoutBuilder:
         return a.x1 + space + (first.x1 - first.x0) < edge - 1.0
 
     def _starts_label(self, text: str) -> bool:
-        match = self.vocabulary.match_label(text)
-        return match is not None
+        return self._match_label(text) is not None
 
     # ------------------------------------------------------------------ text
     def _known_words(self) -> set[str]:
@@ -607,7 +655,7 @@ class LayoutBuilder:
         while k < len(words) and words[k].bold:
             k += 1
         label = " ".join(w.text for w in words[:k])
-        match = self.vocabulary.match_label(label)
+        match = self._match_label(label)
         if match is None or match.inline_value is not None:
             return None
         return words[:k], words[k:]

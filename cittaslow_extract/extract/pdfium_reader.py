@@ -29,19 +29,23 @@ _FONT_BUFFER_SIZE = 256
 
 
 class _PageReader:
-    """Reads words off PDFium text pages, reusing its ctypes buffers from page to page."""
+    """Reads words off PDFium text pages, reusing its ctypes buffers from page to page.
+
+    Per word: the text object it belongs to and the boxes of its first and last character.  Font
+    size, font name and angle are read once per text object (a text object has one font and size),
+    which on typical pages is once per line.
+    """
 
     def __init__(self) -> None:
         import pypdfium2.raw as raw
 
         self.raw = raw
-        self.left = ctypes.c_double()
-        self.right = ctypes.c_double()
-        self.bottom = ctypes.c_double()
-        self.top = ctypes.c_double()
         self.font_buffer = ctypes.create_string_buffer(_FONT_BUFFER_SIZE)
         self.font_flags = ctypes.c_int()
         self.bold_of: dict[bytes, bool] = {}
+        # FPDFText_GetTextObject returning the handle as a plain int, to compare cheaply
+        address = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
+        self.text_object = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(address)
 
     def text(self, textpage: Any, count: int) -> str:
         raw = self.raw
@@ -52,6 +56,19 @@ class _PageReader:
             text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i) or 0xFFFD) for i in range(count))
         return text
 
+    def _font(self, textpage: Any, index: int) -> tuple[float, bool, bool]:
+        """(size, bold, upright) of the character at `index`."""
+        raw = self.raw
+        length = raw.FPDFText_GetFontInfo(
+            textpage, index, self.font_buffer, _FONT_BUFFER_SIZE, ctypes.byref(self.font_flags)
+        )
+        name = self.font_buffer.value if 0 < length <= _FONT_BUFFER_SIZE else b""
+        bold = self.bold_of.get(name)
+        if bold is None:
+            bold = self.bold_of[name] = is_bold_font(name.decode("latin-1"))
+        upright = raw.FPDFText_GetCharAngle(textpage, index) <= 0.01
+        return raw.FPDFText_GetFontSize(textpage, index), bold, upright
+
     def words(self, textpage: Any, transform: "_Transform") -> list[Word]:
         raw = self.raw
         count = raw.FPDFText_CountChars(textpage)
@@ -59,33 +76,36 @@ class _PageReader:
             return []
         text = self.text(textpage, count)
         box = raw.FPDFText_GetLooseCharBox
-        get_size = raw.FPDFText_GetFontSize
-        get_angle = raw.FPDFText_GetCharAngle
-        get_font = raw.FPDFText_GetFontInfo
+        text_object = self.text_object
         rect = raw.FS_RECTF()
         rect_ref = ctypes.byref(rect)
-        buffer, flags = self.font_buffer, ctypes.byref(self.font_flags)
-        bold_of = self.bold_of
+        plain = transform.rotation == 0
+        x_origin, y_top = transform.x0, transform.y1
         words: list[Word] = []
+        append = words.append
+        current_object: int | None = -1
+        size, bold, upright = 0.0, False, True
         for match in _WORD.finditer(text):
             start, end = match.span()
-            if get_angle(textpage, start) > 0.01:
+            handle = text_object(textpage, start)
+            if handle != current_object:
+                current_object = handle
+                size, bold, upright = self._font(textpage, start)
+            if not upright:
                 continue  # rotated text: stamps and margin notes (pdfplumber: not upright)
             box(textpage, start, rect_ref)
             left, top, bottom = rect.left, rect.top, rect.bottom
             if end - 1 != start:
                 box(textpage, end - 1, rect_ref)
-            right = rect.right
-            length = get_font(textpage, start, buffer, _FONT_BUFFER_SIZE, flags)
-            name = buffer.value if 0 < length <= _FONT_BUFFER_SIZE else b""
-            bold = bold_of.get(name)
-            if bold is None:
-                bold = bold_of[name] = is_bold_font(name.decode("latin-1"))
             word_text = match.group()
             if not word_text.isascii():
                 word_text = unicodedata.normalize("NFC", word_text)
-            x0, x1, y_top, y_bottom = transform(left, right, top, bottom)
-            words.append(Word(word_text, x0, x1, y_top, y_bottom, get_size(textpage, start), bold))
+            if plain:
+                append(Word(word_text, left - x_origin, rect.right - x_origin,
+                            y_top - top, y_top - bottom, size, bold))
+            else:
+                x0, x1, y0, y1 = transform(left, rect.right, top, bottom)
+                append(Word(word_text, x0, x1, y0, y1, size, bold))
         return words
 
 

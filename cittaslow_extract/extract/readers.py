@@ -113,4 +113,15 @@ def read_document(path: Path, options: ReadOptions | None = None) -> RawDocument
 
         # zip bombs and DTDs are refused before any XML parser sees the archive
         check_docx_archive(path, ArchiveLimits(max_uncompressed_bytes=options.max_docx_uncompressed_bytes))
-    return reader_for(source_format, options)(path, options)
+    document = reader_for(source_format, options)(path, options)
+    named = _SUFFIX_FORMATS.get(path.suffix.lower())
+    if named is not None and named != source_format and "format_mismatch" not in document.warnings:
+        document.warnings.append("format_mismatch")
+    return document
+
+
+# The format a file's name promises; a different content is read by its content, with a warning.
+_SUFFIX_FORMATS: dict[str, str] = {
+    ".txt": "txt", ".text": "txt", ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".odt": "odt",
+    ".rtf": "rtf", ".xlsx": "xlsx", ".xls": "xls", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
+}

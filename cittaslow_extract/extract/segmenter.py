@@ -228,13 +228,14 @@ def _find_title(blocks: list[Block], vocabulary: Vocabulary) -> tuple[int, str, 
 
 
 def _detect_language(title_language: Language | None, labels: list[LabelMatch | None]) -> Language:
-    if title_language is not None:
-        return title_language
+    """The language most labels are written in (values follow their labels); the title's on a tie."""
     counts = {"en": 0, "tr": 0}
     for match in labels:
         if match is not None:
             counts[match.language] += 1
-    return "tr" if counts["tr"] > counts["en"] else "en"
+    if counts["tr"] != counts["en"]:
+        return "tr" if counts["tr"] > counts["en"] else "en"
+    return title_language or "en"
 
 
 @dataclass(slots=True)

@@ -9,7 +9,8 @@ so a wrong language hint cannot lose a date):
 - A month name followed by a two-digit number and no year is a month and a two-digit year:
   "April 20" → 2020-04, "December 21" → 2021-12 (how the checklist forms abbreviate years).
 - A day and month without a year ("20 April", "April 5") or a month alone gives no date
-  (``date_missing_year``).
+  (``date_missing_year``).  A month name alone beside a real date is a word or a gloss and is
+  ignored ("It may start in 2023" → 2023), unless it opens a range ("Ocak-Haziran 2022").
 - "Ongoing", "continuing", "Devam ediyor", "Halen" … → iso None and ongoing True.  If the text
   also names a date, iso is still None (an end field that says "ongoing since 2019" names its start,
   not its end) and ``date_ongoing_with_date`` flags it.
@@ -45,7 +46,7 @@ from ..models import DateValue, Language
 from .numbers import word_pattern
 from .turkish import ascii_key
 
-__all__ = ["check_range", "month_number", "parse_date", "parse_date_range"]
+__all__ = ["check_range", "is_placeholder", "month_number", "parse_date", "parse_date_range"]
 
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 _RANGE_JOINT = re.compile(
@@ -81,7 +82,8 @@ def _patterns(month: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
         # 2021-05-03, 2021/05/03
         ("ymd", r"(?<![\d.,])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])"),
         # 10.12.2020, 03/05/2021, 3-5-21 (day first)
-        ("dmy", r"(?<![\d.,/-])(?P<d>\d{1,2})(?P<sep>[./-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?!\d|[.,]\d)"),
+        ("dmy", r"(?<![\d.,/-])(?P<d>\d{1,2})(?P<sep>[./-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
+                r"(?!\d|[.,]\d)"),
         # 1 March 2022, 1st of March 2022, 1. Mart 2022
         ("d_mon_y", rf"(?<![\d.,])(?P<d>\d{{1,2}}){ordinal}\.?\s+(?:of\s+)?{month},?\s+(?P<y>\d{{4}})(?!\d)"),
         # March 1, 2022
@@ -89,7 +91,8 @@ def _patterns(month: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
         # March 2022, Mart 2022, Mar-2022
         ("mon_y", rf"{month}\s*[,'’/-]?\s*(?P<y>\d{{4}})(?!\d)"),
         # 2022 March, 2022 yılı Mart (not when the month has a year of its own after it)
-        ("y_mon", rf"(?<![\d.,])(?P<y>\d{{4}})(?:\s+y[ıi]l[ıi](?:n[ıi]n)?)?\s*[,/-]?\s*{month}(?!\s*[,'’/-]?\s*\d)"),
+        ("y_mon", rf"(?<![\d.,])(?P<y>\d{{4}})(?:\s+y[ıi]l[ıi](?:n[ıi]n)?)?\s*[,/-]?\s*{month}"
+                  rf"(?!\s*[,'’/-]?\s*\d)"),
         # April 20 → 2020-04 (month and two-digit year, as the forms write it)
         ("mon_yy", rf"{month}\s*['’/-]?\s*(?P<yy>\d{{2}})(?![\d.,:]\d|\d)"),
         # 20 April, April 5: a day without a year
@@ -183,14 +186,22 @@ def _find_dates(text: str, language: Language) -> list[_Found]:
         for hit in pattern.finditer(text):
             hits.append((hit.start(), -(hit.end() - hit.start()), rank, hit, kind))
     hits.sort(key=lambda h: (h[0], h[1], h[2]))
-    found: list[_Found] = []
+    found: list[tuple[str, _Found]] = []
     taken_until = -1
     for start, _, _, hit, kind in hits:
         if start < taken_until:
             continue
-        found.append(_read_match(kind, hit, language))
+        found.append((kind, _read_match(kind, hit, language)))
         taken_until = hit.end()
-    return found
+    # A month name standing alone beside real dates is a word ("It may start in 2023") or a gloss
+    # ("2022 (March)"), unless it opens a range ("Ocak-Haziran 2022", "January to June 2022").
+    kept = []
+    for i, (kind, f) in enumerate(found):
+        nxt = found[i + 1][1] if i + 1 < len(found) else None
+        opens_range = nxt is not None and _RANGE_JOINT.match(text[f.end : nxt.start]) is not None
+        if kind != "mon" or opens_range or all(k == "mon" for k, _ in found):
+            kept.append(f)
+    return kept
 
 
 def _has_phrase(key: str, phrases: tuple[str, ...]) -> bool:
@@ -198,7 +209,12 @@ def _has_phrase(key: str, phrases: tuple[str, ...]) -> bool:
     return any(f" {phrase} " in padded for phrase in phrases)
 
 
-def _is_placeholder(text: str) -> bool:
+def is_placeholder(text: str) -> bool:
+    """True for a field that states nothing: empty, punctuation, "-", "N/A", "yok" (data/months.toml).
+
+    >>> is_placeholder(" – "), is_placeholder("N/A"), is_placeholder("Yok"), is_placeholder("2019")
+    (True, True, True, False)
+    """
     key = ascii_key(text)
     return not key.strip(" ()%/") or key in _data().placeholders or text.strip() in _data().placeholders
 
@@ -213,7 +229,7 @@ def parse_date(text: str | None, language: Language = "en") -> DateValue:
     >>> parse_date("")
     DateValue(iso=None, ongoing=False, warnings=())
     """
-    if text is None or _is_placeholder(text):
+    if text is None or is_placeholder(text):
         return DateValue(None)
     try:
         found = _find_dates(text, language)
@@ -241,7 +257,7 @@ def parse_date_range(text: str | None, language: Language = "en") -> tuple[DateV
     >>> [v.iso for v in parse_date_range("2019 - ongoing")], parse_date_range("2019 - ongoing")[1].ongoing
     (['2019', None], True)
     """
-    if text is None or _is_placeholder(text):
+    if text is None or is_placeholder(text):
         return DateValue(None), DateValue(None)
     found = _find_dates(text, language)
     if len(found) == 2 and _RANGE_JOINT.match(text[found[0].end : found[1].start]):

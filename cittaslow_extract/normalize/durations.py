@@ -39,7 +39,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..models import DurationValue, Language
-from .dates import parse_date
+from .dates import is_placeholder, parse_date
 from .numbers import find_numbers, parse_word_number, tidy, word_number_pattern, word_pattern
 from .turkish import ascii_key
 
@@ -50,7 +50,9 @@ _CENT = Decimal("0.01")
 _FREQUENCIES = frozenset({"annual", "biennial", "monthly", "weekly", "daily"})
 _LETTER = r"[^\W\d_]"
 _COMPOUND_JOINT = re.compile(r"^\s*(?:,|and|ve|\+)?\s*$", re.I)
-_RANGE_JOINT = re.compile(r"^\s*(?:[-–—]|to|or|ile|ila|veya|ya da)\s*$", re.I)
+_RANGE_BEFORE = re.compile(  # "6-8 months", "6 to 8 months", "1 ile 2 yıl": the "6-" before a length
+    r"(?<![0-9.,])[0-9]{1,3}(?:[.,][0-9]+)?\s*(?:[-–—]|to|or|ile|ila|veya|ya\s+da)\s*$", re.I
+)
 _HALF_AFTER = re.compile(r"\s+and\s+a\s+half(?!\w)", re.I)
 _ONCE_AFTER = re.compile(r"\s+bir(?!\w)", re.I)  # "2 yılda bir" = once every 2 years
 _A_UNIT_AND_HALF = re.compile(r"(?<!\w)an?\s+(?P<unit>year|month|week|day)\s+and\s+a\s+half(?!\w)", re.I)
@@ -155,18 +157,24 @@ def _quantities(text: str, language: Language) -> list[_Quantity]:
         half = _HALF_AFTER.match(text, end)
         if half:
             count, end = count + Decimal("0.5"), half.end()
-        found.append(_Quantity(span.start, end, count, _unit_of(hit["unit"]), span.end, _is_period(text, span.start, hit)))
-    taken = [(q.start, q.end) for q in found]
+        period = _is_period(text, span.start, hit)
+        found.append(_Quantity(span.start, end, count, _unit_of(hit["unit"]), span.end, period))
+    covered = bytearray(len(text) + 1)  # characters already read as a length
+    for q in found:
+        covered[q.start : q.end] = b"\x01" * (q.end - q.start)
     for hit in data.worded.finditer(text):
-        if any(a < hit.end() and hit.start() < b for a, b in taken):
+        if covered[hit.start()] or covered[hit.end() - 1]:
             continue
         count = parse_word_number(hit["num"], language)
         if count is not None:
-            found.append(_Quantity(hit.start(), hit.end(), count, _unit_of(hit["unit"]), hit.end("num"), _is_period(text, hit.start(), hit)))
+            period = _is_period(text, hit.start(), hit)
+            unit = _unit_of(hit["unit"])
+            found.append(_Quantity(hit.start(), hit.end(), count, unit, hit.end("num"), period))
     for pattern, extra in ((_A_UNIT_AND_HALF, Decimal("1.5")), (_HALF_A_UNIT, Decimal("0.5"))):
         for hit in pattern.finditer(text):
-            if not any(a < hit.end() and hit.start() < b for a, b in taken):
-                found.append(_Quantity(hit.start(), hit.end(), extra, _unit_of(hit["unit"]), hit.start(), False))
+            if not (covered[hit.start()] or covered[hit.end() - 1]):
+                unit = _unit_of(hit["unit"])
+                found.append(_Quantity(hit.start(), hit.end(), extra, unit, hit.start(), False))
     return sorted(found, key=lambda q: q.start)
 
 
@@ -180,7 +188,6 @@ def _months(parts: list[_Quantity]) -> Decimal:
 def _group(text: str, quantities: list[_Quantity]) -> tuple[list[list[_Quantity]], bool]:
     """Lengths as groups of compound parts ("1 year and 6 months"), and whether a range was seen."""
     groups: list[list[_Quantity]] = []
-    ranged = False
     for q in quantities:
         if groups:
             last = groups[-1][-1]
@@ -189,11 +196,8 @@ def _group(text: str, quantities: list[_Quantity]) -> tuple[list[list[_Quantity]
                 groups[-1].append(q)
                 continue
         groups.append([q])
-    # "6-8 months": a bare number joined to a length by a dash or "to"
-    for span in find_numbers(text):
-        for q in quantities:
-            if span.end <= q.start and _RANGE_JOINT.match(text[span.end : q.start]) and not span.is_year_like:
-                ranged = True
+    # "6-8 months": a number joined to a length by a dash or "to"
+    ranged = any(_RANGE_BEFORE.search(text, max(0, q.start - 24), q.start) for q in quantities)
     return groups, ranged
 
 
@@ -234,7 +238,7 @@ def parse_duration(text: str | None, language: Language = "en") -> DurationValue
     >>> parse_duration("")
     DurationValue(months=None, recurrence=None, warnings=())
     """
-    if text is None or not ascii_key(text).strip(" -/()%?"):
+    if text is None or is_placeholder(text):
         return DurationValue(None)
     try:
         return _parse(text, language)

@@ -23,7 +23,8 @@ money_ambiguous_number, money_range, money_several_amounts.
 (Decimal('25000000'), 'TRY', True)
 >>> parse_budget("500.000", label_currency="TRY").primary
 MoneyAmount(amount=Decimal('500000'), currency='TRY', approximate=False, years=(), raw='500.000')
->>> b = parse_budget("906 million TL in total in 2019, 2020 and 2021, was increased to 435 million TL in 2022.")
+>>> b = parse_budget("906 million TL in total in 2019, 2020 and 2021, "
+...                  "was increased to 435 million TL in 2022.")
 >>> b.primary.amount, b.year, [(a.amount, a.years) for a in b.amounts]
 (Decimal('435000000'), 2022, [(Decimal('906000000'), (2019, 2020, 2021)), (Decimal('435000000'), (2022,))])
 """
@@ -32,13 +33,23 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
 from ..models import BudgetValue, Language, MoneyAmount
-from .numbers import NumberSpan, find_numbers, parse_word_number, tidy, word_number_pattern, word_pattern
+from .dates import is_placeholder
+from .numbers import (
+    NumberSpan,
+    find_numbers,
+    parse_word_number,
+    scale_word_pattern,
+    tidy,
+    word_number_pattern,
+    word_pattern,
+)
 from .turkish import ascii_key, tr_lower
 
 __all__ = ["parse_budget"]
@@ -57,8 +68,8 @@ _YEAR_DASH = re.compile(r"[-–—]")
 _SENTENCE_BREAK = re.compile(r"[.!?](?=\s|$)|\n|;")
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|but|while|whereas|ve|ama|fakat|iken)\b", re.I)
 _HEAD_BREAK = re.compile(r"[:;()\[\]]")
-_BARE_OK_NEXT = set(".,;:()/[]-–—\n")
-_FIRST_WORD = re.compile(rf"\s*({_LETTER}+)")
+# What follows a bare figure: the end, punctuation (fine), or the word that says what it counts.
+_NEXT_TOKEN = re.compile(rf"[ \u00a0\t]*(?:(?P<stop>$|[.,;:()/\[\]\n–—-])|(?P<word>{_LETTER}+))")
 _WORDS = re.compile(rf"{_LETTER}+|[~≈]")
 
 
@@ -92,7 +103,11 @@ def _data() -> _MoneyData:
     def keys(lists: dict[str, list[str]]) -> tuple[str, ...]:
         return tuple(ascii_key(p) or p for words in lists.values() for p in words)
 
-    worded = re.compile(rf"(?P<num>{word_number_pattern()}(?:\s+{_LETTER}+)?)\s+(?P<cur>{currency})", re.I)
+    # in words only with a scale word: "iki milyon TL", "two million euros" (never "on TL")
+    worded = re.compile(
+        rf"(?P<num>{word_number_pattern()}\s+(?:{scale_word_pattern()}))(?!{_LETTER})\s+(?P<cur>{currency})",
+        re.I,
+    )
     return _MoneyData(
         currency_re=re.compile(currency, re.I),
         codes=codes,
@@ -122,8 +137,9 @@ def _currency_code(token: str) -> str | None:
 
 
 def _currency_after(text: str, pos: int) -> re.Match[str] | None:
-    hit = _data().currency_re.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip(" \u00a0")))
-    return hit
+    while pos < len(text) and text[pos] in " \u00a0":
+        pos += 1
+    return _data().currency_re.match(text, pos)
 
 
 def _currency_before(text: str, pos: int) -> re.Match[str] | None:
@@ -137,20 +153,19 @@ def _currency_before(text: str, pos: int) -> re.Match[str] | None:
 
 def _bare_is_money(text: str, end: int) -> bool:
     """A figure without a currency is money only when no other word names what it counts."""
-    rest = text[end:].lstrip(" \u00a0\t")
-    if not rest or rest[0] in _BARE_OK_NEXT:
+    nxt = _NEXT_TOKEN.match(text, end)
+    if nxt is None or nxt["stop"] is not None:
         return True
-    word = _FIRST_WORD.match(rest)
-    if word is None:
+    if nxt["word"] is None:
         return False
-    key = ascii_key(word.group(1))
+    key = ascii_key(nxt["word"])
     data = _data()
     return key in data.fillers or key in data.approx_after or key.split(" ")[0] in data.approx_after
 
 
 def _candidate(text: str, span: NumberSpan, taken: int) -> _Candidate | None:
     """An amount made of one figure, or None when the figure is not money."""
-    if _PERCENT_AFTER.match(text, span.end) or _PERCENT_BEFORE.search(text[: span.start]):
+    if _PERCENT_AFTER.match(text, span.end) or _PERCENT_BEFORE.search(text[max(0, span.start - 8) : span.start]):
         return None
     value, end = span.value, span.end
     attached = _ATTACHED_SCALE.match(text, end)
@@ -189,16 +204,20 @@ def _worded_candidates(text: str, taken: list[tuple[int, int]]) -> list[_Candida
     return out
 
 
-def _year_groups(text: str, spans: list[NumberSpan], amounts: list[_Candidate]) -> list[tuple[int, int, tuple[int, ...]]]:
+_YearGroup = tuple[int, int, tuple[int, ...]]  # (start, end, years) of "2019, 2020 and 2021"
+
+
+def _year_groups(text: str, spans: list[NumberSpan], amounts: list[_Candidate]) -> list[_YearGroup]:
     """(start, end, years) for each list or range of years that is not part of an amount."""
-    inside = [(c.start, c.end) for c in amounts]
-    years = [s for s in spans if s.is_year_like and not any(a <= s.start < b for a, b in inside)]
-    groups: list[tuple[int, int, tuple[int, ...]]] = []
+    figures = {c.num_start for c in amounts}  # "2000 TL": a year-like figure that is an amount
+    years = [s for s in spans if s.is_year_like and s.start not in figures]
+    groups: list[_YearGroup] = []
     for span in years:
         year = int(span.value)
         if groups and _YEAR_JOINT.match(text[groups[-1][1] : span.start]):
             start, _, members = groups[-1]
-            if _YEAR_DASH.search(text[groups[-1][1] : span.start]) and 0 < year - members[-1] <= _MAX_YEAR_RANGE:
+            dash = _YEAR_DASH.search(text[groups[-1][1] : span.start])
+            if dash and 0 < year - members[-1] <= _MAX_YEAR_RANGE:
                 members = members + tuple(range(members[-1] + 1, year + 1))
             else:
                 members = members + (year,)
@@ -208,22 +227,39 @@ def _year_groups(text: str, spans: list[NumberSpan], amounts: list[_Candidate]) 
     return groups
 
 
-def _sentence_of(text: str, pos: int) -> tuple[int, int]:
-    start = 0
-    for brk in _SENTENCE_BREAK.finditer(text):
-        if brk.end() <= pos:
-            start = brk.end()
-        elif brk.start() >= pos:
-            return start, brk.start()
-    return start, len(text)
+@dataclass(frozen=True, slots=True)
+class _Sentences:
+    """Sentence bounds of a text, found once: years only belong to amounts in their sentence."""
+
+    starts: list[int]
+    ends: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> "_Sentences":
+        starts, ends = [0], []
+        for brk in _SENTENCE_BREAK.finditer(text):
+            ends.append(brk.start())
+            starts.append(brk.end())
+        ends.append(len(text))
+        return cls(starts, ends)
+
+    def around(self, pos: int) -> tuple[int, int]:
+        i = max(0, bisect_right(self.starts, pos) - 1)
+        return self.starts[i], self.ends[i]
 
 
-def _assign_years(text: str, amounts: list[_Candidate], groups: list[tuple[int, int, tuple[int, ...]]], language: Language) -> None:
+def _assign_years(
+    text: str, amounts: list[_Candidate], groups: list[_YearGroup], language: Language,
+    sentences: _Sentences,
+) -> None:
+    ends = [c.end for c in amounts]  # amounts are sorted and do not overlap
+    starts = [c.start for c in amounts]
     for g_start, g_end, members in groups:
-        s_start, s_end = _sentence_of(text, g_start)
-        near = [c for c in amounts if s_start <= c.start and c.end <= s_end]
-        left = [c for c in near if c.end <= g_start]
-        right = [c for c in near if c.start >= g_end]
+        s_start, s_end = sentences.around(g_start)
+        i = bisect_right(ends, g_start) - 1
+        j = bisect_left(starts, g_end)
+        left = [amounts[i]] if i >= 0 and amounts[i].start >= s_start else []
+        right = [amounts[j]] if j < len(amounts) and amounts[j].end <= s_end else []
         if not left and not right:
             continue
         if not right or not left:
@@ -243,7 +279,7 @@ def _assign_years(text: str, amounts: list[_Candidate], groups: list[tuple[int, 
 def _is_approximate(text: str, cand: _Candidate, clause_start: int) -> bool:
     data = _data()
     head = _HEAD_BREAK.split(text[clause_start : cand.start])[-1]  # "… about the project: 500.000"
-    if _APPROX_SIGN.search(head) or _APPROX_SIGN.search(text[: cand.num_start]):
+    if _APPROX_SIGN.search(head) or _APPROX_SIGN.search(text[max(0, cand.num_start - 8) : cand.num_start]):
         return True
     words = ascii_key(" ".join(_WORDS.findall(head)[-3:]))
     padded = f" {words} "
@@ -328,7 +364,7 @@ def parse_budget(
     >>> parse_budget("")
     BudgetValue(amounts=(), primary=None, warnings=())
     """
-    if text is None or not ascii_key(text).strip(" -/()%") and not re.search(r"[0-9₺€$£]", text):
+    if text is None or is_placeholder(text):
         return BudgetValue((), None, ())
     try:
         return _parse(text, language, label_currency)
@@ -341,11 +377,12 @@ def _parse(text: str, language: Language, label_currency: str | None) -> BudgetV
     if not cands:
         return BudgetValue((), None, ("money_no_amount",))
     _find_ranges(text, cands)
-    _assign_years(text, cands, _year_groups(text, spans, cands), language)
+    sentences = _Sentences.of(text)
+    _assign_years(text, cands, _year_groups(text, spans, cands), language, sentences)
     warnings = _resolve_currencies(cands, label_currency)
     amounts: list[MoneyAmount] = []
     for i, c in enumerate(cands):
-        clause_start = max(cands[i - 1].end if i else 0, _sentence_of(text, c.start)[0])
+        clause_start = max(cands[i - 1].end if i else 0, sentences.around(c.start)[0])
         raw = text[c.start : c.end]
         if c.range_with is not None:
             lo, hi = sorted((i, c.range_with))

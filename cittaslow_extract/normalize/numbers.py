@@ -50,6 +50,7 @@ __all__ = [
     "find_numbers",
     "parse_number",
     "parse_word_number",
+    "scale_word_pattern",
     "tidy",
     "word_number_pattern",
     "word_pattern",
@@ -130,6 +131,11 @@ def _data() -> _NumberData:
     # one to three number words joined by spaces or hyphens: "twenty-five", "on iki", "bir buçuk"
     word_number = rf"(?<!\w)(?:{word})(?:[\s-]+(?:{word}))*(?:\s+(?:{_alternation(halves)}))?(?!\w)"
     return _NumberData(scales, words, scale_re, half_re, word_number)
+
+
+def scale_word_pattern() -> str:
+    """Regex source (compile with re.I) for one scale word of either language: "million", "milyon"."""
+    return _alternation(list(_data().scales))
 
 
 def word_number_pattern() -> str:
@@ -286,11 +292,14 @@ def find_numbers(text: str, language: Language = "en") -> list[NumberSpan]:
     """
     if not text:
         return []
-    dates = _date_ranges(text)
+    dates = _date_ranges(text)  # in text order, like the numerals: walk both together
+    d = 0
     spans: list[NumberSpan] = []
     consumed = 0
     for hit in _NUMERAL.finditer(text):
-        if hit.start() < consumed or any(a <= hit.start() < b for a, b in dates):
+        while d < len(dates) and dates[d][1] <= hit.start():
+            d += 1
+        if hit.start() < consumed or (d < len(dates) and dates[d][0] <= hit.start()):
             continue
         scaled_next = _data().scale_re.match(text, hit.end()) is not None
         read = _read_numeral(hit.group(), language, scaled_next)

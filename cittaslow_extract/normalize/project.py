@@ -57,13 +57,16 @@ def project_record(
     end = parse_date(end_text, language)
     duration = parse_duration(duration_text, language)
     primary = budget.primary
+    range_warnings = check_range(start, end)
+    if range_warnings:  # one of the two is wrong and the text cannot tell which: type neither
+        start, end = DateValue(None, start.ongoing, start.warnings), DateValue(None, end.ongoing, end.warnings)
 
     warnings = [
         *raw.warnings,
         *budget.warnings,
         *(f"start_{code}" if code.startswith("date_") else code for code in start.warnings),
         *(f"end_{code}" if code.startswith("date_") else code for code in end.warnings),
-        *check_range(start, end),
+        *range_warnings,
         *duration.warnings,
     ]
     return ProjectRecord(

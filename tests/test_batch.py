@@ -1,0 +1,364 @@
+"""Batches: isolated workers with limits, identical tables for any worker count and engine,
+incremental reuse, all-or-nothing table writing, progress output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from cittaslow_extract import outputs
+from cittaslow_extract.batch import BatchOptions, InputFile, discover_inputs, display_path, process_files, run_batch
+from cittaslow_extract.incremental import CACHE_DIR_NAME, DocumentCache, decode_result, encode_result
+from cittaslow_extract.isolation import NO_LIMITS, CallFailure, IsolatedWorker, Limits, map_ordered
+from cittaslow_extract.models import DocumentRecord
+from cittaslow_extract.process import RunConfig
+from cittaslow_extract.progress import Progress
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+TEXT_SAMPLES = sorted(SAMPLES.glob("*.txt"))
+TABLE_FILES = [f"{t}.{ext}" for t in ("projects", "criteria", "documents", "mentions") for ext in ("csv", "parquet")]
+LIMITS = Limits(timeout=120, max_memory=None)
+
+
+def make_corpus(folder: Path, copies: int = 2) -> Path:
+    """Text samples, each also as variants with one extra line (different content, same projects)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for sample in TEXT_SAMPLES:
+        text = sample.read_text(encoding="utf-8")
+        for copy in range(copies):
+            (folder / f"{sample.stem}-{copy}.txt").write_text(text + f"\nnote {copy}\n", encoding="utf-8")
+    return folder
+
+
+def tables(out: Path, names: list[str] = TABLE_FILES) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in names}
+
+
+def documents(out: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO((out / "documents.csv").read_text(encoding="utf-8"))))
+
+
+# --- isolated workers ---------------------------------------------------------------------------
+
+
+def test_map_ordered_keeps_input_order_whatever_finishes_first():
+    # sleeps: the first item finishes last, the results still come back in input order
+    delays = [0.4, 0.0, 0.1, 0.0, 0.2]
+    finished: list[int] = []
+    values = map_ordered(time.sleep, delays, workers=2, limits=LIMITS, on_done=lambda i, v: finished.append(i))
+    assert values == [None] * 5
+    assert sorted(finished) == [0, 1, 2, 3, 4] and finished != [0, 1, 2, 3, 4]
+
+
+ISOLATION_FAILURES = [  # (function, argument, limits, kind, message pattern)
+    ("timeout", time.sleep, 30, Limits(timeout=0.3, max_memory=None), "took longer than 0.3 s"),
+    ("memory", bytearray, 2 << 30, Limits(timeout=60, max_memory=64 << 20), "needed more than 64 MB of memory"),
+    ("crashed", os._exit, 7, LIMITS, "exited unexpectedly (exit code 7)"),
+    ("error", int, "x", LIMITS, "ValueError: invalid literal"),
+]
+
+
+@pytest.mark.parametrize("kind, function, argument, limits, message", ISOLATION_FAILURES, ids=[c[0] for c in ISOLATION_FAILURES])
+def test_a_failing_call_is_reported_and_the_worker_goes_on(kind, function, argument, limits, message):
+    if kind == "memory" and not Path("/proc/self/statm").exists():
+        pytest.skip("memory limits need Linux")
+    worker = IsolatedWorker(limits)
+    try:
+        failure = worker.call(function, argument)
+        assert isinstance(failure, CallFailure) and failure.kind == kind
+        assert message in failure.message
+        assert worker.call(abs, -5) == 5  # the same worker, or its replacement, serves the next call
+    finally:
+        worker.close()
+
+
+def test_killed_worker_is_reported_with_its_signal():
+    import functools
+    import signal
+
+    worker = IsolatedWorker(LIMITS)
+    try:
+        assert worker.call(abs, -1) == 1
+        suicide = functools.partial(os.kill, worker._process.pid)
+        failure = worker.call(suicide, signal.SIGKILL)
+        assert failure == CallFailure("crashed", "the worker reading it was killed by SIGKILL (the system may have run out of memory)")
+        assert worker.call(abs, -2) == 2
+    finally:
+        worker.close()
+
+
+def test_limits_apply_per_call_and_are_lifted_after():
+    worker = IsolatedWorker(Limits(timeout=60, max_memory=32 << 20))
+    try:
+        assert isinstance(worker.call(bytearray, 64 << 20), CallFailure)
+        assert len(worker.call(bytearray, 16 << 20)) == 16 << 20
+    finally:
+        worker.close()
+
+
+# --- engines: same tables for any number of workers ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return make_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="module")
+def one_worker_tables(corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("w1")
+    files = discover_inputs([corpus])
+    run_batch(files, RunConfig(), BatchOptions(out, workers=1, limits=LIMITS))
+    return tables(out)
+
+
+def test_two_workers_give_byte_identical_tables(corpus, one_worker_tables, tmp_path):
+    run_batch(discover_inputs([corpus]), RunConfig(), BatchOptions(tmp_path, workers=2, limits=LIMITS))
+    assert tables(tmp_path) == one_worker_tables
+
+
+def test_in_process_run_gives_the_same_tables(corpus, one_worker_tables, tmp_path):
+    run_batch(discover_inputs([corpus]), RunConfig(), BatchOptions(tmp_path, workers=1, limits=NO_LIMITS))
+    assert tables(tmp_path) == one_worker_tables
+
+
+def test_rows_follow_input_order(corpus, one_worker_tables):
+    rows = list(csv.DictReader(io.StringIO(one_worker_tables["documents.csv"].decode())))
+    assert [r["source_path"] for r in rows] == [f.source_path for f in discover_inputs([corpus])]
+    assert all(r["status"] == "ok" for r in rows)
+
+
+def test_process_files_library_api(corpus):
+    files = discover_inputs([corpus])[:2]
+    seen: list[str] = []
+    results = process_files(files, RunConfig(mentions=False), workers=2, on_result=lambda r: seen.append(r.document.source_path))
+    assert [r.document.source_path for r in results] == [f.source_path for f in files]
+    assert sorted(seen) == sorted(f.source_path for f in files)
+
+
+def test_dask_engine_gives_the_same_tables(corpus, one_worker_tables, tmp_path):
+    pytest.importorskip("distributed")
+    files = discover_inputs([corpus])
+    run_batch(files, RunConfig(), BatchOptions(tmp_path / "gather", workers=2, limits=LIMITS, engine="dask"))
+    assert tables(tmp_path / "gather") == one_worker_tables
+    # partitioned: the workers write the Parquet parts; the same rows, in the same order
+    import pandas as pd
+
+    out = tmp_path / "parts"
+    run_batch(files, RunConfig(), BatchOptions(out, formats=("parquet",), workers=2, limits=LIMITS,
+                                               engine="dask", partitioned=True))
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    for name in TABLE_FILES:
+        (reference / name).write_bytes(one_worker_tables[name])
+    for table in ("projects", "criteria", "documents", "mentions"):
+        assert (out / f"{table}.parquet").is_symlink()
+        pd.testing.assert_frame_equal(pd.read_parquet(out / f"{table}.parquet"), pd.read_parquet(reference / f"{table}.parquet"))
+    # a second partitioned run replaces the link and removes the first run's parts
+    run_batch(files, RunConfig(), BatchOptions(out, formats=("parquet",), workers=1, limits=LIMITS,
+                                               engine="dask", partitioned=True))
+    assert len(list((out / outputs.PARTS_DIR).iterdir())) == 1
+
+
+# --- incremental -------------------------------------------------------------------------------
+
+
+def run_incremental(folder: Path, out: Path, config: RunConfig | None = None) -> list[dict[str, str]]:
+    options = BatchOptions(out, workers=2, limits=LIMITS, incremental=True)
+    run_batch(discover_inputs([folder]), config or RunConfig(), options)
+    return documents(out)
+
+
+def test_incremental_reuses_unchanged_files_byte_identically(corpus, one_worker_tables, tmp_path):
+    out = tmp_path / "out"
+    first = run_incremental(corpus, out)
+    assert {r["status"] for r in first} == {"ok"}
+    second = run_incremental(corpus, out)
+    assert {r["status"] for r in second} == {"reused"}
+    # every table but documents is byte-identical to a fresh run; documents differs only in status
+    fresh = {k: v for k, v in one_worker_tables.items() if not k.startswith("documents")}
+    assert tables(out, list(fresh)) == fresh
+    assert [dict(r, status="ok") for r in second] == first
+
+
+def test_incremental_redoes_only_a_changed_file(tmp_path):
+    folder = make_corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    run_incremental(folder, out)
+    changed = sorted(folder.iterdir())[1]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nchanged\n", encoding="utf-8")
+    (folder / "new.txt").write_bytes(TEXT_SAMPLES[0].read_bytes())
+    rows = run_incremental(folder, out)
+    status = {Path(r["source_path"]).name: r["status"] for r in rows}
+    assert status.pop(changed.name) == "ok" and status.pop("new.txt") == "ok"
+    assert set(status.values()) == {"reused"}
+
+
+def test_incremental_follows_renamed_files_and_prunes_removed_ones(tmp_path):
+    folder = make_corpus(tmp_path / "in", copies=1)
+    out = tmp_path / "out"
+    run_incremental(folder, out)
+    first = sorted(folder.iterdir())
+    first[0].rename(folder / "renamed.txt")
+    first[1].unlink()
+    rows = run_incremental(folder, out)
+    by_name = {Path(r["source_path"]).name: r for r in rows}
+    assert by_name["renamed.txt"]["status"] == "reused"
+    projects = list(csv.DictReader(io.StringIO((out / "projects.csv").read_text(encoding="utf-8"))))
+    assert {Path(p["source_path"]).name for p in projects} == set(by_name)
+    cached = list((out / CACHE_DIR_NAME).rglob("*.json"))
+    assert sorted(p.stem for p in cached) == sorted(r["sha256"] for r in rows)
+
+
+def test_a_changed_setting_invalidates_the_cache(tmp_path):
+    folder = make_corpus(tmp_path / "in", copies=1)
+    out = tmp_path / "out"
+    run_incremental(folder, out)
+    rows = run_incremental(folder, out, RunConfig(mentions=False))
+    assert {r["status"] for r in rows} == {"ok"}
+    labels = tmp_path / "labels.toml"
+    labels.write_text("", encoding="utf-8")
+    assert {r["status"] for r in run_incremental(folder, out, RunConfig(mentions=False))} == {"reused"}
+    assert {r["status"] for r in run_incremental(folder, out, RunConfig(mentions=False, label_files=(labels,)))} == {"ok"}
+
+
+def test_a_damaged_cache_entry_is_recomputed(tmp_path):
+    folder = make_corpus(tmp_path / "in", copies=1)
+    out = tmp_path / "out"
+    run_incremental(folder, out)
+    entry = next((out / CACHE_DIR_NAME).rglob("*.json"))
+    entry.write_bytes(b'{"@": "DocumentResult", "broken')
+    rows = run_incremental(folder, out)
+    assert [r["sha256"] for r in rows if r["status"] == "ok"] == [entry.stem]
+
+
+def test_failed_documents_are_not_cached(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    assert [r["status"] for r in run_incremental(folder, out)] == ["failed"]
+    assert [r["status"] for r in run_incremental(folder, out)] == ["failed"]
+
+
+def test_cache_codec_round_trips_a_real_result(corpus):
+    result = process_files(discover_inputs([corpus])[:1], RunConfig())[0]
+    assert result.projects and result.mentions
+    assert decode_result(encode_result(result)) == result
+
+
+def test_cache_never_stores_the_password(tmp_path):
+    from cittaslow_extract.extract.readers import ReadOptions
+
+    cache = DocumentCache.for_output(tmp_path, RunConfig(read_options=ReadOptions(password="hunter2")))
+    assert "hunter2" not in cache.fingerprint
+    assert cache.fingerprint != DocumentCache.for_output(tmp_path, RunConfig()).fingerprint
+
+
+# --- writing the tables --------------------------------------------------------------------------
+
+
+def test_a_failure_while_writing_leaves_the_previous_tables(corpus, one_worker_tables, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    for name, data in one_worker_tables.items():
+        (out / name).parent.mkdir(exist_ok=True)
+        (out / name).write_bytes(data)
+    from cittaslow_extract.export import writers
+
+    real = writers.parquet_bytes
+
+    def failing(table, records):
+        if table == "mentions":
+            raise OSError(28, "No space left on device")
+        return real(table, records)
+
+    monkeypatch.setattr(writers, "parquet_bytes", failing)
+    files = discover_inputs([corpus])[:1]
+    with pytest.raises(OSError):
+        run_batch(files, RunConfig(), BatchOptions(out, workers=1, limits=NO_LIMITS))
+    assert tables(out) == one_worker_tables  # not one table replaced: they are renamed all together
+    assert sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_tables_get_ordinary_file_permissions(one_worker_tables, tmp_path):
+    run_batch(discover_inputs([TEXT_SAMPLES[0]]), RunConfig(mentions=False), BatchOptions(tmp_path, limits=NO_LIMITS))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "projects.csv").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_a_second_run_on_a_busy_folder_is_refused(tmp_path):
+    from cittaslow_extract.errors import UsageError
+
+    with outputs.output_lock(tmp_path):
+        with pytest.raises(UsageError, match="another run is writing"):
+            with outputs.output_lock(tmp_path):
+                pass
+
+
+# --- inputs --------------------------------------------------------------------------------------
+
+
+def test_discovery_is_sorted_and_skips_hidden_and_non_documents(tmp_path):
+    for name in ["b.txt", "a.pdf", "notes.md", ".hidden.txt", "sub/c.docx", ".git/d.txt", "x.txt.expected.json"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    found = [f.path.relative_to(tmp_path).as_posix() for f in discover_inputs([tmp_path])]
+    assert found == ["a.pdf", "b.txt", "sub/c.docx"]
+
+
+def test_a_file_named_twice_is_processed_once(tmp_path):
+    sample = tmp_path / "a.txt"
+    sample.write_text("x")
+    assert discover_inputs([sample, tmp_path, sample]) == [InputFile(sample, sample.as_posix())]
+
+
+def test_display_path_keeps_non_utf8_names_writable():
+    name = display_path(Path(os.fsdecode(b"d/\xff\xfe.txt")))
+    assert name == "d/\\xff\\xfe.txt"
+    name.encode("utf-8")
+
+
+# --- progress ------------------------------------------------------------------------------------
+
+
+def record(name: str, status: str = "ok", pages: int | None = None) -> DocumentRecord:
+    return DocumentRecord("id", name, "txt", status, "broken" if status == "failed" else None, 0, 0, pages, "")
+
+
+def test_progress_off_a_terminal_prints_plain_lines():
+    stream = io.StringIO()
+    progress = Progress(3, stream=stream)
+    for r in (record("a"), record("b", "failed"), record("c", "reused", pages=4)):
+        progress.document(r)
+    progress.close()
+    lines = stream.getvalue().splitlines()
+    assert "failed: b: broken" in lines
+    assert lines[-1].startswith("progress: 3/3 files, 1 failed, 1 reused, ") and lines[-1].endswith(" pages/s")
+    assert progress.pages == 6
+
+
+def test_progress_on_a_terminal_draws_a_bar():
+    stream = io.StringIO()
+    progress = Progress(2, stream=stream, bar=True)
+    progress.document(record("a", pages=3))
+    progress.document(record("b", "failed"))
+    progress.close()
+    text = stream.getvalue()
+    assert "documents:" in text and "1 failed" in text and "pages/s" in text
+    assert "failed: b: broken" in text and "progress:" not in text
+
+
+def test_quiet_progress_prints_nothing():
+    stream = io.StringIO()
+    progress = Progress(1, stream=stream, quiet=True, bar=True)
+    progress.document(record("a", "failed"))
+    progress.message("done")
+    progress.close()
+    assert stream.getvalue() == "" and progress.failed == 1
