@@ -204,31 +204,37 @@ def mentions_compared(expected: dict[str, JsonValue], actual: dict[str, JsonValu
 
 
 def _compare_columns(old: Row, new: Row, skip: Iterable[str] = ()) -> list[tuple[Change, str, Any, Any]]:
-    """(change, column path, expected, actual) for every column that differs, in column order."""
+    """(change, column path, expected, actual) for every column that differs, in column order.
+
+    A column only one side has (the schema grew or shrank) is "added" or "lost".
+    """
     skipped = set(skip)
-    columns = list(dict.fromkeys([*new, *old]))
-    found: list[tuple[Change, str, Any, Any]] = []
-    for column in columns:
-        if column in skipped:
-            continue
-        if column not in old:  # a column the expected file does not have yet (schema grew)
-            found.append(("added", column, None, new[column]))
-        elif column not in new:
-            found.append(("lost", column, old[column], None))
-        elif old[column] != new[column]:
-            found += [("changed", path, a, b) for path, a, b in _value_paths(column, old[column], new[column])]
-    return found
+    return _value_paths("", {k: v for k, v in old.items() if k not in skipped},
+                        {k: v for k, v in new.items() if k not in skipped})
 
 
-def _value_paths(path: str, old: Any, new: Any) -> list[tuple[str, Any, Any]]:
-    """Descend into lists of equal length and objects, so budget_amounts[1].amount is named."""
+def _value_paths(path: str, old: Any, new: Any) -> list[tuple[Change, str, Any, Any]]:
+    """Descend into objects and lists of equal length, so budget_amounts[1].amount is named.
+
+    >>> _value_paths("a", [{"x": 1, "y": 2}], [{"x": 1, "z": 2}])
+    [('lost', 'a[0].y', 2, None), ('added', 'a[0].z', None, 2)]
+    """
     if old == new:
         return []
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         return [p for i, (a, b) in enumerate(zip(old, new)) for p in _value_paths(f"{path}[{i}]", a, b)]
-    if isinstance(old, dict) and isinstance(new, dict) and old.keys() == new.keys():
-        return [p for key in old for p in _value_paths(f"{path}.{key}", old[key], new[key])]
-    return [(path, old, new)]
+    if isinstance(old, dict) and isinstance(new, dict):
+        found: list[tuple[Change, str, Any, Any]] = []
+        for key in dict.fromkeys([*old, *new]):  # expected's order, then keys only actual has
+            where = f"{path}.{key}" if path else key
+            if key not in new:
+                found.append(("lost", where, old[key], None))
+            elif key not in old:
+                found.append(("added", where, None, new[key]))
+            else:
+                found += _value_paths(where, old[key], new[key])
+        return found
+    return [("changed", path, old, new)]
 
 
 def _occurrence_keys(rows: Sequence[Row], key: Callable[[Row], Any]) -> list[tuple[Any, int]]:
@@ -705,14 +711,18 @@ def _difference_lines(differences: Sequence[Difference]) -> list[str]:
             if mention != d.item:
                 mention = d.item
                 lines.append(f"    mention {d.item}")
-            lines += _change_lines("      ", d.column, d.expected, d.actual)
+            if d.change == "changed":
+                lines += _change_lines("      ", d.column, d.expected, d.actual)
+            else:
+                sign, side = ("+", d.actual) if d.change == "added" else ("-", d.expected)
+                lines.append(f"      {sign} {d.column}: {_shorten(_literal(side), VALUE_WIDTH)}")
             continue
         mention = None
         if d.change == "changed":
             lines += _change_lines("    ", d.column or "", d.expected, d.actual)
         else:  # a column only one side has: the schema changed
-            side = d.actual if d.change == "added" else d.expected
-            lines.append(f"    {d.column}: column {d.change} ({_literal(side)})")
+            sign, side = ("+", d.actual) if d.change == "added" else ("-", d.expected)
+            lines.append(f"    {sign} {d.column}: {_shorten(_literal(side), VALUE_WIDTH)}")
     return lines
 
 

@@ -63,6 +63,7 @@ _LANGUAGES: tuple[Language, ...] = ("en", "tr")
 _RULER = "cittaslow_entities"
 _PHRASE_MAX_WORDS = 4  # words of the counted-thing phrase after a number
 _PARENTHESIS_MAX_TOKENS = 10  # "nearly 200 (2020, 2021) theater plays": an aside that is skipped
+_ORG_MAX_WORDS = 8  # tokens either side of an organisation word that its name may span
 # Labels of trained pipelines (OntoNotes, WikiNER, Turkish NER suites) → mention labels.
 _MODEL_LABELS = {
     "GPE": "PLACE", "LOC": "PLACE", "LOCATION": "PLACE", "FAC": "PLACE",
@@ -413,7 +414,12 @@ class _Lex:
     cap: bool  # starts with an upper-case letter
     newline: bool
     numeric_date: bool  # "10.12.2020", "03/2021"
-    norm: int  # hash of the NORM given to spaCy: the key, or "~key" for a token not capitalised
+    org_end: bool  # a capitalised organisation word: "Municipality", "Belediyesi'nin"
+    norm: int  # hash of the NORM given to spaCy (see _spacy_norm)
+    ends_sentence: bool
+    breaks_clause: bool
+    plan: bool  # a one-word planning marker: "will", "açılacak"
+    done: bool  # a one-word realised marker: "currently"
 
 
 @dataclass(slots=True)
@@ -435,6 +441,7 @@ class _Text:
         self.starts = starts
         self.rules = rules
         self._sentences: dict[int, list[bool]] = {}  # sentence start → planned flag per token
+        self._sentence_starts: list[int] | None = None
 
     def end(self, k: int) -> int:
         return self.starts[k] + len(self.lex[k].text)
@@ -448,9 +455,9 @@ class _Text:
         return bisect_left(self.starts, char)
 
     def sentence_start(self, k: int) -> int:
-        while k > 0 and not _ends_sentence(self.lex[k - 1]):
-            k -= 1
-        return k
+        if self._sentence_starts is None:
+            self._sentence_starts = [0] + [i + 1 for i, x in enumerate(self.lex) if _ends_sentence(x)]
+        return self._sentence_starts[bisect_right(self._sentence_starts, k) - 1]
 
     def planned(self, k: int) -> bool:
         s = self.sentence_start(k)
@@ -461,31 +468,46 @@ class _Text:
 
 
 class _Pipeline:
-    """A spaCy pipeline (blank, or the trained one) whose EntityRuler runs after the norms are set."""
+    """A spaCy pipeline (blank, or the trained one) whose EntityRuler (place names, as phrase
+    patterns) runs after the norms are set, and the Matcher of organisation names.
 
-    def __init__(self, nlp: Any, trained: bool) -> None:
+    The ORG Matcher runs only over a few tokens around each organisation word: spaCy's Matcher reads
+    every token of what it is given through Python, which over whole texts cost more than the rest
+    of the stage."""
+
+    def __init__(self, nlp: Any, language: Language, trained: bool, org_matcher: Any) -> None:
         self.nlp = nlp
+        self.language = language
         self.trained = trained
         self.ruler = nlp.get_pipe(_RULER)
+        self.org_matcher = org_matcher
         self._lex: dict[int, _Lex] = {}
 
     def _lexeme(self, orth: int) -> _Lex:
         lex = self._lex.get(orth)
         if lex is None:
+            rules = _patterns().rules[self.language]
             if len(self._lex) > 200_000:  # a bound for very long runs; rebuilt as needed
                 self._lex.clear()
             text = self.nlp.vocab.strings[orth]
             key = _norm(text)
             cap = text[:1].isupper()
+            spacy_norm = _spacy_norm(key, cap)
+            word = _before_apostrophe(text).isalpha()
             lex = self._lex[orth] = _Lex(
                 text=text,
                 key=key,
-                word=_before_apostrophe(text).isalpha(),
+                word=word,
                 stop=self.nlp.vocab[orth].is_stop,
                 cap=cap,
                 newline="\n" in text,
                 numeric_date=_NUMERIC_DATE.fullmatch(text) is not None,
-                norm=self.nlp.vocab.strings.add(_spacy_norm(key, cap)),
+                org_end=spacy_norm in (_ORG_END, _ORG_END_OF),
+                norm=self.nlp.vocab.strings.add(spacy_norm),
+                ends_sentence="\n" in text or text in _SENTENCE_ENDS,
+                breaks_clause=text in _CLAUSE_MARKS or key in rules.clause_breaks,
+                plan=_is_planned_word(key, word, rules),
+                done=key in rules.realised_words,
             )
         return lex
 
@@ -524,13 +546,13 @@ class MentionExtractor:
     # ------------------------------------------------------------------ pipelines
     def pipeline(self, language: Language) -> _Pipeline:
         """The pipeline of a language, built on first use."""
-        lang = language if language in _LANGUAGES else "en"
+        lang: Language = language if language in _LANGUAGES else "en"
         pipe = self._pipelines.get(lang)
         if pipe is None:
             pipe = self._pipelines[lang] = self._build(lang)
         return pipe
 
-    def _build(self, lang: str) -> _Pipeline:
+    def _build(self, lang: Language) -> _Pipeline:
         import spacy  # lazy: 0.8 s to import, and the CLI's --help must stay light
 
         trained = self._model is not None and self._model.lang == lang
@@ -545,8 +567,12 @@ class MentionExtractor:
             last=True,
             config={"overwrite_ents": True, "phrase_matcher_attr": "NORM"},
         )
-        ruler.add_patterns(self._place_patterns(nlp) + _org_patterns(lang))
-        return _Pipeline(nlp, trained)
+        ruler.add_patterns(self._place_patterns(nlp))
+        from spacy.matcher import Matcher
+
+        org_matcher = Matcher(nlp.vocab)
+        org_matcher.add("ORG", _org_patterns(lang))
+        return _Pipeline(nlp, lang, trained, org_matcher)
 
     def _place_patterns(self, nlp: Any) -> list[dict[str, Any]]:
         """One phrase pattern per spelling key; a token pattern where spaCy would norm the key's
@@ -604,7 +630,8 @@ class MentionExtractor:
             in_budget = any(a <= number.start < b for a, b in budget)
             _number(body, number, in_budget, lang, rules, place_tokens, found)
         found = _dedupe(found)
-        return found + _entities(doc, body, found, lang)
+        orgs = _organisations(doc, body, self.pipeline(lang).org_matcher)
+        return found + _entities(doc, body, found, orgs, lang)
 
 
 # --------------------------------------------------------------------------- finders
@@ -846,22 +873,44 @@ def _rate_end(body: _Text, last: int) -> int:
     return end
 
 
-def _entities(doc: Any, body: _Text, rule: list[_Found], lang: Language) -> list[_Found]:
-    """PLACE and ORG of the EntityRuler, then the trained pipeline's entities that no rule
-    mention overlaps."""
-    out: list[_Found] = []
+def _organisations(doc: Any, body: _Text, matcher: Any) -> list[_Found]:
+    """ORG mentions: the org Matcher run over the tokens around each organisation word."""
+    from spacy.util import filter_spans
+
+    n = len(body.lex)
+    windows: list[list[int]] = []
+    for k, x in enumerate(body.lex):
+        if x.org_end:
+            a, b = max(0, k - _ORG_MAX_WORDS), min(n, k + _ORG_MAX_WORDS)
+            if windows and a <= windows[-1][1]:
+                windows[-1][1] = b
+            else:
+                windows.append([a, b])
+    spans = [span for a, b in windows for span in matcher(doc[a:b], as_spans=True)]
+    out = []
+    for span in filter_spans(spans):
+        start, end = span.start_char, _trim_apostrophe(span)
+        if end > start:
+            out.append(("ORG", start, end, None, None, False))
+    return out
+
+
+def _entities(doc: Any, body: _Text, rule: list[_Found], orgs: list[_Found], lang: Language) -> list[_Found]:
+    """ORG, then the PLACE names of the EntityRuler outside organisation names ("İzmir" in
+    "İzmir Bar Association" is not a place of its own), then the trained pipeline's entities that no
+    rule mention overlaps."""
+    out: list[_Found] = list(orgs)
     model: list[_Found] = []
-    taken = [(f[1], f[2]) for f in rule]
+    org_spans = [(f[1], f[2]) for f in orgs]
+    taken = [(f[1], f[2]) for f in rule] + org_spans
     for ent in doc.ents:
         start, end = ent.start_char, _trim_apostrophe(ent)
         if end <= start:
             continue
         if ent.ent_id_ and ent.label_ == "PLACE":
-            kind, _, canonical = ent.ent_id_.partition("\x1f")
-            out.append(("PLACE", start, end, canonical, kind, False))
-            continue
-        if ent.ent_id_ and ent.label_ == "ORG":
-            out.append(("ORG", start, end, None, None, False))
+            if not any(a <= start and end <= b for a, b in org_spans):
+                kind, _, canonical = ent.ent_id_.partition("\x1f")
+                out.append(("PLACE", start, end, canonical, kind, False))
             continue
         label = _MODEL_LABELS.get(ent.label_)
         if label is None or any(a < end and start < b for a, b in taken):
@@ -880,16 +929,16 @@ def _entities(doc: Any, body: _Text, rule: list[_Found], lang: Language) -> list
             unit = _currency_code(cur["cur"]) if cur else None
         planned = label in ("DATE", "MONEY") and body.planned(body.token_at(start))
         model.append((label, start, end, value, unit, planned))
-    return _dedupe(out + model, taken)
+    return _dedupe(out + model, [(f[1], f[2]) for f in rule])
 
 
 # --------------------------------------------------------------------------- sentences and plans
+_SENTENCE_ENDS = frozenset({".", "!", "?", "…"})
+_CLAUSE_MARKS = frozenset({",", ";", ":", "(", ")", "–", "—"})
+
+
 def _ends_sentence(x: _Lex) -> bool:
-    return x.newline or x.text in {".", "!", "?", "…"}
-
-
-def _breaks_clause(x: _Lex, rules: _Rules) -> bool:
-    return x.text in {",", ";", ":", "(", ")", "–", "—"} or x.key in rules.clause_breaks
+    return x.ends_sentence
 
 
 def _phrase_at(lex: list[_Lex], i: int, index: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
@@ -900,12 +949,11 @@ def _phrase_at(lex: list[_Lex], i: int, index: dict[str, tuple[tuple[str, ...], 
     return False
 
 
-def _is_planned_marker(lex: list[_Lex], i: int, rules: _Rules) -> bool:
-    x = lex[i]
-    key = x.key
-    if key in rules.planned_words or _phrase_at(lex, i, rules.planned_phrases):
+def _is_planned_word(key: str, word: bool, rules: _Rules) -> bool:
+    """A word that alone marks a plan: "will", "target", Turkish "açılacak", "planlanan"."""
+    if key in rules.planned_words:
         return True
-    if not x.word or key in rules.not_planned:
+    if not word or key in rules.not_planned:
         return False
     if rules.planned_prefixes and key.startswith(rules.planned_prefixes):
         return True
@@ -925,14 +973,14 @@ def _planned_flags(lex: list[_Lex], s: int, rules: _Rules) -> list[bool]:
         e += 1
     e = min(e + 1, n)  # the sentence end token belongs to the sentence
     planned = [False] * (e - s)
-    plan = [_is_planned_marker(lex, k, rules) for k in range(s, e)]
+    plan = [lex[k].plan or _phrase_at(lex, k, rules.planned_phrases) for k in range(s, e)]
     if not any(plan):
         return planned
-    done = [lex[k].key in rules.realised_words or _phrase_at(lex, k, rules.realised_phrases) for k in range(s, e)]
+    done = [lex[k].done or _phrase_at(lex, k, rules.realised_phrases) for k in range(s, e)]
     in_scope = False
     a = s
     for k in range(s, e + 1):
-        if k < e and not _breaks_clause(lex[k], rules):
+        if k < e and not lex[k].breaks_clause:
             continue
         b = min(k + 1, e)  # the clause a..b, its break token included
         has_plan = any(plan[a - s : b - s])
@@ -989,9 +1037,9 @@ _WORD_CASE = re.compile(r"^[^\W\d_][\w.]*$")
 
 
 @lru_cache(maxsize=2)
-def _org_patterns(lang: str) -> list[dict[str, Any]]:
-    """EntityRuler patterns: capitalised words (no stop words) ending with an organisation word
-    (token norms as _spacy_norm sets them)."""
+def _org_patterns(lang: str) -> list[list[dict[str, Any]]]:
+    """Matcher patterns: capitalised words (no stop words) ending with an organisation word (token
+    norms as _spacy_norm sets them), or an organisation word with an "of …" complement."""
     # only native predicates (exact values, flags): a set or regex predicate is evaluated in Python
     # on every token, which costs more than all the rest of the matching
     cap_word = {"IS_ALPHA": True, "IS_LOWER": False, "IS_STOP": False}
@@ -1009,7 +1057,7 @@ def _org_patterns(lang: str) -> list[dict[str, Any]]:
         [of_end, *complement, *joined],  # Ministry of Culture and Tourism
         names + [of_end, *complement],  # İzmir Chamber of Commerce
     ]
-    return [{"label": "ORG", "pattern": shape, "id": "org"} for shape in shapes]
+    return shapes
 
 
 def _trim_apostrophe(ent: Any) -> int:

@@ -19,6 +19,8 @@ WARNING_CODES: dict[str, str] = {
     "criterion_out_of_order": "Criterion numbers do not increase through the document.",
     # reader registry (extract/readers.py)
     "format_mismatch": "The file's content is another format than its name says (e.g. text named .docx); it was read by its content.",
+    # PDF readers (extract/pdf_layout.py)
+    "pdf_page_without_text": "A PDF page has no text layer (a scan or an image); its content is missing (OCR is not supported yet).",
     # money (normalize/money.py)
     "money_no_amount": "The budget text names no amount that could be read as money; budget left null.",
     "money_no_currency": "An amount has no currency in the text or the label; its currency is null.",

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import CorruptFile, EncryptedFile, ExtractionError, NoTextLayer, ResourceLimitExceeded
 from ..models import RawDocument
+from ..vocabulary import load_vocabulary
 from .pdf_layout import LayoutBuilder, Word, is_bold_font
 
 NO_TEXT_REASON = "no text layer (a scanned or image-only PDF?); OCR is not supported yet"
@@ -104,7 +105,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
         raise CorruptFile(path, f"corrupt or unreadable PDF ({_describe(cause)})") from exc
     except Exception as exc:  # pdfminer raises many kinds on damaged files
         raise CorruptFile(path, f"corrupt or unreadable PDF ({_describe(exc)})") from exc
-    builder = LayoutBuilder()
+    builder = LayoutBuilder(load_vocabulary(tuple(getattr(options, "label_files", ()) or ())))
     page_count = 0
     try:
         declared = _page_count(pdf)

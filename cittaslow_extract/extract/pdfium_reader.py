@@ -21,6 +21,7 @@ from typing import Any
 
 from ..errors import CorruptFile, EncryptedFile, ExtractionError, ResourceLimitExceeded
 from ..models import RawDocument
+from ..vocabulary import load_vocabulary
 from .pdf_layout import LayoutBuilder, Word, is_bold_font
 from .pdf_reader import ENCRYPTED_REASON, _describe, finish
 
@@ -148,7 +149,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
         if code in (pdfium.raw.FPDF_ERR_PASSWORD, pdfium.raw.FPDF_ERR_SECURITY):
             raise EncryptedFile(path, ENCRYPTED_REASON) from exc
         raise CorruptFile(path, f"corrupt or unreadable PDF ({_describe(exc)})") from exc
-    builder = LayoutBuilder()
+    builder = LayoutBuilder(load_vocabulary(tuple(getattr(options, "label_files", ()) or ())))
     page_count = 0
     try:
         total = len(document)

@@ -24,6 +24,8 @@ class ReadOptions:
     password: str | None = None
     max_docx_uncompressed_bytes: int = 200 * 1024 * 1024
     max_pages: int = 2000
+    # --labels files: the DOCX and PDF readers use field labels as layout evidence too
+    label_files: tuple[Path, ...] = ()
 
 
 # format → (module, function).  Imported on first use so `--help` and text-only runs stay light.
@@ -33,7 +35,9 @@ READERS: dict[str, tuple[str, str]] = {
     "pdf:pdfplumber": ("cittaslow_extract.extract.pdf_reader", "read"),
     "pdf:pdfium": ("cittaslow_extract.extract.pdfium_reader", "read"),
 }
-DEFAULT_PDF_ENGINE = "pdfplumber"
+# pdfium: the same blocks as pdfplumber on every sample (tests/test_format_parity.py), ~20x faster
+# (bench/bench_pdf.py).  --pdf-engine pdfplumber stays available for its exact character boxes.
+DEFAULT_PDF_ENGINE = "pdfium"
 SUPPORTED_SUFFIXES = (".txt", ".text", ".docx", ".pdf")
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls

@@ -20,8 +20,10 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# Candidate legacy encodings, most likely first for Turkish documents.
-_LEGACY_CANDIDATES = ("cp1254", "iso8859_9", "cp1252", "utf_16_le", "utf_16_be")
+# Candidate legacy encodings, most likely first for Turkish documents.  UTF-16 without a BOM is
+# recognised by its zero bytes (_looks_like_utf16), never guessed: on short texts the guesser
+# would read cp1254 bytes as UTF-16 ("040Ç" → "㐰윰").
+_LEGACY_CANDIDATES = ("cp1254", "iso8859_9", "cp1252")
 _TURKISH_LETTERS = set("çğıöşüÇĞİÖŞÜ")
 
 
