@@ -12,16 +12,28 @@ Results are in input order whatever the engine and the number of workers.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .engines import DaskOptions, DocumentTask, run_dask, run_local
-from .incremental import DocumentCache, as_reused
+from .incremental import MANIFEST_NAME, CachedDocument, DocumentCache
 from .isolation import NO_LIMITS, Limits
 from .models import DocumentResult
-from .outputs import new_parts_dir, output_lock, publish_parts, table_records, write_parts, write_tables
+from .outputs import (
+    ROW_TABLES,
+    TableManifest,
+    new_parts_dir,
+    output_lock,
+    publish_parts,
+    table_records,
+    write_parts,
+    write_tables,
+)
 from .process import RunConfig, file_sha256
 
 # Files a folder walk picks up: the readable formats, and document formats we recognise but cannot
@@ -132,56 +144,116 @@ def run_batch(
     with output_lock(out_dir):
         cache = DocumentCache.for_output(out_dir, config) if options.incremental else None
         results: list[DocumentResult | None] = [None] * len(files)
+        cached: dict[int, CachedDocument] = {}
         todo: list[int] = []
         for index, input_file in enumerate(files):
-            reused = _reuse(cache, input_file) if cache is not None else None
-            if reused is None:
+            hit = _lookup(cache, input_file) if cache is not None else None
+            if hit is None:
                 todo.append(index)
                 continue
-            results[index] = reused
+            cached[index] = hit
+            hit.document.status, hit.document.source_path = "reused", input_file.source_path
+            results[index] = DocumentResult(hit.document)  # its other rows are read when needed
             if on_result is not None:
-                on_result(reused)
+                on_result(results[index])
         dask_gather = options.engine == "dask" and not options.partitioned
         # Results are cached where they are complete: by the workers, except when Dask gathers them.
         task_cache = None if dask_gather else cache
         parts_dir = new_parts_dir(out_dir) if options.partitioned else None
-        tasks = [_task(files[i], config, task_cache, options.engine) for i in todo]
-        if options.engine == "dask":
-            dask_options = DaskOptions(options.scheduler, options.workers, parts_dir)
-            done = run_dask(tasks, options=dask_options, limits=options.limits, on_done=on_result)
-        else:
-            done = run_local(tasks, workers=options.workers, limits=options.limits, on_done=on_result)
+        done = _run(files, todo, config, options, task_cache, parts_dir, on_result)
         for index, result in zip(todo, done):
             results[index] = result
             if dask_gather and cache is not None:
                 cache.store(result)
-        final = [r for r in results if r is not None]
+        manifest = None if cache is None else _manifest(cache, config, results)
         if parts_dir is not None:
-            for index, result in enumerate(final):
-                if result.document.status == "reused":
-                    write_parts(parts_dir, index, result)
+            _load_rows(files, results, cached, config, options)
+            for index in cached:
+                write_parts(parts_dir, index, results[index])
             tables = list(table_records([], mentions=config.mentions))
             written = publish_parts(parts_dir, out_dir, tables)
         else:
+            names = [f"{t}.{fmt}" for t in table_records([], config.mentions) for fmt in options.formats]
+            skip = frozenset()
+            if manifest is not None:
+                skip = manifest.up_to_date(out_dir, names, options.neutralize_formulas)
+            if any(name.partition(".")[0] in ROW_TABLES for name in set(names) - skip):
+                _load_rows(files, results, cached, config, options)
             written = write_tables(
-                final,
+                [r for r in results if r is not None],
                 out_dir,
                 options.formats,
                 mentions=config.mentions,
                 neutralize_formulas=options.neutralize_formulas,
+                manifest=manifest,
+                skip=skip,
             )
+        final = [r for r in results if r is not None]
         if cache is not None:
             cache.prune({r.document.sha256 for r in final if r.document.status in ("ok", "reused")})
     return BatchSummary(final, written)
 
 
-def _reuse(cache: DocumentCache, input_file: InputFile) -> DocumentResult | None:
+def _run(
+    files: Sequence[InputFile],
+    indexes: Sequence[int],
+    config: RunConfig,
+    options: BatchOptions,
+    cache: DocumentCache | None,
+    parts_dir: Path | None,
+    on_result: Callable[[DocumentResult], None] | None,
+) -> list[DocumentResult]:
+    tasks = [_task(files[i], config, cache, options.engine) for i in indexes]
+    if not tasks:
+        return []
+    if options.engine == "dask":
+        dask_options = DaskOptions(options.scheduler, options.workers, parts_dir, indexes=tuple(indexes))
+        return run_dask(tasks, options=dask_options, limits=options.limits, on_done=on_result)
+    return run_local(tasks, workers=options.workers, limits=options.limits, on_done=on_result)
+
+
+def _load_rows(
+    files: Sequence[InputFile],
+    results: list[DocumentResult | None],
+    cached: dict[int, CachedDocument],
+    config: RunConfig,
+    options: BatchOptions,
+) -> None:
+    """Put the full rows of reused documents into `results` (a damaged entry is processed again)."""
+    damaged = []
+    for index, hit in cached.items():
+        full = hit.result(files[index].source_path)
+        if full is None:
+            damaged.append(index)
+        else:
+            results[index] = full
+    redo = BatchOptions(options.out_dir, workers=1, limits=options.limits)
+    for index, result in zip(damaged, _run(files, damaged, config, redo, None, None, None)):
+        results[index] = result
+        del cached[index]
+
+
+def _manifest(cache: DocumentCache, config: RunConfig, results: Sequence[DocumentResult | None]) -> TableManifest:
+    """What each table's content depends on (see TableManifest): the run fingerprint and the
+    documents in order; for the documents table, every documents row itself."""
+    documents = [r.document for r in results if r is not None]
+    with_rows = [(d.sha256, d.source_path) for d in documents if d.status in ("ok", "reused")]
+    rows_key = _digest([cache.fingerprint, config.mentions, with_rows])
+    documents_key = _digest([cache.fingerprint, [dataclasses.astuple(d) for d in documents]])
+    keys = {table: rows_key for table in ROW_TABLES} | {"documents": documents_key}
+    return TableManifest(cache.root / MANIFEST_NAME, keys)
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _lookup(cache: DocumentCache, input_file: InputFile) -> CachedDocument | None:
     try:
         sha256 = file_sha256(input_file.path)
     except OSError:
         return None  # the worker reports the read error
-    cached = cache.load(sha256)
-    return None if cached is None else as_reused(cached, input_file.source_path)
+    return cache.load(sha256)
 
 
 def _task(input_file: InputFile, config: RunConfig, cache: DocumentCache | None, engine: str) -> DocumentTask:

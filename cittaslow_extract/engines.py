@@ -112,6 +112,7 @@ class DaskOptions:
     scheduler: str | None = None  # address of a running scheduler; None: a LocalCluster here
     workers: int = 1  # LocalCluster worker processes
     partition_dir: Path | None = None  # workers write Parquet parts here instead of sending rows
+    indexes: tuple[int, ...] | None = None  # each task's place in the batch (names its parts)
 
 
 def dask_available() -> bool:
@@ -160,19 +161,32 @@ def run_dask(
             except (OSError, TimeoutError) as exc:
                 raise UsageError(f"--scheduler {options.scheduler}: cannot connect ({exc})") from exc
         else:
-            cluster = LocalCluster(
-                n_workers=max(1, options.workers),
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-            )
+            import warnings
+
+            with warnings.catch_warnings():
+                # its status page moves to a free port when 8787 is taken: nothing to tell the user
+                warnings.filterwarnings("ignore", message="Port .* is already in use")
+                cluster = LocalCluster(
+                    n_workers=max(1, options.workers),
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",  # loopback only: the cluster serves this run and nothing else
+                    dashboard_address=None,
+                )
             client = Client(cluster)
     token = uuid.uuid4().hex[:12]
     partition = None if options.partition_dir is None else str(options.partition_dir)
     try:
         futures = [
-            client.submit(dask_document, task, limits, index, partition, key=f"cittaslow-{token}-{index}", pure=False)
+            client.submit(
+                dask_document,
+                task,
+                limits,
+                options.indexes[index] if options.indexes else index,
+                partition,
+                key=f"cittaslow-{token}-{index}",
+                pure=False,
+            )
             for index, task in enumerate(tasks)
         ]
         where = {future.key: index for index, future in enumerate(futures)}

@@ -37,7 +37,8 @@ from . import __version__
 from .models import CriterionRecord, DocumentRecord, DocumentResult, Mention, MoneyAmount, ProjectRecord
 
 CACHE_DIR_NAME = ".cittaslow-cache"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+MANIFEST_NAME = "tables.json"  # outputs.TableManifest: what the tables were written from
 _LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "charset-normalizer", "spacy")
 _RECORD_TYPES: dict[str, type] = {
     cls.__name__: cls
@@ -117,7 +118,8 @@ def _encode(value: Any) -> Any:
         name = type(value).__name__
         if _RECORD_TYPES.get(name) is not type(value):
             raise TypeError(f"cannot cache a {name}")
-        return {"@": name, **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+        # values in field order: compact, and decoded with one positional call
+        return {"@": name, "v": [_encode(getattr(value, f.name)) for f in dataclasses.fields(value)]}
     if isinstance(value, Decimal):
         return {"@decimal": str(value)}
     if isinstance(value, tuple):
@@ -129,17 +131,17 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def _decode(value: Any) -> Any:
     if isinstance(value, list):
-        return [_decode(v) for v in value]
-    if isinstance(value, dict):
-        if "@decimal" in value:
-            return Decimal(value["@decimal"])
-        if "@tuple" in value:
-            return tuple(_decode(v) for v in value["@tuple"])
-        cls = _RECORD_TYPES[value["@"]]
-        return cls(**{k: _decode(v) for k, v in value.items() if k != "@"})
-    return value
+        return [v if type(v) in _PLAIN else _decode(v) for v in value]
+    if "@decimal" in value:
+        return Decimal(value["@decimal"])
+    if "@tuple" in value:
+        return tuple(_decode(value["@tuple"]))
+    return _RECORD_TYPES[value["@"]](*[v if type(v) in _PLAIN else _decode(v) for v in value["v"]])
 
 
 def encode_result(result: DocumentResult) -> bytes:
@@ -161,16 +163,30 @@ def decode_result(data: bytes) -> DocumentResult:
 
 
 def as_reused(result: DocumentResult, source_path: str) -> DocumentResult:
-    """A cached result as this run's: status "reused" and the file's current path."""
-    return DocumentResult(
-        dataclasses.replace(result.document, status="reused", source_path=source_path),
-        [dataclasses.replace(p, source_path=source_path) for p in result.projects],
-        list(result.criteria),
-        list(result.mentions),
-    )
+    """A cached result as this run's (changed in place): status "reused", the file's current path."""
+    result.document.status = "reused"
+    result.document.source_path = source_path
+    for project in result.projects:
+        project.source_path = source_path
+    return result
 
 
 # --- the cache folder -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(slots=True)
+class CachedDocument:
+    document: DocumentRecord
+    payload: Any  # the parsed entry
+
+    def result(self, source_path: str) -> DocumentResult | None:
+        """The whole result as this run's (see as_reused), or None when the entry is damaged."""
+        try:
+            result = _decode(self.payload)
+        except (ValueError, KeyError, TypeError, IndexError):
+            return None
+        return as_reused(result, source_path) if isinstance(result, DocumentResult) else None
+
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -191,15 +207,19 @@ class DocumentCache:
     def entry(self, sha256: str) -> Path:
         return self.folder / f"{sha256}.json"
 
-    def load(self, sha256: str) -> DocumentResult | None:
-        """The cached result for this content, or None (absent, unreadable or not matching)."""
+    def load(self, sha256: str) -> CachedDocument | None:
+        """The cached document for this content, or None (absent, unreadable or not matching).
+
+        Only its documents row is decoded now; its other rows when `.result()` asks for them.
+        """
         try:
-            result = decode_result(self.entry(sha256).read_bytes())
-        except (OSError, ValueError, KeyError, TypeError):
+            payload = json.loads(self.entry(sha256).read_bytes().decode("utf-8"))
+            document = _decode(payload["v"][0])
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
-        if result.document.sha256 != sha256 or result.document.status != "ok":
+        if not isinstance(document, DocumentRecord) or document.sha256 != sha256 or document.status != "ok":
             return None
-        return result
+        return CachedDocument(document, payload)
 
     def store(self, result: DocumentResult) -> bool:
         """Keep an ok result (atomically); False when it is not cacheable."""
@@ -227,7 +247,7 @@ class DocumentCache:
         if not self.root.is_dir():
             return
         for child in self.root.iterdir():
-            if child != self.folder:
+            if child != self.folder and child.name != MANIFEST_NAME:
                 _remove(child)
         if not self.folder.is_dir():
             return

@@ -16,20 +16,24 @@ How each label is found (precision first: a figure that is not clearly a count o
   non-year number of the budget text.  value is the amount, unit the ISO 4217 code when written.
 - DATE: numeric dates ("10.12.2020"), month-and-year ("March 2020", "2022 Mart") and four-digit
   years, read by normalize.dates.parse_date; value is the ISO partial date.
-- PLACE: names of the gazetteer (data/gazetteer_izmir.toml plus --gazetteer files), matched on the
-  ASCII-folded key of capitalised words, so "Çiğli", "ÇİĞLİ" and "Cigli" are one place; value is the
-  gazetteer spelling, unit the kind of place (district, neighbourhood …).
-- ORG: capitalised names ending with an organisation word (… Municipality, … Derneği), from spaCy's
-  EntityRuler, plus the entities of a trained pipeline when --spacy-model names one.
+- PLACE: names of the gazetteer (data/gazetteer_izmir.toml plus --gazetteer files), found by a spaCy
+  PhraseMatcher on the ASCII-folded norm of capitalised words, so "Çiğli", "ÇİĞLİ" and "Cigli" are
+  one place; value is the gazetteer spelling, unit the kind of place (district, neighbourhood …).
+- ORG: capitalised names ending with an organisation word (… Municipality, … Derneği), found by a
+  spaCy Matcher (patterns of data/mention_patterns.toml), plus the entities of a trained pipeline
+  when --spacy-model names one (rule mentions win where they overlap).
 - planned: true when a planning marker ("will", "target", "planned", Turkish -(y)AcAk) stands in the
   mention's clause or an earlier clause of its sentence, unless its own clause says it is done.
 
-spaCy is imported when the first pipeline is built, not when this module is imported; one blank
-pipeline (tokenizer + EntityRuler) per language is built on first use and kept for the process.
+spaCy is imported when the first pipeline is built, not when this module is imported.  One blank
+pipeline per language (its tokenizer, without the English emoticon special cases that cost five
+times the rest of tokenising) and its matchers are built on first use and kept for the process; a
+project's fields are read as one Doc, joined by blank lines, which end sentences.
 
-Unit lemmas come from a small rule table, not spaCy's lookup lemmatizer: the lookup tables live in the
-spacy-lookups-data package (about 100 MB installed, all languages), while the stage only lemmatises
-the head noun after a number.
+Unit lemmas come from a small rule table, not spaCy's lookup lemmatizer: its tables ship in the
+spacy-lookups-data package (a wheel of about 100 MB, every language), while the stage only needs the
+head noun after a number in two languages.  The table is plain data and covers the regular English
+plurals, the irregular ones municipal reports use, and Turkish case, possessive and plural endings.
 
 >>> unit_lemma("children", "en"), unit_lemma("Libraries", "en"), unit_lemma("actresses", "en")
 ('child', 'library', 'actress')
@@ -60,7 +64,6 @@ __all__ = ["MentionExtractor", "Place", "load_gazetteer", "unit_lemma"]
 LABELS = ("QUANTITY", "MONEY", "DATE", "PLACE", "ORG")
 BUDGET_FIELD = "budget_text"
 _LANGUAGES: tuple[Language, ...] = ("en", "tr")
-_RULER = "cittaslow_entities"
 _PHRASE_MAX_WORDS = 4  # words of the counted-thing phrase after a number
 _PARENTHESIS_MAX_TOKENS = 10  # "nearly 200 (2020, 2021) theater plays": an aside that is skipped
 _ORG_MAX_WORDS = 8  # tokens either side of an organisation word that its name may span
@@ -70,8 +73,6 @@ _MODEL_LABELS = {
     "ORG": "ORG", "ORGANIZATION": "ORG", "ORGANISATION": "ORG",
     "DATE": "DATE", "MONEY": "MONEY",
 }
-# First letter upper case, Turkish letters included: proper names, never "tire" or "konak".
-_CAPITAL = r"^[A-ZÇĞİIÖŞÜÂÎÛÀ-ÖØ-Þ]"
 _APOSTROPHES = "'’"
 _NUMERIC_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}(?:[./-]\d{1,4})?")  # 10.12.2020, 2021-05-03, 03/2021
 _RANGE_AFTER = re.compile(r"\s*[-–—]\s*\d")  # "1-5", "36 – 53"
@@ -85,10 +86,9 @@ _RANGE_BEFORE = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _PERCENT_AFTER = re.compile(r"\s*%")
-_PERCENT_BEFORE = re.compile(r"%\s*$")
 # A number glued to a code or a product name: "COVID-19", "24/7", "65+", "#3", "3D", "5G".
 _GLUED_BEFORE = re.compile(r"(?:[^\W\d_]-|[/#№+])$")
-_GLUED_AFTER = re.compile(r"[/+]|[^\W\d_]")
+_GLUED_AFTER = re.compile(r"[/+'’]|[^\W\d_]")  # … and a Turkish case ending: "8'e", "2020'de"
 
 
 # --------------------------------------------------------------------------- rule data
@@ -118,12 +118,14 @@ class _Lemmas:
     en_rules: tuple[tuple[str, str], ...]
     en_irregular: dict[str, str]
     tr_stems: tuple[tuple[str, str], ...]  # (ascii form, stem as written), longest form first
-    tr_stem_forms: frozenset[str]
+    tr_stem_forms: frozenset[str]  # ascii forms of the stems, softened forms included
+    tr_stem_set: frozenset[str]  # the stems as written
     tr_endings: frozenset[str]  # ascii of every plural + possessive + case combination
     tr_plural: tuple[str, ...]
     tr_strippable: tuple[str, ...]
     tr_modifiers: frozenset[str]
     tr_verb_endings: tuple[str, ...]
+    tr_verb_endings_long: tuple[str, ...]  # three letters or more
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,17 +202,20 @@ def _patterns() -> _Patterns:
     endings = frozenset(
         p + q + c for p in ["", *plural] for q in ["", *possessive] for c in ["", *case]
     )
+    verb_endings = tuple(sorted((ascii_key(v) for v in tr["verb_endings"]), key=len, reverse=True))
     lemmas = _Lemmas(
         en_keep=tuple(en["keep"]),
         en_rules=tuple((a, b) for a, b in en["rules"]),
         en_irregular=dict(en["irregular"]),
         tr_stems=tuple(sorted(stems.items(), key=lambda kv: (-len(kv[0]), kv[0]))),
         tr_stem_forms=frozenset(stems),
+        tr_stem_set=frozenset(stems.values()),
         tr_endings=endings,
         tr_plural=tuple(plural),
         tr_strippable=tuple(sorted((ascii_key(s) for s in tr["strippable"]), key=len, reverse=True)),
         tr_modifiers=_keys(tr["modifiers"]),
-        tr_verb_endings=tuple(sorted((ascii_key(v) for v in tr["verb_endings"]), key=len, reverse=True)),
+        tr_verb_endings=verb_endings,
+        tr_verb_endings_long=tuple(e for e in verb_endings if len(e) >= 3),
     )
     org = doc["org"]
     return _Patterns(
@@ -328,11 +333,17 @@ def _line_of_table(raw: str, index: int) -> int:
     return lines[index] if index < len(lines) else 1
 
 
+def _is_name(value: object) -> bool:
+    return isinstance(value, str) and bool(ascii_key(value))
+
+
 def _parse_gazetteer(raw: str, origin: str) -> dict[str, Place]:
     try:
         doc = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{origin}: invalid gazetteer file: {exc}") from exc
+        at = re.search(r"line (\d+)", str(exc))
+        line = at.group(1) if at else max(len(raw.splitlines()), 1)  # "at end of document"
+        raise UsageError(f"{origin}:{line}: invalid gazetteer file: {exc}") from exc
     unknown = set(doc) - _GAZETTEER_KEYS
     if unknown:
         name = sorted(unknown)[0]
@@ -352,11 +363,11 @@ def _parse_gazetteer(raw: str, origin: str) -> dict[str, Place]:
         kind, names = entry.get("kind"), entry.get("names")
         if not isinstance(kind, str) or not kind.strip():
             raise UsageError(f"{where}: [[places]] needs a kind (e.g. kind = \"district\")")
-        if not isinstance(names, list) or not names or not all(isinstance(n, str) and ascii_key(n) for n in names):
+        if not isinstance(names, list) or not names or not all(_is_name(n) for n in names):
             raise UsageError(f"{where}: [[places]] needs names = a non-empty list of place names")
         aliases = entry.get("aliases", {})
         if not isinstance(aliases, dict) or not all(
-            isinstance(v, list) and all(isinstance(a, str) and ascii_key(a) for a in v) for v in aliases.values()
+            isinstance(v, list) and all(_is_name(a) for a in v) for v in aliases.values()
         ):
             raise UsageError(f"{where}: aliases must map a name to a list of other spellings")
         for name in names:
@@ -420,6 +431,7 @@ class _Lex:
     breaks_clause: bool
     plan: bool  # a one-word planning marker: "will", "açılacak"
     done: bool  # a one-word realised marker: "currently"
+    starts_phrase: bool  # the first word of a multi-word planned or realised marker
 
 
 @dataclass(slots=True)
@@ -456,7 +468,7 @@ class _Text:
 
     def sentence_start(self, k: int) -> int:
         if self._sentence_starts is None:
-            self._sentence_starts = [0] + [i + 1 for i, x in enumerate(self.lex) if _ends_sentence(x)]
+            self._sentence_starts = [0] + [i + 1 for i, x in enumerate(self.lex) if x.ends_sentence]
         return self._sentence_starts[bisect_right(self._sentence_starts, k) - 1]
 
     def planned(self, k: int) -> bool:
@@ -468,19 +480,20 @@ class _Text:
 
 
 class _Pipeline:
-    """A spaCy pipeline (blank, or the trained one) whose EntityRuler (place names, as phrase
-    patterns) runs after the norms are set, and the Matcher of organisation names.
+    """A spaCy pipeline (blank, or the trained one given with --spacy-model) with the stage's rule
+    components: a PhraseMatcher of place names and a Matcher of organisation names, both run on the
+    token norms that _spacy_norm sets.
 
     The ORG Matcher runs only over a few tokens around each organisation word: spaCy's Matcher reads
     every token of what it is given through Python, which over whole texts cost more than the rest
     of the stage."""
 
-    def __init__(self, nlp: Any, language: Language, trained: bool, org_matcher: Any) -> None:
+    def __init__(self, nlp: Any, language: Language, trained: bool, places: Any, orgs: Any) -> None:
         self.nlp = nlp
         self.language = language
         self.trained = trained
-        self.ruler = nlp.get_pipe(_RULER)
-        self.org_matcher = org_matcher
+        self.place_matcher = places
+        self.org_matcher = orgs
         self._lex: dict[int, _Lex] = {}
 
     def _lexeme(self, orth: int) -> _Lex:
@@ -508,23 +521,25 @@ class _Pipeline:
                 breaks_clause=text in _CLAUSE_MARKS or key in rules.clause_breaks,
                 plan=_is_planned_word(key, word, rules),
                 done=key in rules.realised_words,
+                starts_phrase=key in rules.planned_phrases or key in rules.realised_phrases,
             )
         return lex
 
     def __call__(self, text: str) -> tuple[Any, list[_Lex], list[int]]:
-        """The Doc with the rule entities, and its tokens as (_Lex list, start offsets)."""
+        """The Doc (with a trained pipeline's entities, if any) and its tokens as (_Lex, start)."""
         import numpy  # spaCy's own dependency; loaded with it
 
         from spacy.attrs import IDX, NORM, ORTH
 
-        doc = self.nlp(text, disable=[_RULER]) if self.trained else self.nlp.make_doc(text)
+        doc = self.nlp(text) if self.trained else self.nlp.make_doc(text)
         if len(doc) == 0:
             return doc, [], []
         table = doc.to_array([ORTH, IDX])
-        lex = [self._lexeme(orth) for orth in table[:, 0].tolist()]
-        # NORM in bulk: places match capitalised words only, through their folded key
+        known = self._lex.get
+        lex = [known(orth) or self._lexeme(orth) for orth in table[:, 0].tolist()]
+        # NORM in bulk, after any trained component has run (they read the norms spaCy gave)
         doc.from_array([NORM], numpy.array([x.norm for x in lex], dtype=numpy.uint64).reshape(-1, 1))
-        return self.ruler(doc), lex, table[:, 1].tolist()
+        return doc, lex, table[:, 1].tolist()
 
 
 # --------------------------------------------------------------------------- the extractor
@@ -554,38 +569,21 @@ class MentionExtractor:
 
     def _build(self, lang: Language) -> _Pipeline:
         import spacy  # lazy: 0.8 s to import, and the CLI's --help must stay light
+        from spacy.matcher import Matcher, PhraseMatcher
 
         trained = self._model is not None and self._model.lang == lang
         nlp = self._model if trained else spacy.blank(lang)
         if not trained:
             nlp.tokenizer.rules = _fast_special_cases(nlp.tokenizer.rules)
-        if _RULER in nlp.pipe_names:
-            nlp.remove_pipe(_RULER)
-        ruler = nlp.add_pipe(
-            "entity_ruler",
-            name=_RULER,
-            last=True,
-            config={"overwrite_ents": True, "phrase_matcher_attr": "NORM"},
-        )
-        ruler.add_patterns(self._place_patterns(nlp))
-        from spacy.matcher import Matcher
-
-        org_matcher = Matcher(nlp.vocab)
-        org_matcher.add("ORG", _org_patterns(lang))
-        return _Pipeline(nlp, lang, trained, org_matcher)
-
-    def _place_patterns(self, nlp: Any) -> list[dict[str, Any]]:
-        """One phrase pattern per spelling key; a token pattern where spaCy would norm the key's
-        words differently (a tokenizer norm exception)."""
-        patterns: list[dict[str, Any]] = []
+        places = PhraseMatcher(nlp.vocab, attr="NORM")
         for key, place in sorted(self.places.items()):
-            ident = f"{place.kind}\x1f{place.name}"
-            words = [t.text for t in nlp.make_doc(key)]
-            if [t.norm_ for t in nlp.make_doc(key)] == [_norm(w) for w in words]:
-                patterns.append({"label": "PLACE", "pattern": key, "id": ident})
-            else:
-                patterns.append({"label": "PLACE", "pattern": [{"NORM": _norm(w)} for w in words], "id": ident})
-        return patterns
+            pattern = nlp.make_doc(key)
+            for token in pattern:
+                token.norm_ = _spacy_norm(_norm(token.text), True)  # as a capitalised word's norm
+            places.add(f"{place.kind}\x1f{place.name}", [pattern])
+        orgs = Matcher(nlp.vocab)
+        orgs.add("ORG", _org_patterns(lang))
+        return _Pipeline(nlp, lang, trained, places, orgs)
 
     # ------------------------------------------------------------------ extraction
     def extract(
@@ -605,13 +603,14 @@ class MentionExtractor:
         body = _Text(joined, lex, starts, _patterns().rules[lang])
         found = self._mentions(doc, body, bounds, lang)
         order = {name: n for n, (name, _) in enumerate(fields)}
+        field_starts = [b[1] for b in bounds]
         out = []
         for label, start, end, value, unit, planned in found:
-            n = bisect_right([b[1] for b in bounds], start) - 1
-            name, base, stop = bounds[n]
+            name, base, stop = bounds[bisect_right(field_starts, start) - 1]
             if end > stop:
                 continue  # never across fields (the separator is a sentence break)
-            out.append(Mention(project_id, name, label, joined[start:end], value, unit, start - base, end - base, planned))
+            text = joined[start:end]
+            out.append(Mention(project_id, name, label, text, value, unit, start - base, end - base, planned))
         out.sort(key=lambda m: (order[m.field], m.start_char, LABELS.index(m.label), m.end_char))
         return out
 
@@ -622,7 +621,9 @@ class MentionExtractor:
         numbers = find_numbers(body.text, lang)
         found: list[_Found] = []
         taken = _dates(body, numbers, lang, found)
-        place_tokens = {i for ent in doc.ents if ent.label_ == "PLACE" for i in range(ent.start, ent.end)}
+        pipe = self.pipeline(lang)
+        place_spans = _place_spans(doc, pipe.place_matcher)
+        place_tokens = {i for start, end, _ in place_spans for i in range(start, end)}
         budget = [(a, b) for name, a, b in bounds if name == BUDGET_FIELD]
         for number in numbers:
             if any(a <= number.start < b for a, b in taken):
@@ -630,8 +631,8 @@ class MentionExtractor:
             in_budget = any(a <= number.start < b for a, b in budget)
             _number(body, number, in_budget, lang, rules, place_tokens, found)
         found = _dedupe(found)
-        orgs = _organisations(doc, body, self.pipeline(lang).org_matcher)
-        return found + _entities(doc, body, found, orgs, lang)
+        names = _organisations(doc, body, pipe.org_matcher) + _places(doc, place_spans)
+        return found + _entities(doc, body, found, names, lang)
 
 
 # --------------------------------------------------------------------------- finders
@@ -654,7 +655,9 @@ def _found(body: _Text, label: str, start: int, end: int, value: str | None, uni
     return (label, start, end, value, unit, planned)
 
 
-def _dates(body: _Text, numbers: list[NumberSpan], lang: Language, found: list[_Found]) -> list[tuple[int, int]]:
+def _dates(
+    body: _Text, numbers: list[NumberSpan], lang: Language, found: list[_Found]
+) -> list[tuple[int, int]]:
     """DATE mentions of numeric dates and of years, widened to "March 2020" / "2022 Mart" when
     parse_date reads the wider text as a month or a day.  Returns the spans taken."""
     taken: list[tuple[int, int]] = []
@@ -670,7 +673,8 @@ def _dates(body: _Text, numbers: list[NumberSpan], lang: Language, found: list[_
     for number in numbers:
         if not number.is_year_like or any(a <= number.start < b for a, b in taken):
             continue
-        if currencies.after.match(text, number.end) or currencies.before.search(text[max(0, number.start - 20) : number.start]):
+        before = text[max(0, number.start - 20) : number.start]
+        if currencies.after.match(text, number.end) or currencies.before.search(before):
             continue  # "2000 TL" is money
         i, j = body.token_at(number.start), body.token_from(number.end)
         if _year_counts_things(body, i, j, lang):
@@ -697,17 +701,17 @@ def _year_counts_things(body: _Text, i: int, j: int, lang: Language) -> bool:
 
 
 def _date_windows(body: _Text, i: int, j: int, number: NumberSpan) -> list[tuple[int, int]]:
-    """Spans around a year that may make it a fuller date, most specific first:
-    "10 December 2020", "March 2020", "2022 yılı Mart", "2022 March"."""
+    """Spans around a year with a month name next to it, most specific first: "10 December 2020",
+    "March 2020", "2022 yılı Mart", "2022 March" (parse_date then reads them)."""
     lex, starts = body.lex, body.starts
     windows = []
-    if i >= 2 and lex[i - 1].word and lex[i - 2].text.isdigit() and len(lex[i - 2].text) <= 2:
-        windows.append((starts[i - 2], number.end))
-    if i >= 1 and lex[i - 1].word:
+    if i >= 1 and lex[i - 1].word and month_number(lex[i - 1].text):
+        if i >= 2 and lex[i - 2].text.isdigit() and len(lex[i - 2].text) <= 2:
+            windows.append((starts[i - 2], number.end))
         windows.append((starts[i - 1], number.end))
-    if j + 1 < len(lex) and lex[j].key.startswith("yil") and lex[j + 1].word:
+    if j + 1 < len(lex) and lex[j].key.startswith("yil") and lex[j + 1].word and month_number(lex[j + 1].text):
         windows.append((number.start, body.end(j + 1)))
-    if j < len(lex) and lex[j].word:
+    if j < len(lex) and lex[j].word and month_number(lex[j].text):
         windows.append((number.start, body.end(j)))
     return windows
 
@@ -724,9 +728,12 @@ def _number(
     """A QUANTITY or MONEY mention for one number, or nothing when it counts no thing."""
     text = body.text
     before, after = text[max(0, number.start - 40) : number.start], text[number.end : number.end + 40]
-    if _PERCENT_AFTER.match(after) or _PERCENT_BEFORE.search(before):
+    last = before.rstrip()[-1:]  # the character before the number, spaces skipped
+    if _PERCENT_AFTER.match(after) or last == "%":
         return
-    if _RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before):
+    if _RANGE_AFTER.match(after):
+        return
+    if last and (last in "-–—" or last.isalpha()) and _RANGE_BEFORE.search(before):
         return
     start = _approximated_start(body, number, rules)
     currencies = _currencies()
@@ -735,14 +742,17 @@ def _number(
         end = number.end + cur_after.end()
         found.append(_found(body, "MONEY", start, end, _plain(number.value), _currency_code(cur_after["cur"])))
         return
-    cur_before = currencies.before.search(before[-20:])
+    # a currency before the amount is a symbol or a code: "€2 million", "TL 500" (never a lower-case word)
+    symbol_or_code = last and not last.islower() and not last.isdigit()
+    cur_before = currencies.before.search(before[-20:]) if symbol_or_code else None
     if cur_before:
         cur_start = number.start - (len(before[-20:]) - cur_before.start())
         code = _currency_code(cur_before["cur"])
         found.append(_found(body, "MONEY", min(start, cur_start), number.end, _plain(number.value), code))
         return
-    if in_budget:  # every figure of a budget text is money, never a count
-        if not number.is_year_like:
+    if in_budget:  # a figure of a budget text is money, never a count ("for 3 years" is neither)
+        j = body.token_from(number.end)
+        if not number.is_year_like and _counted_phrase(body, j, lang, rules) is None:
             found.append(_found(body, "MONEY", start, number.end, _plain(number.value), None))
         return
     if (after[:1] and _GLUED_AFTER.match(after[:1])) or _GLUED_BEFORE.search(before[-2:]):
@@ -774,7 +784,9 @@ def _approximated_start(body: _Text, number: NumberSpan, rules: _Rules) -> int:
     return number.start
 
 
-def _labels_number(body: _Text, first: int, sentence_start: int, rules: _Rules, place_tokens: set[int]) -> bool:
+def _labels_number(
+    body: _Text, first: int, sentence_start: int, rules: _Rules, place_tokens: set[int]
+) -> bool:
     """True when the word before a number makes it a label, an age or a code: "aged 5",
     "Article 76", "Law No. 5393", "Covid 19" (a capitalised word that does not start a sentence)."""
     if first <= 0:
@@ -797,7 +809,8 @@ def _counted_phrase(body: _Text, j: int, lang: Language, rules: _Rules) -> _Phra
     n = len(lex)
     k = j
     if k < n and lex[k].text == "(":  # an aside: "nearly 200 (2020, 2021) theater plays"
-        close = next((m for m in range(k + 1, min(n, k + _PARENTHESIS_MAX_TOKENS)) if lex[m].text == ")"), None)
+        aside = range(k + 1, min(n, k + _PARENTHESIS_MAX_TOKENS))
+        close = next((m for m in aside if lex[m].text == ")"), None)
         if close is None:
             return None
         k = close + 1
@@ -805,9 +818,9 @@ def _counted_phrase(body: _Text, j: int, lang: Language, rules: _Rules) -> _Phra
         k += 1
         if k < n and lex[k].key == "of":
             k += 1
+    if lang == "tr":
+        return _counted_phrase_tr(lex, k)
     words: list[int] = []
-    plural = False
-    lemmas = _patterns().lemmas
     while k < n and len(words) < _PHRASE_MAX_WORDS:
         x = lex[k]
         if x.text in {"'s", "’s"} and words:  # "women's cooperatives"
@@ -816,28 +829,43 @@ def _counted_phrase(body: _Text, j: int, lang: Language, rules: _Rules) -> _Phra
         if x.text == "-" and words and k + 1 < n and lex[k + 1].word:  # "child-friendly parks"
             k += 1
             continue
-        if not x.word or x.newline:
-            break
-        if x.stop and not (lang == "tr" and x.key in lemmas.tr_modifiers):
-            break
-        if words and _looks_verb(x, lang):
+        if not x.word or x.newline or x.stop or _looks_verb(x, lang, first=not words):
             break
         words.append(k)
-        if lang == "en":
-            if _is_plural(x.text, "en"):
-                plural = True
-                break
-        elif x.key not in lemmas.tr_modifiers:
-            if _lemma_tr(x.text) != tr_lower(_before_apostrophe(x.text)):
-                plural = _is_plural(x.text, "tr")
-                break  # a Turkish noun with case or plural endings closes the phrase
-            if x.key in lemmas.tr_stem_forms:
-                break  # a known count noun in its bare form: "12 kütüphane açılacak"
+        if _is_plural(x.text, "en"):  # the head of an English count phrase is its plural noun
+            return _Phrase(x.text, k, True)
         k += 1
     if not words:
         return None
-    last = words[-1]
-    return _Phrase(lex[last].text, last, plural or lang == "tr")
+    return _Phrase(lex[words[-1]].text, words[-1], False)
+
+
+def _counted_phrase_tr(lex: list[_Lex], k: int) -> _Phrase | None:
+    """The counted thing after a number in Turkish, where a numeral takes a singular noun and the
+    head comes last: "12 kütüphane", "12 yeni kütüphane", "48 yöneticiye", "240 sokak sanatçısı",
+    "7 köy tiyatrosu"; "14 öneri meclis gündemine" counts proposals (öneri)."""
+    lemmas = _patterns().lemmas
+    n = len(lex)
+
+    def usable(m: int, first: bool) -> bool:
+        x = lex[m]
+        if not x.word or x.newline or _looks_verb(x, "tr", first=first):
+            return False
+        return not x.stop or x.key in lemmas.tr_modifiers
+
+    while k < n and lex[k].key in lemmas.tr_modifiers and k + 1 < n and usable(k + 1, True):
+        k += 1  # "12 yeni kütüphane", "3 mobil kütüphane"
+    if k >= n or not usable(k, True):
+        return None
+    head = k
+    inflected = _lemma_tr(lex[k].text) != tr_lower(_before_apostrophe(lex[k].text))
+    if not inflected and k + 1 < n and usable(k + 1, False):
+        nxt = lex[k + 1]
+        compound = nxt.key.endswith(("i", "u"))  # the compound ending -(s)I, folded: "köy tiyatrosu"
+        known_noun = lex[k].key not in lemmas.tr_stem_forms and _lemma_tr(nxt.text) in lemmas.tr_stem_set
+        if compound or known_noun:  # "sokak sanatçısı"; an adjective before a known noun
+            head = k + 1
+    return _Phrase(lex[head].text, head, True)
 
 
 def _count_unit(body: _Text, j: int, lang: Language, rules: _Rules) -> tuple[_Phrase, str] | None:
@@ -846,19 +874,30 @@ def _count_unit(body: _Text, j: int, lang: Language, rules: _Rules) -> tuple[_Ph
     phrase = _counted_phrase(body, j, lang, rules)
     if phrase is None:
         return None
-    unit = unit_lemma(phrase.head, lang)
-    unit_key = ascii_key(unit)
-    if unit_key in rules.non_count_units or unit_key in rules.not_things or month_number(phrase.head):
-        return None
-    return phrase, unit
+    unit, counts = _unit(phrase.head, lang)
+    return (phrase, unit) if counts else None
 
 
-def _looks_verb(x: _Lex, lang: Language) -> bool:
-    """A word after the first of the phrase that reads as a verb: "libraries opened", "açıldı"."""
+@lru_cache(maxsize=8192)
+def _unit(head: str, lang: Language) -> tuple[str, bool]:
+    """(lemma, whether it names a counted thing) of the head word after a number."""
+    rules = _patterns().rules[lang]
+    unit = unit_lemma(head, lang)
+    key = ascii_key(unit)
+    return unit, not (key in rules.non_count_units or key in rules.not_things or month_number(head))
+
+
+def _looks_verb(x: _Lex, lang: Language, first: bool) -> bool:
+    """A word of the phrase that reads as a verb: "libraries opened", "açıldı", "çıkarılacak".
+
+    Right after the number only long endings count ("3 trained teachers", "5 kedi" are things)."""
     key = x.key
+    if len(key) <= 4:
+        return False
     if lang == "tr":
-        return len(key) > 4 and key.endswith(_patterns().lemmas.tr_verb_endings)
-    return len(key) > 4 and key.endswith(("ed", "ing"))
+        lemmas = _patterns().lemmas
+        return key.endswith(lemmas.tr_verb_endings_long if first else lemmas.tr_verb_endings)
+    return not first and key.endswith(("ed", "ing"))
 
 
 def _rate_end(body: _Text, last: int) -> int:
@@ -895,25 +934,38 @@ def _organisations(doc: Any, body: _Text, matcher: Any) -> list[_Found]:
     return out
 
 
-def _entities(doc: Any, body: _Text, rule: list[_Found], orgs: list[_Found], lang: Language) -> list[_Found]:
-    """ORG, then the PLACE names of the EntityRuler outside organisation names ("İzmir" in
-    "İzmir Bar Association" is not a place of its own), then the trained pipeline's entities that no
-    rule mention overlaps."""
-    out: list[_Found] = list(orgs)
-    model: list[_Found] = []
-    org_spans = [(f[1], f[2]) for f in orgs]
-    taken = [(f[1], f[2]) for f in rule] + org_spans
+def _place_spans(doc: Any, matcher: Any) -> tuple[tuple[int, int, str], ...]:
+    """(start token, end token, kind + US + name) of the place names of a Doc; the longest wins."""
+    from spacy.util import filter_spans
+
+    spans = filter_spans(matcher(doc, as_spans=True))
+    return tuple((s.start, s.end, doc.vocab.strings[s.label]) for s in spans)
+
+
+def _places(doc: Any, spans: tuple[tuple[int, int, str], ...]) -> list[_Found]:
+    """PLACE mentions: the gazetteer names, without a Turkish case ending ("Çiğli'de" → "Çiğli")."""
+    out = []
+    for a, b, ident in spans:
+        span = doc[a:b]
+        start, end = span.start_char, _trim_apostrophe(span)
+        if end > start:
+            kind, _, canonical = ident.partition("\x1f")
+            out.append(("PLACE", start, end, canonical, kind, False))
+    return out
+
+
+def _entities(
+    doc: Any, body: _Text, rule: list[_Found], names: list[_Found], lang: Language
+) -> list[_Found]:
+    """ORG and PLACE names (a place inside an organisation name, "İzmir" in "İzmir Bar Association",
+    is not one of its own), then the trained pipeline's entities that no rule mention overlaps."""
+    org_spans = [(f[1], f[2]) for f in names if f[0] == "ORG"]
+    out = [f for f in names if f[0] == "ORG" or not any(a <= f[1] and f[2] <= b for a, b in org_spans)]
+    taken = [(f[1], f[2]) for f in rule + out]
     for ent in doc.ents:
-        start, end = ent.start_char, _trim_apostrophe(ent)
-        if end <= start:
-            continue
-        if ent.ent_id_ and ent.label_ == "PLACE":
-            if not any(a <= start and end <= b for a, b in org_spans):
-                kind, _, canonical = ent.ent_id_.partition("\x1f")
-                out.append(("PLACE", start, end, canonical, kind, False))
-            continue
         label = _MODEL_LABELS.get(ent.label_)
-        if label is None or any(a < end and start < b for a, b in taken):
+        start, end = ent.start_char, _trim_apostrophe(ent)
+        if label is None or end <= start or any(a < end and start < b for a, b in taken):
             continue
         value, unit = None, None
         if label == "DATE":
@@ -928,8 +980,8 @@ def _entities(doc: Any, body: _Text, rule: list[_Found], orgs: list[_Found], lan
             cur = _currencies().after.match(ent.text[spans[0].end :])
             unit = _currency_code(cur["cur"]) if cur else None
         planned = label in ("DATE", "MONEY") and body.planned(body.token_at(start))
-        model.append((label, start, end, value, unit, planned))
-    return _dedupe(out + model, [(f[1], f[2]) for f in rule])
+        out.append((label, start, end, value, unit, planned))
+    return _dedupe(out, [(f[1], f[2]) for f in rule])
 
 
 # --------------------------------------------------------------------------- sentences and plans
@@ -960,6 +1012,10 @@ def _is_planned_word(key: str, word: bool, rules: _Rules) -> bool:
     return any(key.find(infix, 2) != -1 for infix in rules.planned_infixes)
 
 
+def _span(lex: list[_Lex], s: int, e: int) -> zip[tuple[int, _Lex]]:
+    return zip(range(s, e), lex[s:e])
+
+
 def _planned_flags(lex: list[_Lex], s: int, rules: _Rules) -> list[bool]:
     """The planned flag of each token of the sentence starting at token s.
 
@@ -973,10 +1029,11 @@ def _planned_flags(lex: list[_Lex], s: int, rules: _Rules) -> list[bool]:
         e += 1
     e = min(e + 1, n)  # the sentence end token belongs to the sentence
     planned = [False] * (e - s)
-    plan = [lex[k].plan or _phrase_at(lex, k, rules.planned_phrases) for k in range(s, e)]
+    plans, dones = rules.planned_phrases, rules.realised_phrases
+    plan = [x.plan or (x.starts_phrase and _phrase_at(lex, k, plans)) for k, x in _span(lex, s, e)]
     if not any(plan):
         return planned
-    done = [lex[k].done or _phrase_at(lex, k, rules.realised_phrases) for k in range(s, e)]
+    done = [x.done or (x.starts_phrase and _phrase_at(lex, k, dones)) for k, x in _span(lex, s, e)]
     in_scope = False
     a = s
     for k in range(s, e + 1):

@@ -13,12 +13,15 @@ Safety rules:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,22 +52,33 @@ def write_tables(
     *,
     mentions: bool = True,
     neutralize_formulas: bool = True,
+    manifest: TableManifest | None = None,
+    skip: frozenset[str] = frozenset(),
 ) -> list[Path]:
-    """Write every table in every format, then rename them all into place; returns the targets."""
+    """Write every table in every format, then rename them all into place; returns the targets.
+
+    `skip`: file names (e.g. "projects.csv") known to be up to date already (see TableManifest),
+    left as they are; `results` need not hold their rows.
+    """
     from .export.writers import csv_bytes, parquet_bytes
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out_dir)
     staged: list[tuple[Path, Path]] = []
+    digests: dict[str, str] = {}
     try:
         for table, records in table_records(results, mentions).items():
             for fmt in formats:
+                target = out_dir / f"{table}.{fmt}"
+                if target.name in skip:
+                    continue
                 if fmt == "csv":
                     data = csv_bytes(table, records, neutralize_formulas=neutralize_formulas)
                 elif fmt == "parquet":
                     data = parquet_bytes(table, records)
                 else:
                     raise ValueError(f"unknown format {fmt!r}")
-                target = out_dir / f"{table}.{fmt}"
+                digests[target.name] = hashlib.sha256(data).hexdigest()
                 staged.append((_stage(target, data), target))
         for temporary, target in staged:
             os.replace(temporary, target)
@@ -72,8 +86,77 @@ def write_tables(
     finally:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)  # only left when something failed before the rename
+    if manifest is not None:
+        manifest.save(digests, neutralize_formulas)
     remove_stale_parts(out_dir)
     return [target for _, target in staged]
+
+
+ROW_TABLES = ("projects", "criteria", "mentions")
+
+
+@dataclass(frozen=True, slots=True)
+class TableManifest:
+    """What the tables in a folder were written from, so an incremental run can leave alone a table
+    whose content would not change (a run over an unchanged folder then rewrites nothing but the
+    documents table).  `keys` holds, per table, a hash of everything its rows depend on; a file
+    counts as up to date when its recorded key matches and its bytes still hash to what was
+    written (an edited or replaced table is rewritten)."""
+
+    path: Path  # DIR/.cittaslow-cache/tables.json
+    keys: dict[str, str]
+
+    def _key(self, file_name: str, neutralize_formulas: bool) -> str:
+        table, _, fmt = file_name.partition(".")
+        flag = f"neutralize={neutralize_formulas}" if fmt == "csv" else ""
+        return hashlib.sha256(f"{self.keys[table]}|{fmt}|{flag}".encode()).hexdigest()
+
+    def _load(self) -> dict[str, dict[str, str]]:
+        try:
+            entries = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return entries if isinstance(entries, dict) else {}
+
+    def up_to_date(self, out_dir: Path, file_names: Sequence[str], neutralize_formulas: bool) -> frozenset[str]:
+        entries = self._load()
+        fresh = set()
+        for name in file_names:
+            entry = entries.get(name)
+            if not isinstance(entry, dict) or name.partition(".")[0] not in self.keys:
+                continue
+            if entry.get("key") != self._key(name, neutralize_formulas):
+                continue
+            try:
+                digest = hashlib.sha256((out_dir / name).read_bytes()).hexdigest()
+            except OSError:
+                continue
+            if digest == entry.get("sha256"):
+                fresh.add(name)
+        return frozenset(fresh)
+
+    def save(self, written: dict[str, str], neutralize_formulas: bool) -> None:
+        entries = self._load()
+        for name, digest in written.items():
+            if name.partition(".")[0] in self.keys:
+                entries[name] = {"key": self._key(name, neutralize_formulas), "sha256": digest}
+            else:
+                entries.pop(name, None)
+        temporary = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(entries, sort_keys=True, indent=1), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError:
+            temporary.unlink(missing_ok=True)  # without a manifest the next run rewrites every table
+
+
+def remove_stale_temporaries(out_dir: Path) -> None:
+    """Temporary table files a killed run left behind (only ever called under the folder's lock)."""
+    prefixes = tuple(f".{table}." for table in TABLE_NAMES)
+    for path in out_dir.glob(".*.tmp"):
+        if path.name.startswith(prefixes):
+            path.unlink(missing_ok=True)
 
 
 def _file_mode() -> int:
@@ -137,6 +220,7 @@ def write_parts(parts_dir: Path, index: int, result: DocumentResult) -> None:
 
 def publish_parts(parts_dir: Path, out_dir: Path, tables: Sequence[str]) -> list[Path]:
     """Point DIR/<table>.parquet at this run's parts folder (atomic symlink swap), drop old runs."""
+    remove_stale_temporaries(out_dir)
     published = []
     for table in tables:
         target = out_dir / f"{table}.parquet"

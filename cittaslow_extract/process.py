@@ -20,7 +20,7 @@ from .models import DocumentRecord, DocumentResult, ProjectRecord
 from .normalize.project import criterion_records, project_record
 from .vocabulary import Vocabulary, load_vocabulary
 
-MENTION_FIELDS = ("objective", "brief_info", "completed", "budget_text")
+MENTION_FIELDS = ("objective", "brief_info", "completed", "duration_text", "budget_text")
 
 
 @dataclass(frozen=True, slots=True)

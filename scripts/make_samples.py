@@ -269,21 +269,47 @@ def _register_fonts(regular: Path, bold: Path) -> tuple[str, str]:
 def _pdf_classes():  # type: ignore[no-untyped-def]
     """reportlab subclasses, built lazily so importing this script does not need reportlab."""
     from reportlab.pdfgen import canvas
-    from reportlab.platypus import Frame, Paragraph
+    from reportlab.platypus import Frame, PageBreak, Paragraph
 
     class GapParagraph(Paragraph):
         """A paragraph after a blank line.  Its space before stays visible at the top of a page,
         as an empty Word paragraph does, so a reader can see the blank line there too; the part
-        of a paragraph carried over to the next page gets no space."""
+        of a paragraph carried over to the next page gets no space.
+
+        `break_after_lines` forces a page (or column) break inside the paragraph after that many
+        lines: the samples then always hold a value that runs across a page break."""
 
         top_gap = 0.0
+        break_after_lines = 0
+
+        def wrap(self, availWidth, availHeight):  # type: ignore[no-untyped-def]
+            width, height = super().wrap(availWidth, availHeight)
+            # Placed in a frame, claim not to fit, so reportlab splits it; measured with unbounded
+            # height (keep-with-next grouping), give the true size, so the label stays before it.
+            if self.break_after_lines and availHeight < 1e6:
+                return width, max(height, availHeight + 1)
+            return width, height
 
         def split(self, availWidth, availHeight):  # type: ignore[no-untyped-def]
+            if self.break_after_lines:
+                lines = self.break_after_lines
+                if availHeight < lines * self.style.leading:
+                    return []  # not even the first part fits here: next frame
+                self.break_after_lines = 0
+                self.allowOrphans = self.allowWidows = 1
+                parts = super().split(availWidth, lines * self.style.leading + 0.01)
+                if len(parts) == 2:
+                    parts[0].top_gap = self.top_gap
+                    parts[0].spaceBefore = getattr(self, "spaceBefore", 0)
+                    return [parts[0], break_flowable(), parts[1]]
+                return parts
             parts = super().split(availWidth, availHeight)
             if len(parts) == 2:
                 parts[0].top_gap = self.top_gap
                 parts[0].spaceBefore = getattr(self, "spaceBefore", 0)
             return parts
+
+    break_flowable = PageBreak
 
     class GapFrame(Frame):
         def _add(self, flowable, canv, trySplit=0):  # type: ignore[no-untyped-def]
@@ -389,11 +415,14 @@ def render_pdf(lines: list[Line], columns: int, fonts: tuple[Path, Path]) -> byt
     document.addPageTemplates([PageTemplate(id="page", frames=frames)])
     story = []
     blank = leading + 3.5  # an empty paragraph: one line plus its spacing
-    for line in lines:
+    split_at = _longest_value(lines)
+    for k, line in enumerate(lines):
         paragraph = GapParagraph(_escape(line.text), styles[line.kind])
         if line.gap_before and story:
             paragraph.spaceBefore = blank
             paragraph.top_gap = blank
+        if k == split_at:
+            paragraph.break_after_lines = 1
         story.append(paragraph)
 
     class Canvas(NumberedCanvas):
@@ -403,6 +432,15 @@ def render_pdf(lines: list[Line], columns: int, fonts: tuple[Path, Path]) -> byt
 
     document.build(story, canvasmaker=Canvas)
     return buffer.getvalue()
+
+
+def _longest_value(lines: list[Line]) -> int | None:
+    """Index of the longest value paragraph that wraps (the one split by a page break)."""
+    candidates = [(len(line.text), -k) for k, line in enumerate(lines) if line.kind == "body"]
+    if not candidates:
+        return None
+    length, index = max(candidates)
+    return -index if length >= 100 else None
 
 
 def _escape(text: str) -> str:

@@ -188,6 +188,25 @@ def test_dask_partitioned_output_has_the_same_rows(corpus, one_worker_tables, da
     assert len(list((out / outputs.PARTS_DIR).iterdir())) == 1
 
 
+def test_dask_partitioned_incremental_keeps_every_document(corpus, dask_scheduler, tmp_path):
+    import pandas as pd
+
+    folder = make_corpus(tmp_path / "in", copies=1)
+    out = tmp_path / "out"
+    options = BatchOptions(out, formats=("parquet",), limits=LIMITS, engine="dask", scheduler=dask_scheduler,
+                           partitioned=True, incremental=True)
+    run_batch(discover_inputs([folder]), FAST, options)
+    first = pd.read_parquet(out / "projects.parquet")
+    changed = sorted(folder.iterdir())[1]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nchanged\n", encoding="utf-8")
+    run_batch(discover_inputs([folder]), FAST, options)
+    statuses = pd.read_parquet(out / "documents.parquet")["status"].tolist()
+    assert statuses == ["reused", "ok", "reused"]
+    second = pd.read_parquet(out / "projects.parquet")
+    assert len(second) == len(first)
+    assert second["source_path"].tolist() == first["source_path"].tolist()
+
+
 def test_dask_engine_through_the_command_line_with_its_own_cluster(corpus, one_worker_tables, tmp_path):
     pytest.importorskip("distributed")
     from cittaslow_extract.pipeline import main
@@ -248,6 +267,40 @@ def test_incremental_follows_renamed_files_and_prunes_removed_ones(tmp_path):
     assert {Path(p["source_path"]).name for p in projects} == set(by_name)
     cached = list((out / CACHE_DIR_NAME).rglob("*.json"))
     assert sorted(p.stem for p in cached) == sorted(r["sha256"] for r in rows)
+
+
+def test_incremental_tables_equal_a_fresh_run_after_changes(tmp_path):
+    folder = make_corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    run_incremental(folder, out)
+    changed = sorted(folder.iterdir())[2]
+    changed.write_text(changed.read_text(encoding="utf-8").replace("BUDGET", "Budget"), encoding="utf-8")
+    sorted(folder.iterdir())[0].unlink()
+    run_incremental(folder, out)
+    fresh = tmp_path / "fresh"
+    run_batch(discover_inputs([folder]), FAST, BatchOptions(fresh, limits=NO_LIMITS))
+    names = [n for n in TABLE_FILES if not n.startswith(("documents", "mentions"))]
+    assert tables(out, names) == tables(fresh, names)
+    assert [dict(r, status="ok") for r in documents(out)] == documents(fresh)
+
+
+def test_unchanged_tables_are_not_rewritten(tmp_path):
+    folder = make_corpus(tmp_path / "in", copies=1)
+    out = tmp_path / "out"
+    names = [n for n in TABLE_FILES if not n.startswith("mentions")]
+    run_incremental(folder, out)
+    inodes = {name: (out / name).stat().st_ino for name in names}
+    run_incremental(folder, out)  # statuses change to reused: only the documents table is new
+    second = {name: (out / name).stat().st_ino for name in names}
+    assert [n for n in names if second[n] != inodes[n]] == ["documents.csv", "documents.parquet"]
+    run_incremental(folder, out)  # nothing changes at all
+    assert {name: (out / name).stat().st_ino for name in names} == second
+    # a table edited by hand is not trusted: it is written again
+    (out / "projects.csv").write_text("edited", encoding="utf-8")
+    before = tables(out, names)
+    run_incremental(folder, out)
+    assert (out / "projects.csv").read_bytes() != b"edited"
+    assert tables(out, ["projects.csv"]) != {"projects.csv": before["projects.csv"]}
 
 
 def test_a_changed_setting_invalidates_the_cache(tmp_path):

@@ -4,19 +4,21 @@ Both PDF readers (pdf_reader.py on pdfplumber, pdfium_reader.py on pypdfium2) on
 a list of `Word`s (text, box, font size, bold) and hand it to a `LayoutBuilder`; everything else is
 decided here, so the two engines give the same blocks:
 
-1. per page, as soon as it is read (the engine page is then released): duplicated words (fake bold)
-   are dropped, words are grouped into rows by baseline, a two-column page is detected by its gutter,
-   rows are cut into lines at the gutter and at wide gaps, and lines are put in reading order
-   (a band of two columns is read left column, then right column);
-2. per document, once every page is in: running headers and footers (the same text, digits
-   ignored, at the top or bottom of most pages; "Page 3 of 12"; page numbers) are removed, then lines
-   are joined into paragraphs, across page and column breaks when the text runs on.
+1. per page, as soon as it is read (the engine page is then released): words drawn twice on top
+   of each other (fake bold) are dropped, words are grouped into rows by baseline, and the page's
+   column gutter is looked for;
+2. per document, once every page is in: a page too short to show its columns takes the gutter of
+   most pages; rows become lines, cut at the gutter and at wide gaps, in reading order (a band of
+   two columns is read left column, then right column; a full-width line ends a band); running
+   headers and footers (the same text, digits ignored, at the same height in the top or bottom
+   margin of most pages; "Page 3 of 12"; page numbers) are removed; lines are joined into
+   paragraphs, across page and column breaks when the text runs on.
 
 A paragraph ends at a vertical gap wider than the line pitch, after a short line (the next line's
-first word would have fitted), at a change of font size or boldness, before or after a field label,
-and before a bullet.  `gap_before` is set when the gap is about a blank line or more, the same
-meaning as a blank line in a text submission (see models.Block); at the top of a page or column it is
-read from how far the first line sits below the usual top of the text.
+first word would have fitted), at a change of font size or boldness, after a field label or before
+a line starting with one, and before a bullet.  `gap_before` is set when the gap is about a blank
+line or more, the same meaning as a blank line in a text submission (see models.Block); at the top
+of a page or column it is read from how far the first line sits below the usual top of the text.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..models import Block
+from ..normalize.turkish import strip_invisible
 from ..vocabulary import LabelMatch, Vocabulary, load_vocabulary
 
 # --------------------------------------------------------------------------- tunables (in em of the body size)
@@ -40,7 +43,6 @@ _RUNNING_SHARE = 0.4  # … and repeat on at least this share of the pages (and 
 _DEDUPE_TOLERANCE = 1.0  # points: a second copy of a word this close is fake bold
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|extrabold|ultrabold", re.IGNORECASE)
-_SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 _DIGITS = re.compile(r"\d+")
 # A line that is only a page number: "3", "- 3 -", "Page 3", "Page 3 of 12", "Sayfa 3 / 12", "3/12".
 _PAGE_NUMBER = re.compile(
@@ -54,8 +56,9 @@ _PAGE_NUMBER = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
-# Bullets that start a new paragraph even when the previous line reached the margin.
-_BULLET = re.compile(r"^(?:[•◦▪▫■□●○‣⁃∙·*]|[o\-–—](?=\s)|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))")
+# Bullets that start a new paragraph even when the previous line reached the margin.  Not "o",
+# "-" or "–": a wrapped line may well start with the Turkish word "o" or a spaced dash.
+_BULLET = re.compile(r"^(?:[•◦▪▫■□●○‣⁃∙·*]|\d{1,2}[.)](?=\s))")
 _HYPHENS = ("-", "\u2010", "\u00ad")  # hyphen-minus, hyphen, soft hyphen
 # A line longer than this with no separator in its first characters cannot start with a label
 # (vocabulary.py: labels are at most 60 characters, bullets and quotes before them included).
@@ -71,11 +74,6 @@ def is_bold_font(fontname: str) -> bool:
     (True, True, False)
     """
     return bool(_BOLD_FONT.search(fontname))
-
-
-def strip_subset(fontname: str) -> str:
-    """Font name without the subset tag ("ABCDEF+Arial" → "Arial")."""
-    return _SUBSET_PREFIX.sub("", fontname)
 
 
 # --------------------------------------------------------------------------- data
@@ -136,8 +134,6 @@ class PageLayout:
 class _Paragraph:
     lines: list[Line]
     gap_before: bool
-    text: str = ""
-    words: list[Word] = field(default_factory=list)
 
 
 def dominant_size(words: list[Word]) -> float:
@@ -250,23 +246,29 @@ def _find_gutter(
     g0, g1 = best
     center = (g0 + g1) / 2
     left_ends: list[float] = []
-    right_rows = labels = 0
+    right_rows = labels = partnered = 0
     for row in rows:
         if _crosses(row, center, body):
             continue  # a full-width row
         left = [w for w in row if w.x1 <= center]
+        right = any(w.x0 >= center for w in row)
         if left:
             left_ends.append(max(w.x1 for w in left))
             labels += is_label(" ".join(w.text for w in left))
-        if any(w.x0 >= center for w in row):
-            right_rows += 1
+            partnered += right
+        right_rows += right
     if len(left_ends) < 3 or right_rows < 3:
         return None
-    # A column of prose has lines that run up to the gutter and is not made of field labels; a
-    # label column beside its values (a borderless label | value table) is read row by row instead.
+    # Two columns of prose, or a label column beside its values (a borderless label | value
+    # table, read row by row)?  Prose lines run up to the gutter; a label column's entries are
+    # field labels, each on the same baseline as the first line of its value, while the lines of
+    # two independent columns drift apart.
+    n = len(left_ends)
     column_width = g0 - left_edge
-    filled = sum(1 for x1 in left_ends if x1 >= g0 - 0.25 * column_width)
-    if filled < 0.2 * len(left_ends) or labels * 2 >= len(left_ends):
+    fill = sum(1 for x1 in left_ends if x1 >= g0 - 0.25 * column_width) / n
+    if fill < 0.1:
+        return None
+    if partnered / n >= 0.7 and (labels / n >= 0.4 or fill < 0.25):
         return None
     return g0, g1
 
@@ -356,7 +358,7 @@ def assign_columns(pages: list[PageLayout]) -> None:
         if gutter is None and common is not None and page.rows:
             center = (common[0] + common[1]) / 2
             crossing = sum(1 for row in page.rows if _crosses(row, center, page.body))
-            if crossing <= max(1, int(0.15 * len(page.rows))):
+            if crossing <= max(2, int(0.15 * len(page.rows))):  # a header and a footer may cross
                 gutter = common
         build_lines(page, gutter)
 
@@ -446,6 +448,7 @@ def _metrics(pages: list[PageLayout]) -> _Metrics:
     ratios: list[float] = []
     right_edge: dict[tuple[bool, int], float] = {}
     tops: list[float] = []
+    left_margin = min((line.x0 for page in pages for line in page.lines), default=0.0)
     for page in pages:
         if page.lines:
             tops.append(min(line.top for line in page.lines))
@@ -463,14 +466,21 @@ def _metrics(pages: list[PageLayout]) -> _Metrics:
             ):
                 ratios.append((line.bottom - previous.bottom) / line.size)
             previous = line
+    # With few or only short lines the widest line says little about the margin: expect the right
+    # margin to mirror the left one (Word's default) unless lines come near it.
+    width = max((page.width for page in pages), default=0.0)
+    for key, edge in right_edge.items():
+        mirrored = width - left_margin
+        if key[1] != 1 and mirrored > 0 and edge < 0.8 * mirrored:
+            right_edge[key] = mirrored
     body = max(sizes.items(), key=lambda item: (item[1], item[0]))[0] if sizes else 10.0
     return _Metrics(body or 10.0, _pitch_ratio(ratios), right_edge, min(tops) if tops else 0.0)
 
 
 def _pitch_ratio(ratios: list[float]) -> float:
     """The line pitch inside paragraphs: the smallest baseline distance that is common."""
-    if not ratios:
-        return 1.2
+    if len(ratios) < 3:
+        return 1.2  # too few lines to tell: single spacing
     ratios.sort()
     need = max(2, int(0.05 * len(ratios)))
     for i, value in enumerate(ratios):
@@ -630,7 +640,7 @@ class LayoutBuilder:
             else:
                 parts.append(line.text)
             words.extend(line.words)
-        text = " ".join(" ".join(parts).split())
+        text = " ".join(strip_invisible(" ".join(parts)).split())
         first_line, last_line = paragraph.lines[0], paragraph.lines[-1]
         page, page_end = first_line.page, last_line.page
         gap = paragraph.gap_before or first

@@ -25,7 +25,9 @@ from ..vocabulary import load_vocabulary
 from .pdf_layout import LayoutBuilder, Word, is_bold_font
 from .pdf_reader import ENCRYPTED_REASON, _describe, finish
 
-_WORD = re.compile(r"\S+")
+# A word; PDFium joins a word hyphenated at a line end into one, with U+FFFE for the hyphen and
+# no line break: cut after it, so both halves keep their own line, as pdfplumber sees them.
+_WORD = re.compile(r"[^\s\ufffe]+\ufffe?|\ufffe")
 _FONT_BUFFER_SIZE = 256
 
 
@@ -100,7 +102,7 @@ class _PageReader:
                 box(textpage, end - 1, rect_ref)
             word_text = match.group()
             if not word_text.isascii():
-                word_text = unicodedata.normalize("NFC", word_text)
+                word_text = unicodedata.normalize("NFC", word_text.replace("\ufffe", "-"))
             if plain:
                 append(Word(word_text, left - x_origin, rect.right - x_origin,
                             y_top - top, y_top - bottom, size, bold))

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Batch benchmarks: incremental reuse, and parallel speed-up on PDFs.
+
+    python bench/bench_batch.py                 # both, in bench/_work (git-ignored)
+    python bench/bench_batch.py --only incremental --files 200
+    python bench/bench_batch.py --only workers --pdfs 40
+
+incremental: 200 text submissions (the samples grown to the size of the real submission, 18 KB,
+    each copy made unique by one extra line) run twice with --incremental: the second run, over the unchanged folder, must be at least 10x faster;
+    then one file is changed and the third run must redo only that file.
+workers: 40 PDF submissions (the text samples typeset with reportlab, a few pages each) run with
+    --workers 1 and --workers 2: the tables must be identical; target speed-up 1.7x on 2 cores.
+
+Every run is the real command line in a fresh process, timed from start to exit.  Figures go to
+stdout; the exit code is 1 when a check fails (identical tables, reuse counts), not when a speed
+target is missed on a busy machine (that is reported as MISSED).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((REPO / "samples").glob("*.txt"))
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/Library/Fonts/DejaVuSans.ttf",
+)
+
+
+def run(args: list[str]) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "cittaslow_extract.pipeline", *args], capture_output=True, text=True, cwd=REPO
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        sys.exit(f"run failed ({done.returncode}): {' '.join(args)}\n{done.stderr}")
+    return elapsed, done
+
+
+def statuses(out: Path) -> dict[str, str]:
+    rows = csv.DictReader(io.StringIO((out / "documents.csv").read_text(encoding="utf-8")))
+    return {Path(r["source_path"]).name: r["status"] for r in rows}
+
+
+def pages(out: Path) -> int:
+    rows = csv.DictReader(io.StringIO((out / "documents.csv").read_text(encoding="utf-8")))
+    return sum(int(r["page_count"] or 1) for r in rows)
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+# --- incremental ---------------------------------------------------------------------------------
+
+
+REAL_SIZE = 18_000  # bytes: the real submission in shared/seeds is 18.5 KB with 21 projects
+
+
+def full_size(text: str) -> str:
+    """A sample grown to the size of a real submission: its criteria repeated after its title."""
+    title, _, body = text.partition("\n")
+    parts = [title]
+    while sum(len(p) for p in parts) < REAL_SIZE:
+        parts.append(body)
+    return "\n".join(parts)
+
+
+def make_texts(folder: Path, count: int) -> None:
+    folder.mkdir(parents=True)
+    texts = [full_size(p.read_text(encoding="utf-8")) for p in SAMPLES]
+    for index in range(count):
+        text = texts[index % len(texts)] + f"\nSubmission {index} of {count}\n"
+        (folder / f"submission-{index:04d}.txt").write_text(text, encoding="utf-8")
+
+
+def bench_incremental(work: Path, count: int) -> bool:
+    folder, out = work / "texts", work / "texts-out"
+    make_texts(folder, count)
+    args = [str(folder), "--out", str(out), "--incremental", "--quiet"]
+    first, _ = run(args)
+    second, _ = run(args)
+    reused = list(statuses(out).values()).count("reused")
+    changed = folder / "submission-0007.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nA late correction.\n", encoding="utf-8")
+    third, _ = run(args)
+    after_change = statuses(out)
+    redone = sorted(name for name, status in after_change.items() if status != "reused")
+    ratio = first / second
+    print(f"incremental, {count} text files of ~{REAL_SIZE // 1000} KB (default workers, mentions on):")
+    print(f"  first run (builds the cache)    {first:7.2f} s")
+    print(f"  second run, nothing changed     {second:7.2f} s   {ratio:5.1f}x faster  target >= 10x: {verdict(ratio >= 10)}")
+    print(f"  third run, one file changed     {third:7.2f} s   redone: {', '.join(redone)}")
+    checks = reused == count and redone == [changed.name]
+    if not checks:
+        print(f"  CHECK FAILED: reused {reused}/{count} on the second run; redone after the change: {redone}")
+    return checks
+
+
+# --- workers -------------------------------------------------------------------------------------
+
+
+def make_pdfs(folder: Path, count: int) -> str:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    font, texts = "Helvetica", [p for p in SAMPLES if p.stem.endswith("-en")]
+    for candidate in FONT_CANDIDATES:
+        if Path(candidate).exists():  # a font with Turkish letters: the Turkish samples too
+            pdfmetrics.registerFont(TTFont("BenchSans", candidate))
+            font, texts = "BenchSans", SAMPLES
+            break
+    folder.mkdir(parents=True)
+    contents = [p.read_text(encoding="utf-8") for p in texts]
+    width, height = A4
+    for index in range(count):
+        lines = (contents[index % len(contents)] + f"\nSubmission {index}\n").splitlines()
+        pdf = canvas.Canvas(str(folder / f"submission-{index:03d}.pdf"), pagesize=A4, invariant=1)
+        pdf.setFont(font, 10)
+        y = height - 60
+        for line in lines:
+            for start in range(0, max(len(line), 1), 95):  # wrap long lines
+                pdf.drawString(50, y, line[start : start + 95])
+                y -= 13
+                if y < 60:
+                    pdf.showPage()
+                    pdf.setFont(font, 10)
+                    y = height - 60
+            if not line.strip():
+                y -= 6
+        pdf.showPage()
+        pdf.save()
+    return font
+
+
+def bench_workers(work: Path, count: int) -> bool:
+    folder = work / "pdfs"
+    font = make_pdfs(folder, count)
+    times, outputs = {}, {}
+    for workers in (1, 2):
+        out = work / f"pdfs-out-{workers}"
+        times[workers], _ = run([str(folder), "--out", str(out), "--workers", str(workers), "--quiet"])
+        outputs[workers] = {p.name: p.read_bytes() for p in sorted(out.iterdir()) if not p.name.startswith(".")}
+    page_count = pages(work / "pdfs-out-1")
+    speedup = times[1] / times[2]
+    identical = outputs[1] == outputs[2]
+    print(f"workers, {count} PDF files, {page_count} pages (font {font}, mentions on):")
+    for workers in (1, 2):
+        print(f"  --workers {workers}   {times[workers]:7.2f} s   {page_count / times[workers]:6.1f} pages/s")
+    print(f"  speed-up 2 workers over 1: {speedup:.2f}x   target >= 1.7x on 2 cores: {verdict(speedup >= 1.7)}")
+    print(f"  tables identical: {identical}")
+    return identical
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=("incremental", "workers"))
+    parser.add_argument("--files", type=int, default=200, help="text files for the incremental run")
+    parser.add_argument("--pdfs", type=int, default=40, help="PDF files for the workers run")
+    parser.add_argument("--work", type=Path, default=REPO / "bench" / "_work", help="scratch folder (emptied)")
+    args = parser.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    args.work.mkdir(parents=True)
+    ok = True
+    if args.only in (None, "incremental"):
+        ok &= bench_incremental(args.work, args.files)
+    if args.only in (None, "workers"):
+        ok &= bench_workers(args.work, args.pdfs)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

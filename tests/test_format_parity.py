@@ -1,0 +1,210 @@
+"""The same submission gives the same projects whatever its format.
+
+1. Block level (segmenter-independent): a text rendered as DOCX or PDF (scripts/make_samples.py)
+   and read back gives the text reader's blocks: the same paragraph texts and gap_before flags.
+2. Table level: text, DOCX and PDF versions give identical projects tables apart from the columns
+   that name the source (source_path, source_format, document_id, project_id) and the pages.
+3. The two PDF engines give identical tables, page numbers included.
+4. Encodings: a Windows-1254 CRLF or UTF-16 copy of a text gives the UTF-8 table.
+5. Broken, encrypted and image-only PDFs each give a failed documents row; the batch goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cittaslow_extract.extract import docx_reader, pdf_reader, pdfium_reader
+from cittaslow_extract.extract.readers import ReadOptions
+from cittaslow_extract.extract.text_reader import blocks_from_text
+from cittaslow_extract.models import Block, DocumentResult
+from cittaslow_extract.process import RunConfig, process_document
+
+from render_helper import LAYOUTS, PDF_LAYOUTS, SAMPLES, render, sample_texts, seed_text
+
+SOURCE_COLUMNS = {"source_path", "source_format", "document_id", "project_id"}
+PAGE_COLUMNS = {"page_start", "page_end"}
+REAL_SAMPLES = [path.name for path in sample_texts()]
+SEED_PROJECTS = 21  # the user's sample, counted by hand
+
+
+def _reader(layout: str, engine: str = "pdfplumber") -> Any:
+    if layout.endswith(".docx"):
+        return docx_reader.read
+    return pdfium_reader.read if engine == "pdfium" else pdf_reader.read
+
+
+def _pairs(blocks: list[Block]) -> list[tuple[str, bool]]:
+    return [(b.text, b.gap_before) for b in blocks]
+
+
+def _assert_same_blocks(text: str, path: Path, layout: str) -> None:
+    expected = _pairs(blocks_from_text(text))
+    engines = ("pdfplumber", "pdfium") if layout.endswith(".pdf") else ("docx",)
+    for engine in engines:
+        document = _reader(layout, engine)(path, ReadOptions())
+        assert _pairs(document.blocks) == expected, f"{path.name} ({engine})"
+        if layout.endswith(".pdf"):
+            assert all(b.page is not None for b in document.blocks)
+
+
+# --------------------------------------------------------------------------- 1. blocks
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("sample", REAL_SAMPLES)
+def test_rendered_sample_reads_back_as_the_text(tmp_path: Path, sample: str, layout: str) -> None:
+    text = (SAMPLES / sample).read_text(encoding="utf-8")
+    _assert_same_blocks(text, render(text, layout, tmp_path), layout)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_rendered_seed_reads_back_as_the_text(tmp_path: Path, layout: str) -> None:
+    text = seed_text()
+    _assert_same_blocks(text, render(text, layout, tmp_path), layout)
+
+
+def _committed(sample: str, layout: str) -> Path:
+    return SAMPLES / f"{Path(sample).stem}.{layout}"
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("sample", REAL_SAMPLES)
+def test_committed_sample_files_read_back_as_the_text(sample: str, layout: str) -> None:
+    path = _committed(sample, layout)
+    assert path.exists(), f"{path.name} missing: run python scripts/make_samples.py"
+    _assert_same_blocks((SAMPLES / sample).read_text(encoding="utf-8"), path, layout)
+
+
+def test_pdf_samples_have_a_value_across_a_page_break() -> None:
+    """The samples exercise joining across pages (a value split by a page break)."""
+    crossing = [
+        path.name
+        for path in sorted(SAMPLES.glob("*.pdf"))
+        if any(b.page_end for b in pdf_reader.read(path, ReadOptions()).blocks)
+    ]
+    assert crossing, "no PDF sample has a paragraph running across a page break"
+
+
+# --------------------------------------------------------------------------- 2./3. tables
+@lru_cache(maxsize=None)
+def _result(path: Path, engine: str = "auto") -> DocumentResult:
+    config = RunConfig(read_options=ReadOptions(pdf_engine=engine), mentions=False)
+    result = process_document(path, config)
+    assert result.document.status == "ok", result.document.error
+    return result
+
+
+def _table(result: DocumentResult, drop: set[str]) -> list[dict[str, Any]]:
+    return [
+        {k: v for k, v in dataclasses.asdict(p).items() if k not in drop} for p in result.projects
+    ]
+
+
+def _assert_same_tables(txt: Path, other: Path, layout: str) -> DocumentResult:
+    expected = _table(_result(txt), SOURCE_COLUMNS | PAGE_COLUMNS)
+    engines = ("pdfplumber", "pdfium") if layout.endswith(".pdf") else ("auto",)
+    results = [_result(other, engine) for engine in engines]
+    for engine, result in zip(engines, results):
+        assert _table(result, SOURCE_COLUMNS | PAGE_COLUMNS) == expected, f"{other.name} ({engine})"
+        assert result.document.source_format == layout.rsplit(".", 1)[1]
+    if layout.endswith(".pdf"):
+        plumber, pdfium = results
+        assert _table(plumber, SOURCE_COLUMNS) == _table(pdfium, SOURCE_COLUMNS)  # pages too
+        for project in plumber.projects:
+            assert project.page_start is not None and project.page_end is not None
+            assert project.page_start <= project.page_end
+    return results[0]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("sample", REAL_SAMPLES)
+def test_committed_samples_give_the_text_table(sample: str, layout: str) -> None:
+    txt = SAMPLES / sample
+    result = _assert_same_tables(txt, _committed(sample, layout), layout)
+    assert len(result.projects) == len(_result(txt).projects) > 0
+
+
+@pytest.fixture(scope="module")
+def seed_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    text = seed_text()
+    folder = tmp_path_factory.mktemp("seed")
+    files = {layout: render(text, layout, folder, "seed") for layout in LAYOUTS}
+    files["txt"] = folder / "seed.txt"
+    files["txt"].write_text(text, encoding="utf-8")
+    return files
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_seed_in_every_layout_gives_the_same_21_projects(seed_files: dict[str, Path], layout: str) -> None:
+    assert len(_result(seed_files["txt"]).projects) == SEED_PROJECTS
+    result = _assert_same_tables(seed_files["txt"], seed_files[layout], layout)
+    assert len(result.projects) == SEED_PROJECTS
+
+
+# --------------------------------------------------------------------------- 4. encodings
+@pytest.mark.parametrize(
+    ("encoding", "line_end"),
+    [("cp1254", "\r\n"), ("utf-16", "\r\n"), ("utf-8-sig", "\r")],
+    ids=["cp1254 CRLF", "utf-16 CRLF", "utf-8 BOM CR"],
+)
+def test_seed_in_legacy_encodings_gives_the_utf8_table(
+    seed_files: dict[str, Path], tmp_path: Path, encoding: str, line_end: str
+) -> None:
+    copy = tmp_path / f"seed-{encoding}.txt"
+    copy.write_bytes(seed_text().replace("\n", line_end).encode(encoding))
+    result = _result(copy)
+    assert _table(result, SOURCE_COLUMNS) == _table(_result(seed_files["txt"]), SOURCE_COLUMNS)
+    assert result.document.encoding == encoding
+
+
+# --------------------------------------------------------------------------- 5. failures in a batch
+def _bad_pdfs(folder: Path, good_pdf: Path) -> dict[str, Path]:
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    files = {}
+    data = good_pdf.read_bytes()
+    files["broken"] = folder / "broken.pdf"
+    files["broken"].write_bytes(data[: len(data) // 3])
+    files["encrypted"] = folder / "encrypted.pdf"
+    c = canvas.Canvas(str(files["encrypted"]), invariant=1,
+                      encrypt=StandardEncryption("user", "owner", strength=128))
+    c.drawString(72, 720, "OBJECTIVE")
+    c.save()
+    files["scan"] = folder / "scan.pdf"
+    c = canvas.Canvas(str(files["scan"]), invariant=1)
+    c.rect(72, 72, 400, 600, fill=1)
+    c.save()
+    return files
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_bad_pdfs_fail_alone_in_a_batch(tmp_path: Path, engine: str) -> None:
+    from cittaslow_extract.pipeline import main
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    sample = sorted(SAMPLES.glob("*.word.pdf"))[0]
+    good = inputs / sample.name
+    good.write_bytes(sample.read_bytes())
+    (inputs / "note.txt").write_text((SAMPLES / REAL_SAMPLES[0]).read_text(encoding="utf-8"), encoding="utf-8")
+    bad = _bad_pdfs(inputs, good)
+    out = tmp_path / "out"
+    code = main([str(inputs), "--out", str(out), "--format", "csv", "--workers", "1",
+                 "--no-mentions", "--quiet", "--pdf-engine", engine])
+    assert code == 1  # some documents failed
+    with open(out / "documents.csv", encoding="utf-8", newline="") as handle:
+        rows = {Path(row["source_path"]).name: row for row in csv.DictReader(handle)}
+    assert rows[good.name]["status"] == "ok" and int(rows[good.name]["project_count"]) > 0
+    assert rows["note.txt"]["status"] == "ok"
+    reasons = {name: rows[path.name]["error"] for name, path in bad.items()}
+    for name in bad:
+        assert rows[bad[name].name]["status"] == "failed"
+        assert reasons[name] and "\n" not in reasons[name]
+    assert "corrupt" in reasons["broken"]
+    assert "encrypted" in reasons["encrypted"] and "password" in reasons["encrypted"]
+    assert "no text layer" in reasons["scan"] and "OCR" in reasons["scan"]
