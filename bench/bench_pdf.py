@@ -6,9 +6,11 @@
     python bench/bench_pdf.py --markdown      # the table as Markdown, for the README
 
 Every figure is measured in a fresh subprocess (one per measurement and repetition), so imports
-and caches of one measurement never help another, and the process's peak resident memory
-(ru_maxrss) belongs to that measurement alone.  Imports happen before the clock starts; the best of
-`--repeat` runs is kept for time, the largest peak for memory.
+and caches of one measurement never help another, and the process's peak resident memory (VmHWM)
+belongs to that measurement alone.  A warm-up run comes before the clock starts (imports, data
+files, compiled patterns: a worker pays them once, not per document), then the work is repeated
+for at least half a second; the best of `--repeat` subprocesses is kept for time, the largest peak
+for memory.  The machine is shared by whatever else runs: compare figures from one run.
 
 Measurements:
   pdfium e2e       process_document with --pdf-engine pdfium (reader, segmentation, normalisation)
@@ -47,16 +49,25 @@ KINDS = (
 
 
 # --------------------------------------------------------------------------- one measurement (subprocess)
+MIN_SECONDS = 0.5  # a timed measurement repeats the work until it has run this long
+
+
 def _measure(kind: str, path: Path) -> dict[str, float]:
-    """Run one measurement twice in this process: the first run warms imports, data files and
-    compiled patterns up (a worker pays that once, not per document); the second is timed."""
+    """One measurement in this process.  A first, untimed run warms imports, data files and
+    compiled patterns up (a worker pays that once, not per document); then the work is repeated
+    until MIN_SECONDS have passed, so a 2-page sample is timed as steadily as a 100-page file."""
     sys.path.insert(0, str(REPO))
     run = _runner(kind, path)
-    run()
-    start = time.perf_counter()
     pages = run()
-    elapsed = time.perf_counter() - start
-    return {"seconds": elapsed, "pages": pages, "peak_mb": _peak_mb()}
+    rounds = 0
+    start = time.perf_counter()
+    while True:
+        run()
+        rounds += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= MIN_SECONDS:
+            break
+    return {"seconds": elapsed / rounds, "pages": pages, "peak_mb": _peak_mb()}
 
 
 def _runner(kind: str, path: Path):  # type: ignore[no-untyped-def]

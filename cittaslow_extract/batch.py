@@ -34,7 +34,7 @@ from .outputs import (
     write_parts,
     write_tables,
 )
-from .process import RunConfig, file_sha256
+from .config import RunConfig, file_sha256
 
 # Files a folder walk picks up: the readable formats, and document formats we recognise but cannot
 # read (they get a failed row saying so instead of vanishing).  Anything else in a folder (expected
@@ -167,8 +167,8 @@ def run_batch(
                 cache.store(result)
         manifest = None if cache is None else _manifest(cache, config, results)
         if parts_dir is not None:
-            _load_rows(files, results, cached, config, options)
-            for index in cached:
+            redone = _load_rows(files, results, cached, config, options)
+            for index in [*cached, *redone]:  # the engine's workers wrote the others
                 write_parts(parts_dir, index, results[index])
             tables = list(table_records([], mentions=config.mentions))
             written = publish_parts(parts_dir, out_dir, tables)
@@ -178,7 +178,8 @@ def run_batch(
             if manifest is not None:
                 skip = manifest.up_to_date(out_dir, names, options.neutralize_formulas)
             if any(name.partition(".")[0] in ROW_TABLES for name in set(names) - skip):
-                _load_rows(files, results, cached, config, options)
+                if _load_rows(files, results, cached, config, options) and cache is not None:
+                    manifest, skip = _manifest(cache, config, results), frozenset()  # rows changed
             written = write_tables(
                 [r for r in results if r is not None],
                 out_dir,
@@ -218,8 +219,9 @@ def _load_rows(
     cached: dict[int, CachedDocument],
     config: RunConfig,
     options: BatchOptions,
-) -> None:
-    """Put the full rows of reused documents into `results` (a damaged entry is processed again)."""
+) -> list[int]:
+    """Put the full rows of reused documents into `results`; a document whose entry is damaged
+    is processed again, here, and left out of `cached` (returns those indexes)."""
     damaged = []
     for index, hit in cached.items():
         full = hit.result(files[index].source_path)
@@ -231,6 +233,7 @@ def _load_rows(
     for index, result in zip(damaged, _run(files, damaged, config, redo, None, None, None)):
         results[index] = result
         del cached[index]
+    return damaged
 
 
 def _manifest(cache: DocumentCache, config: RunConfig, results: Sequence[DocumentResult | None]) -> TableManifest:

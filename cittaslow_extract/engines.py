@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .config import RunConfig, file_sha256
 from .errors import UsageError
 from .incremental import DocumentCache
-from .isolation import CallFailure, Limits, call_isolated, can_start_workers, map_ordered
+from .isolation import CallFailure, Limits, call_isolated, can_start_workers, map_ordered, preload
 from .models import DocumentResult
-from .process import RunConfig, failed_result, file_sha256, processor_for
 
 ENGINES = ("local", "dask")
 
@@ -38,6 +38,8 @@ class DocumentTask:
 
 def run_document(task: DocumentTask) -> DocumentResult:
     """The per-document function every engine runs: one file in, its rows out (and cached)."""
+    from .process import processor_for  # here, not at the top: a run that reuses everything never reads
+
     result = processor_for(task.config).process(Path(task.path), task.source_path)
     if task.cache is not None:
         task.cache.store(result)
@@ -46,6 +48,8 @@ def run_document(task: DocumentTask) -> DocumentResult:
 
 def warm_up(task: DocumentTask) -> None:
     """Build the worker's costly objects (vocabulary, spaCy pipelines) before any document."""
+    from .process import processor_for
+
     processor = processor_for(task.config)
     if task.config.mentions:
         extractor = processor.mention_extractor
@@ -53,8 +57,29 @@ def warm_up(task: DocumentTask) -> None:
             extractor.pipeline(language)
 
 
+def preload_modules(config: RunConfig, suffixes: set[str]) -> list[str]:
+    """The modules a batch's workers will import: imported once in the fork server instead.
+
+    >>> preload_modules(RunConfig(mentions=False), {".txt"})
+    ['cittaslow_extract.process', 'cittaslow_extract.extract.text_reader']
+    """
+    from .extract.readers import DEFAULT_PDF_ENGINE, READERS
+
+    modules = ["cittaslow_extract.process", READERS["txt"][0]]
+    if ".pdf" in suffixes:
+        engine = config.read_options.pdf_engine
+        modules.append(READERS[f"pdf:{DEFAULT_PDF_ENGINE if engine == 'auto' else engine}"][0])
+    if ".docx" in suffixes:
+        modules.append(READERS["docx"][0])
+    if config.mentions:
+        modules += ["cittaslow_extract.mentions", "spacy", "spacy.lang.en", "spacy.lang.tr"]
+    return modules
+
+
 def failure_row(task: DocumentTask, failure: CallFailure, limits: Limits) -> DocumentResult:
     """The documents row for a file whose worker timed out, ran out of memory or died."""
+    from .process import failed_result
+
     if failure.kind == "timeout":
         reason = f"took longer than {limits.timeout:g} s to read (--timeout); the reader was stopped"
     elif failure.kind == "memory":
@@ -96,6 +121,9 @@ def run_local(
         if on_done is not None:
             on_done(result)
 
+    if tasks:
+        suffixes = {Path(task.path).suffix.lower() for task in tasks}
+        preload(preload_modules(tasks[0].config, suffixes))
     map_ordered(run_document, tasks, workers=workers, limits=limits, warm_up=warm_up, on_done=done)
     return [r for r in results if r is not None]
 
@@ -154,7 +182,8 @@ def run_dask(
     if not tasks:
         return []
     cluster = None
-    with dask.config.set({"distributed.worker.daemon": False, "distributed.admin.tick.limit": "1h"}):
+    # non-daemonic workers may start the isolated per-document worker processes (see above)
+    with dask.config.set({"distributed.worker.daemon": False}):
         if options.scheduler:
             try:
                 client = Client(options.scheduler, timeout="30s")
@@ -175,7 +204,8 @@ def run_dask(
                 )
             client = Client(cluster)
     token = uuid.uuid4().hex[:12]
-    partition = None if options.partition_dir is None else str(options.partition_dir)
+    # absolute: the workers may run in another folder (or on another machine sharing the disk)
+    partition = None if options.partition_dir is None else str(options.partition_dir.absolute())
     try:
         futures = [
             client.submit(

@@ -29,7 +29,6 @@ import shutil
 import uuid
 from decimal import Decimal
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,7 @@ from . import __version__
 from .models import CriterionRecord, DocumentRecord, DocumentResult, Mention, MoneyAmount, ProjectRecord
 
 CACHE_DIR_NAME = ".cittaslow-cache"
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 MANIFEST_NAME = "tables.json"  # outputs.TableManifest: what the tables were written from
 _LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "charset-normalizer", "spacy")
 _RECORD_TYPES: dict[str, type] = {
@@ -61,6 +60,8 @@ def code_fingerprint() -> str:
 
 
 def _library_versions(spacy_model: str | None) -> dict[str, str | None]:
+    from importlib import metadata  # 40 ms to import: only when a fingerprint is made
+
     names = list(_LIBRARIES) + ([spacy_model] if spacy_model else [])
     versions: dict[str, str | None] = {}
     for name in names:
@@ -97,6 +98,7 @@ def run_fingerprint(config: Any) -> str:
     False
     """
     settings = _setting(config)
+    settings.pop("debug", None)  # changes only the reasons of failed documents, which are never cached
     password = settings.get("read_options", {}).get("password")
     if password is not None:  # never stored: only its hash enters the fingerprint
         settings["read_options"]["password"] = hashlib.sha256(password.encode("utf-8")).hexdigest()
@@ -145,21 +147,39 @@ def _decode(value: Any) -> Any:
 
 
 def encode_result(result: DocumentResult) -> bytes:
-    """The exact JSON form of a result (raises TypeError for a value it cannot keep exactly).
+    """The exact JSON form of a result: two lines, the documents row and then the other rows (so a
+    reader that needs only the documents row parses one short line).  Raises TypeError for a value
+    it cannot keep exactly.
 
     >>> from cittaslow_extract.models import DocumentRecord
     >>> r = DocumentResult(DocumentRecord("ab", "a.txt", "txt", "ok", None, 0, 0, None, "ab" * 32))
     >>> decode_result(encode_result(r)) == r
     True
     """
-    return json.dumps(_encode(result), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    rows = [_encode(result.projects), _encode(result.criteria), _encode(result.mentions)]
+    # JSON escapes newlines inside strings, so each part is exactly one line
+    return b"%s\n%s\n" % (_json(_encode(result.document)), _json(rows))
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def decode_result(data: bytes) -> DocumentResult:
-    result = _decode(json.loads(data.decode("utf-8")))
-    if not isinstance(result, DocumentResult):
+    head, _, rows = data.partition(b"\n")
+    return _decode_rows(_decode_document(head), rows)
+
+
+def _decode_document(line: bytes) -> DocumentRecord:
+    document = _decode(json.loads(line.decode("utf-8")))
+    if not isinstance(document, DocumentRecord):
         raise ValueError("not a cached document")
-    return result
+    return document
+
+
+def _decode_rows(document: DocumentRecord, line: bytes) -> DocumentResult:
+    projects, criteria, mentions = _decode(json.loads(line.decode("utf-8")))
+    return DocumentResult(document, projects, criteria, mentions)
 
 
 def as_reused(result: DocumentResult, source_path: str) -> DocumentResult:
@@ -177,16 +197,15 @@ def as_reused(result: DocumentResult, source_path: str) -> DocumentResult:
 @dataclasses.dataclass(slots=True)
 class CachedDocument:
     document: DocumentRecord
-    payload: Any  # the parsed entry
+    rows: bytes  # the entry's second line, decoded only when the rows are needed
 
     def result(self, source_path: str) -> DocumentResult | None:
         """The whole result as this run's (see as_reused), or None when the entry is damaged."""
         try:
-            result = _decode(self.payload)
+            result = _decode_rows(dataclasses.replace(self.document), self.rows)
         except (ValueError, KeyError, TypeError, IndexError):
             return None
-        return as_reused(result, source_path) if isinstance(result, DocumentResult) else None
-
+        return as_reused(result, source_path)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -198,7 +217,7 @@ class DocumentCache:
 
     @classmethod
     def for_output(cls, out_dir: Path, config: Any) -> DocumentCache:
-        return cls(out_dir / CACHE_DIR_NAME, run_fingerprint(config))
+        return cls(out_dir.absolute() / CACHE_DIR_NAME, run_fingerprint(config))
 
     @property
     def folder(self) -> Path:
@@ -213,13 +232,13 @@ class DocumentCache:
         Only its documents row is decoded now; its other rows when `.result()` asks for them.
         """
         try:
-            payload = json.loads(self.entry(sha256).read_bytes().decode("utf-8"))
-            document = _decode(payload["v"][0])
+            head, _, rows = self.entry(sha256).read_bytes().partition(b"\n")
+            document = _decode_document(head)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
-        if not isinstance(document, DocumentRecord) or document.sha256 != sha256 or document.status != "ok":
-            return None
-        return CachedDocument(document, payload)
+        if document.sha256 != sha256 or document.status != "ok" or not rows.endswith(b"\n"):
+            return None  # another file's entry, or one cut short
+        return CachedDocument(document, rows)
 
     def store(self, result: DocumentResult) -> bool:
         """Keep an ok result (atomically); False when it is not cacheable."""

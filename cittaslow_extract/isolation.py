@@ -37,7 +37,8 @@ try:  # POSIX only
 except ImportError:  # pragma: no cover - Windows
     resource = None  # type: ignore[assignment]
 
-# Modules imported once in the fork server so every worker starts with them loaded.
+# Modules imported once in the fork server so every worker, and every replacement of a killed
+# one, starts with them loaded (see preload()).
 PRELOAD_MODULES = ["cittaslow_extract.process"]
 WARM_UP_TIMEOUT = 600.0  # seconds for a new worker to build its objects (spaCy import and pipelines)
 
@@ -67,11 +68,25 @@ class CallFailure:
 
 def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
+    # One worker per core already: numerical libraries must not start thread pools of their own
+    # (they would compete for the same cores, and the fork server must stay free of threads).
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD_MODULES)
         return context
     return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
+
+
+def preload(modules: Sequence[str]) -> None:
+    """Add modules for the fork server to import before it forks workers: the import cost (spaCy,
+    PDF libraries: seconds) is then paid once, not once per worker.  Only takes effect before the
+    first worker of this process starts; an import that fails there is ignored (the worker then
+    imports it itself, and reports the error in its own call)."""
+    for name in modules:
+        if name not in PRELOAD_MODULES:
+            PRELOAD_MODULES.append(name)
 
 
 def can_start_workers() -> bool:

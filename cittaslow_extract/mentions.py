@@ -49,9 +49,12 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from itertools import compress, count
+from operator import attrgetter
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from collections.abc import Iterable, Iterator
 
 from .errors import UsageError
 from .models import Language, Mention
@@ -135,6 +138,7 @@ class _Patterns:
     org_en_of: tuple[str, ...]
     org_en_connectors: tuple[str, ...]
     org_tr_prefixes: tuple[str, ...]
+    org_groups: dict[str, tuple[tuple[str, ...], ...]]  # first word → "working group" …
     lemmas: _Lemmas
 
 
@@ -224,6 +228,7 @@ def _patterns() -> _Patterns:
         org_en_of=tuple(sorted(_keys(org["en"]["of_complement"]))),
         org_en_connectors=tuple(sorted(_keys(org["en"]["connectors"]) | {"&"})),
         org_tr_prefixes=tuple(sorted(_keys(org["tr"]["suffixes"]), key=len, reverse=True)),
+        org_groups=_by_first_word([g for lang in _LANGUAGES for g in org["groups"][lang]]),
         lemmas=lemmas,
     )
 
@@ -426,12 +431,19 @@ class _Lex:
     newline: bool
     numeric_date: bool  # "10.12.2020", "03/2021"
     org_end: bool  # a capitalised organisation word: "Municipality", "Belediyesi'nin"
-    norm: int  # hash of the NORM given to spaCy (see _spacy_norm)
+    place: bool  # a capitalised word that may start a gazetteer name
+    name: bool  # org_end or place
+    month: bool  # a word that names a month (normalize.dates.month_number)
+    apostrophe: bool  # holds an apostrophe: "Bornova'da"
+    snorm: str  # the matching norm (see _spacy_norm)
+    capw: bool  # letters only, not lower case, no stop word: a word of a name
+    of_end: bool  # an organisation word that may take an "of" complement: "Chamber", "Ministry"
     ends_sentence: bool
     breaks_clause: bool
     plan: bool  # a one-word planning marker: "will", "açılacak"
     done: bool  # a one-word realised marker: "currently"
     starts_phrase: bool  # the first word of a multi-word planned or realised marker
+    may_plan: bool  # plan or starts_phrase
 
 
 @dataclass(slots=True)
@@ -452,7 +464,7 @@ class _Text:
         self.lex = lex
         self.starts = starts
         self.rules = rules
-        self._sentences: dict[int, list[bool]] = {}  # sentence start → planned flag per token
+        self._sentences: dict[int, list[bool] | None] = {}  # sentence start → planned flags
         self._sentence_starts: list[int] | None = None
 
     def end(self, k: int) -> int:
@@ -466,34 +478,44 @@ class _Text:
         """Index of the first token starting at or after `char`."""
         return bisect_left(self.starts, char)
 
+    def sentence(self, k: int) -> tuple[int, int]:
+        """(first token, end token) of the sentence that holds token k; its end token included."""
+        starts = self._sentence_starts
+        if starts is None:
+            lex = self.lex
+            ends = compress(range(1, len(lex) + 1), map(_ENDS_SENTENCE, lex))
+            starts = self._sentence_starts = [0, *ends]
+        at = bisect_right(starts, k)
+        return starts[at - 1], starts[at] if at < len(starts) else len(self.lex)
+
     def sentence_start(self, k: int) -> int:
-        if self._sentence_starts is None:
-            self._sentence_starts = [0] + [i + 1 for i, x in enumerate(self.lex) if x.ends_sentence]
-        return self._sentence_starts[bisect_right(self._sentence_starts, k) - 1]
+        return self.sentence(k)[0]
 
     def planned(self, k: int) -> bool:
-        s = self.sentence_start(k)
-        flags = self._sentences.get(s)
-        if flags is None:
-            flags = self._sentences[s] = _planned_flags(self.lex, s, self.rules)
-        return flags[k - s]
+        s, e = self.sentence(k)
+        flags = self._sentences.get(s, _UNSEEN)
+        if flags is _UNSEEN:
+            flags = self._sentences[s] = _planned_flags(self.lex, s, e, self.rules)
+        return flags is not None and flags[k - s]
+
+
+_UNSEEN: Any = object()
+_NAME = attrgetter("name")
+_NUMERIC_DATE_TOKEN = attrgetter("numeric_date")
+_ENDS_SENTENCE = attrgetter("ends_sentence")
+_MAY_PLAN = attrgetter("may_plan")
 
 
 class _Pipeline:
-    """A spaCy pipeline (blank, or the trained one given with --spacy-model) with the stage's rule
-    components: a PhraseMatcher of place names and a Matcher of organisation names, both run on the
-    token norms that _spacy_norm sets.
+    """A spaCy pipeline (blank, or the trained one given with --spacy-model) for tokens, with the
+    stage's word table: a _Lex for each distinct token text, computed once and kept, on which the
+    place and organisation names are matched (see _place_spans and _organisations)."""
 
-    The ORG Matcher runs only over a few tokens around each organisation word: spaCy's Matcher reads
-    every token of what it is given through Python, which over whole texts cost more than the rest
-    of the stage."""
-
-    def __init__(self, nlp: Any, language: Language, trained: bool, places: Any, orgs: Any) -> None:
+    def __init__(self, nlp: Any, language: Language, trained: bool, places: _PlaceIndex) -> None:
         self.nlp = nlp
         self.language = language
         self.trained = trained
-        self.place_matcher = places
-        self.org_matcher = orgs
+        self.places = places
         self._lex: dict[int, _Lex] = {}
 
     def _lexeme(self, orth: int) -> _Lex:
@@ -502,44 +524,55 @@ class _Pipeline:
             rules = _patterns().rules[self.language]
             if len(self._lex) > 200_000:  # a bound for very long runs; rebuilt as needed
                 self._lex.clear()
-            text = self.nlp.vocab.strings[orth]
+            lexeme = self.nlp.vocab[orth]
+            text = lexeme.orth_
             key = _norm(text)
             cap = text[:1].isupper()
             spacy_norm = _spacy_norm(key, cap)
             word = _before_apostrophe(text).isalpha()
+            plan = _is_planned_word(key, word, rules)
+            org_end = spacy_norm in (_ORG_END, _ORG_END_OF)
+            place = spacy_norm in self.places
+            starts_phrase = key in rules.planned_phrases or key in rules.realised_phrases
             lex = self._lex[orth] = _Lex(
                 text=text,
                 key=key,
                 word=word,
-                stop=self.nlp.vocab[orth].is_stop,
+                stop=lexeme.is_stop,
                 cap=cap,
                 newline="\n" in text,
                 numeric_date=_NUMERIC_DATE.fullmatch(text) is not None,
-                org_end=spacy_norm in (_ORG_END, _ORG_END_OF),
-                norm=self.nlp.vocab.strings.add(spacy_norm),
+                org_end=org_end,
+                place=place,
+                name=place or org_end,
+                month=word and month_number(text) is not None,
+                apostrophe=any(mark in text for mark in _APOSTROPHES),
+                snorm=spacy_norm,
+                capw=lexeme.is_alpha and not lexeme.is_lower and not lexeme.is_stop,
+                of_end=spacy_norm == _ORG_END_OF,
                 ends_sentence="\n" in text or text in _SENTENCE_ENDS,
                 breaks_clause=text in _CLAUSE_MARKS or key in rules.clause_breaks,
-                plan=_is_planned_word(key, word, rules),
+                plan=plan,
                 done=key in rules.realised_words,
-                starts_phrase=key in rules.planned_phrases or key in rules.realised_phrases,
+                starts_phrase=starts_phrase,
+                may_plan=plan or starts_phrase,
             )
         return lex
 
     def __call__(self, text: str) -> tuple[Any, list[_Lex], list[int]]:
         """The Doc (with a trained pipeline's entities, if any) and its tokens as (_Lex, start)."""
-        import numpy  # spaCy's own dependency; loaded with it
-
-        from spacy.attrs import IDX, NORM, ORTH
+        from spacy.attrs import IDX, ORTH
 
         doc = self.nlp(text) if self.trained else self.nlp.make_doc(text)
         if len(doc) == 0:
             return doc, [], []
         table = doc.to_array([ORTH, IDX])
-        known = self._lex.get
-        lex = [known(orth) or self._lexeme(orth) for orth in table[:, 0].tolist()]
-        # NORM in bulk, after any trained component has run (they read the norms spaCy gave)
-        doc.from_array([NORM], numpy.array([x.norm for x in lex], dtype=numpy.uint64).reshape(-1, 1))
+        orths = table[:, 0].tolist()
+        lex = list(map(self._lex.get, orths))
+        if None in lex:  # words met for the first time
+            lex = [x or self._lexeme(orth) for x, orth in zip(lex, orths)]
         return doc, lex, table[:, 1].tolist()
+
 
 
 # --------------------------------------------------------------------------- the extractor
@@ -569,21 +602,19 @@ class MentionExtractor:
 
     def _build(self, lang: Language) -> _Pipeline:
         import spacy  # lazy: 0.8 s to import, and the CLI's --help must stay light
-        from spacy.matcher import Matcher, PhraseMatcher
 
         trained = self._model is not None and self._model.lang == lang
         nlp = self._model if trained else spacy.blank(lang)
         if not trained:
             nlp.tokenizer.rules = _fast_special_cases(nlp.tokenizer.rules)
-        places = PhraseMatcher(nlp.vocab, attr="NORM")
+        places: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for key, place in sorted(self.places.items()):
-            pattern = nlp.make_doc(key)
-            for token in pattern:
-                token.norm_ = _spacy_norm(_norm(token.text), True)  # as a capitalised word's norm
-            places.add(f"{place.kind}\x1f{place.name}", [pattern])
-        orgs = Matcher(nlp.vocab)
-        orgs.add("ORG", _org_patterns(lang))
-        return _Pipeline(nlp, lang, trained, places, orgs)
+            # the name's tokens, with the norms of capitalised words
+            norms = tuple(_spacy_norm(_norm(token.text), True) for token in nlp.make_doc(key))
+            if norms:
+                places.setdefault(norms[0], []).append((norms, f"{place.kind}\x1f{place.name}"))
+        index = {first: tuple(sorted(names, key=lambda n: -len(n[0]))) for first, names in places.items()}
+        return _Pipeline(nlp, lang, trained, index)
 
     # ------------------------------------------------------------------ extraction
     def extract(
@@ -622,7 +653,8 @@ class MentionExtractor:
         found: list[_Found] = []
         taken = _dates(body, numbers, lang, found)
         pipe = self.pipeline(lang)
-        place_spans = _place_spans(doc, pipe.place_matcher)
+        names = list(compress(count(), map(_NAME, body.lex)))  # where a place or organisation may be
+        place_spans = _place_spans(body, pipe.places, [k for k in names if body.lex[k].place])
         place_tokens = {i for start, end, _ in place_spans for i in range(start, end)}
         budget = [(a, b) for name, a, b in bounds if name == BUDGET_FIELD]
         for number in numbers:
@@ -631,7 +663,8 @@ class MentionExtractor:
             in_budget = any(a <= number.start < b for a, b in budget)
             _number(body, number, in_budget, lang, rules, place_tokens, found)
         found = _dedupe(found)
-        names = _organisations(doc, body, pipe.org_matcher) + _places(doc, place_spans)
+        org_words = [k for k in names if body.lex[k].org_end]
+        names = _organisations(body, org_words, lang) + _places(body, place_spans)
         return found + _entities(doc, body, found, names, lang)
 
 
@@ -662,13 +695,13 @@ def _dates(
     parse_date reads the wider text as a month or a day.  Returns the spans taken."""
     taken: list[tuple[int, int]] = []
     lex, text = body.lex, body.text
-    for k, x in enumerate(lex):
-        if x.numeric_date:
-            iso = parse_date(x.text, lang).iso
-            if iso:
-                start = body.starts[k]
-                found.append(_found(body, "DATE", start, start + len(x.text), iso, None))
-                taken.append((start, start + len(x.text)))
+    for k in compress(count(), map(_NUMERIC_DATE_TOKEN, lex)):
+        x = lex[k]
+        iso = parse_date(x.text, lang).iso
+        if iso:
+            start = body.starts[k]
+            found.append(_found(body, "DATE", start, start + len(x.text), iso, None))
+            taken.append((start, start + len(x.text)))
     currencies = _currencies()
     for number in numbers:
         if not number.is_year_like or any(a <= number.start < b for a, b in taken):
@@ -705,13 +738,13 @@ def _date_windows(body: _Text, i: int, j: int, number: NumberSpan) -> list[tuple
     "March 2020", "2022 yılı Mart", "2022 March" (parse_date then reads them)."""
     lex, starts = body.lex, body.starts
     windows = []
-    if i >= 1 and lex[i - 1].word and month_number(lex[i - 1].text):
+    if i >= 1 and lex[i - 1].month:
         if i >= 2 and lex[i - 2].text.isdigit() and len(lex[i - 2].text) <= 2:
             windows.append((starts[i - 2], number.end))
         windows.append((starts[i - 1], number.end))
-    if j + 1 < len(lex) and lex[j].key.startswith("yil") and lex[j + 1].word and month_number(lex[j + 1].text):
+    if j + 1 < len(lex) and lex[j].key.startswith("yil") and lex[j + 1].month:
         windows.append((number.start, body.end(j + 1)))
-    if j < len(lex) and lex[j].word and month_number(lex[j].text):
+    if j < len(lex) and lex[j].month:
         windows.append((number.start, body.end(j)))
     return windows
 
@@ -798,8 +831,8 @@ def _labels_number(
     if prev.text == "." and first >= 2 and lex[first - 2].key in rules.not_count_before:
         return True  # "No. 5393" split as "No" "."
     capitalised_name = prev.word and prev.cap and not prev.stop and first - 1 > sentence_start
-    has_suffix = any(mark in prev.text for mark in _APOSTROPHES)  # "Bornova'da 12 kütüphane"
-    return capitalised_name and not has_suffix and (first - 1) not in place_tokens
+    # "Bornova'da 12 kütüphane": a word with a case ending is no label
+    return capitalised_name and not prev.apostrophe and (first - 1) not in place_tokens
 
 
 def _counted_phrase(body: _Text, j: int, lang: Language, rules: _Rules) -> _Phrase | None:
@@ -912,42 +945,147 @@ def _rate_end(body: _Text, last: int) -> int:
     return end
 
 
-def _organisations(doc: Any, body: _Text, matcher: Any) -> list[_Found]:
-    """ORG mentions: the org Matcher run over the tokens around each organisation word."""
-    from spacy.util import filter_spans
-
+def _organisations(body: _Text, org_words: list[int], lang: Language) -> list[_Found]:
+    """ORG mentions: the names matched around each organisation word (see _org_matches), the
+    longest first."""
+    if not org_words:
+        return []
     n = len(body.lex)
     windows: list[list[int]] = []
-    for k, x in enumerate(body.lex):
-        if x.org_end:
-            a, b = max(0, k - _ORG_MAX_WORDS), min(n, k + _ORG_MAX_WORDS)
-            if windows and a <= windows[-1][1]:
-                windows[-1][1] = b
-            else:
-                windows.append([a, b])
-    spans = [span for a, b in windows for span in matcher(doc[a:b], as_spans=True)]
+    for k in org_words:
+        a, b = max(0, k - _ORG_MAX_WORDS), min(n, k + _ORG_MAX_WORDS)
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = b
+        else:
+            windows.append([a, b])
+    matches = {span for a, b in windows for span in _org_matches(body.lex, a, b, lang == "en")}
     out = []
-    for span in filter_spans(spans):
-        start, end = span.start_char, _trim_apostrophe(span)
-        if end > start:
-            out.append(("ORG", start, end, None, None, False))
+    for first, end in _longest_first(matches):
+        start, stop = body.starts[first], _name_end(body, end - 1)
+        if stop > start and not _not_an_organisation(body, start, stop, end):
+            out.append(("ORG", start, stop, None, None, False))
     return out
 
 
-def _place_spans(doc: Any, matcher: Any) -> tuple[tuple[int, int, str], ...]:
-    """(start token, end token, kind + US + name) of the place names of a Doc; the longest wins."""
-    from spacy.util import filter_spans
+def _org_matches(lex: list[_Lex], a: int, b: int, english: bool) -> Iterator[tuple[int, int]]:
+    """Every (start, end) token span within a..b of one of these shapes, where Name+ is a run of
+    capitalised words (no stop words) and Org an organisation word (norms as _spacy_norm sets them):
 
-    spans = filter_spans(matcher(doc, as_spans=True))
-    return tuple((s.start, s.end, doc.vocab.strings[s.label]) for s in spans)
+        Name+ Org                            İzmir Metropolitan Municipality, … Belediyesi'nin
+        Name+ 's Name* Org                   Children's Municipality (English)
+        Org-of of [the] Name+                Ministry of Culture
+        Org-of of [the] Name+ and Name+      Ministry of Culture and Tourism
+        Name+ Org-of of [the] Name+          İzmir Chamber of Commerce
+
+    Every span of every shape is given, as a token matcher with "+" gives them (the longest are
+    chosen by _longest_first); a name is looked for only a few tokens around its organisation word,
+    the window a..b."""
+
+    def run_before(e: int) -> int:  # start of the run of name words that ends before token e
+        s = e
+        while s > a and lex[s - 1].capw:
+            s -= 1
+        return s
+
+    def run_from(g: int) -> int:  # end of the run of name words that starts at token g
+        t = g
+        while t < b and lex[t].capw:
+            t += 1
+        return t
+
+    for e in range(a, b):
+        x = lex[e]
+        if not x.org_end:
+            continue
+        names = run_before(e)
+        for s in range(names, e):
+            yield s, e + 1
+        q = names - 1  # "'s" between two name runs
+        if english and q > a and lex[q].snorm == "~'s":
+            for s in range(run_before(q), q):
+                yield s, e + 1
+        if x.of_end and e + 1 < b and lex[e + 1].snorm == "~of":
+            g = e + 2
+            if g < b and lex[g].snorm == "~the":
+                g += 1
+            t = run_from(g)
+            for end in range(g + 1, t + 1):
+                yield e, end
+                for s in range(names, e):
+                    yield s, end
+            if t > g and t < b and lex[t].snorm == "~and":
+                for end in range(t + 2, run_from(t + 1) + 1):
+                    yield e, end
 
 
-def _places(doc: Any, spans: tuple[tuple[int, int, str], ...]) -> list[_Found]:
+def _longest_first(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans that do not overlap, longest first, then the earliest (spacy.util.filter_spans);
+    in text order."""
+    taken: set[int] = set()
+    out = []
+    for span in sorted(spans, key=lambda s: (s[1] - s[0], -s[0]), reverse=True):
+        if span[0] not in taken and span[1] - 1 not in taken:
+            out.append(span)
+            taken.update(range(span[0], span[1]))
+    return sorted(out)
+
+
+def _not_an_organisation(body: _Text, start: int, end: int, after: int) -> bool:
+    """An organisation name that is part of a longer name: of one of its groups ("Education
+    Commission Working Group"), or of a quoted title, theme or slogan ("“Crisis Municipality and
+    Access to Public Services”").  A quotation of the name alone still names the organisation."""
+    if after < len(body.lex) and _phrase_at(body.lex, after, _patterns().org_groups):
+        return True
+    text = body.text
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    for quote in _QUOTED.finditer(text, line_start, len(text) if line_end == -1 else line_end):
+        inner = "double" if quote["double"] is not None else "single"
+        q_start, q_end = quote.span(inner)
+        if q_start <= start and end <= q_end:
+            rest = text[q_start:start] + _CASE_ENDING.sub("", text[end:q_end], count=1)
+            return _WORD_CHAR.search(rest) is not None
+    return False
+
+
+# Quotations, for _not_an_organisation: double quotes of any style, paired on one line, and single
+# quotes that open after a non-letter and close before one (an apostrophe inside a word, as in
+# "Children’s", does not close a quotation).
+_QUOTED = re.compile(
+    r"""
+    [“„«"] (?P<double> [^“”„«»"\n]+ ) [”“»"]                      # “…”, „…“, «…», "…"
+  | (?<![^\W\d_]) [‘']                                           # ‘ or ' not after a letter
+    (?P<single> (?: [^‘’'\n] | [’'](?=[^\W\d_]) )+ )             # … text, apostrophes in words
+    [’'] (?![^\W\d_])                                             # … closed before a non-letter
+    """,
+    re.VERBOSE,
+)
+_CASE_ENDING = re.compile(r"^['’][^\W\d_]+")  # "İzmir Barosu’nun": the ending is part of the name
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
+_PlaceIndex = dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first norm → (norms, kind + US + name)
+
+
+def _place_spans(body: _Text, index: _PlaceIndex, candidates: list[int]) -> tuple[tuple[int, int, str], ...]:
+    """(start token, end token, kind + US + name) of the gazetteer names starting at the candidate
+    tokens (capitalised words whose norms are the first of a name); the longest wins."""
+    lex = body.lex
+    n = len(lex)
+    found: dict[tuple[int, int], str] = {}
+    for k in candidates:
+        for norms, ident in index.get(lex[k].snorm, ()):
+            end = k + len(norms)
+            if end <= n and all(lex[k + m].snorm == norm for m, norm in enumerate(norms)):
+                found.setdefault((k, end), ident)
+    return tuple((start, end, found[start, end]) for start, end in _longest_first(found))
+
+
+def _places(body: _Text, spans: tuple[tuple[int, int, str], ...]) -> list[_Found]:
     """PLACE mentions: the gazetteer names, without a Turkish case ending ("Çiğli'de" → "Çiğli")."""
     out = []
     for a, b, ident in spans:
-        span = doc[a:b]
-        start, end = span.start_char, _trim_apostrophe(span)
+        start, end = body.starts[a], _name_end(body, b - 1)
         if end > start:
             kind, _, canonical = ident.partition("\x1f")
             out.append(("PLACE", start, end, canonical, kind, False))
@@ -964,7 +1102,7 @@ def _entities(
     taken = [(f[1], f[2]) for f in rule + out]
     for ent in doc.ents:
         label = _MODEL_LABELS.get(ent.label_)
-        start, end = ent.start_char, _trim_apostrophe(ent)
+        start, end = body.starts[ent.start], _name_end(body, ent.end - 1)
         if label is None or end <= start or any(a < end and start < b for a, b in taken):
             continue
         value, unit = None, None
@@ -987,10 +1125,6 @@ def _entities(
 # --------------------------------------------------------------------------- sentences and plans
 _SENTENCE_ENDS = frozenset({".", "!", "?", "…"})
 _CLAUSE_MARKS = frozenset({",", ";", ":", "(", ")", "–", "—"})
-
-
-def _ends_sentence(x: _Lex) -> bool:
-    return x.ends_sentence
 
 
 def _phrase_at(lex: list[_Lex], i: int, index: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
@@ -1016,23 +1150,20 @@ def _span(lex: list[_Lex], s: int, e: int) -> zip[tuple[int, _Lex]]:
     return zip(range(s, e), lex[s:e])
 
 
-def _planned_flags(lex: list[_Lex], s: int, rules: _Rules) -> list[bool]:
-    """The planned flag of each token of the sentence starting at token s.
+def _planned_flags(lex: list[_Lex], s: int, e: int, rules: _Rules) -> list[bool] | None:
+    """The planned flag of each token of the sentence s..e (tokens), or None when none is planned.
 
     Scope: from the start of the first clause of the sentence that holds a planning marker to the
     end of the sentence ("Currently 4 theatres and this will rise to 8": only 8 is planned), except
     clauses that hold a realised marker and no planning marker of their own.
     """
-    n = len(lex)
-    e = s
-    while e < n and not _ends_sentence(lex[e]):
-        e += 1
-    e = min(e + 1, n)  # the sentence end token belongs to the sentence
-    planned = [False] * (e - s)
+    if not any(map(_MAY_PLAN, lex[s:e])):  # most sentences: no marker at all (a C-level scan)
+        return None
     plans, dones = rules.planned_phrases, rules.realised_phrases
     plan = [x.plan or (x.starts_phrase and _phrase_at(lex, k, plans)) for k, x in _span(lex, s, e)]
     if not any(plan):
-        return planned
+        return None
+    planned = [False] * (e - s)
     done = [x.done or (x.starts_phrase and _phrase_at(lex, k, dones)) for k, x in _span(lex, s, e)]
     in_scope = False
     a = s
@@ -1093,35 +1224,11 @@ def _fast_special_cases(rules: dict[str, Any]) -> dict[str, Any]:
 _WORD_CASE = re.compile(r"^[^\W\d_][\w.]*$")
 
 
-@lru_cache(maxsize=2)
-def _org_patterns(lang: str) -> list[list[dict[str, Any]]]:
-    """Matcher patterns: capitalised words (no stop words) ending with an organisation word (token
-    norms as _spacy_norm sets them), or an organisation word with an "of …" complement."""
-    # only native predicates (exact values, flags): a set or regex predicate is evaluated in Python
-    # on every token, which costs more than all the rest of the matching
-    cap_word = {"IS_ALPHA": True, "IS_LOWER": False, "IS_STOP": False}
-    names = [{**cap_word, "OP": "+"}]
-    complement = [{"NORM": "~of"}, {"NORM": "~the", "OP": "?"}, {**cap_word, "OP": "+"}]
-    joined = [{"NORM": "~and"}, {**cap_word, "OP": "+"}]
-    shapes = []
-    for end in (_ORG_END, _ORG_END_OF):
-        shapes.append(names + [{"NORM": end}])  # İzmir Metropolitan Municipality, … Belediyesi'nin
-        if lang == "en":  # Children's Municipality
-            shapes.append(names + [{"NORM": "~'s"}, {**cap_word, "OP": "*"}, {"NORM": end}])
-    of_end = {"NORM": _ORG_END_OF}
-    shapes += [
-        [of_end, *complement],  # Ministry of Culture
-        [of_end, *complement, *joined],  # Ministry of Culture and Tourism
-        names + [of_end, *complement],  # İzmir Chamber of Commerce
-    ]
-    return shapes
-
-
-def _trim_apostrophe(ent: Any) -> int:
-    """End of an entity without the Turkish case ending of its last word ("Çiğli'de" → "Çiğli")."""
-    last = ent[-1]
-    head = _before_apostrophe(last.text)
-    return last.idx + len(head) if head else ent.end_char
+def _name_end(body: _Text, last: int) -> int:
+    """End of a name whose last token is `last`, without the Turkish case ending of that word
+    ("Çiğli'de" → "Çiğli")."""
+    head = _before_apostrophe(body.lex[last].text)
+    return body.starts[last] + len(head) if head else body.end(last)
 
 
 def _plain(value: Decimal) -> str:

@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     from .batch import BatchOptions, discover_inputs, run_batch
     from .extract.readers import ReadOptions
     from .isolation import Limits
-    from .process import RunConfig
+    from .config import RunConfig
     from .progress import Progress
     from .vocabulary import load_vocabulary
 
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
 
         MentionExtractor(tuple(args.gazetteer), args.spacy_model)  # same for gazetteers and models
     config = RunConfig(
-        read_options=ReadOptions(pdf_engine=args.pdf_engine, password=args.password),
+        read_options=ReadOptions(pdf_engine=args.pdf_engine, password=args.password, label_files=tuple(args.labels)),
         label_files=tuple(args.labels),
         mentions=not args.no_mentions,
         gazetteer_files=tuple(args.gazetteer),

@@ -7,40 +7,19 @@ and a one-line reason, so one broken file never stops a batch.
 
 from __future__ import annotations
 
-import hashlib
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import RunConfig, file_sha256  # noqa: F401  (re-exported: the library's entry points)
 from .errors import ExtractionError, UsageError
-from .extract.readers import ReadOptions, read_document
+from .extract.readers import read_document
 from .extract.segmenter import segment
 from .models import DocumentRecord, DocumentResult, ProjectRecord
 from .normalize.project import criterion_records, project_record
 from .vocabulary import Vocabulary, load_vocabulary
 
 MENTION_FIELDS = ("objective", "brief_info", "completed", "duration_text", "budget_text")
-
-
-@dataclass(frozen=True, slots=True)
-class RunConfig:
-    """Everything that changes what a document produces.  Hashable: workers cache on it."""
-
-    read_options: ReadOptions = field(default_factory=ReadOptions)
-    label_files: tuple[Path, ...] = ()
-    mentions: bool = True
-    gazetteer_files: tuple[Path, ...] = ()
-    spacy_model: str | None = None
-    debug: bool = False
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class DocumentProcessor:

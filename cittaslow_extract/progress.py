@@ -1,7 +1,7 @@
 """Progress on stderr: a tqdm bar on a terminal, plain log lines elsewhere (CI), nothing when quiet.
 
-Shown: files done of the total, files failed, pages per second (a PDF counts its pages, a text or
-DOCX file counts as one page).  Each failure is also printed on its own line with its reason.
+Shown: files done of the total, files failed, files reused, pages read per second (a PDF counts its
+pages, a text or DOCX file one page; a reused file none).  Each failure is also printed on its own line with its reason.
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ class Progress:
     def document(self, record: DocumentRecord) -> None:
         with self._lock:
             self.done += 1
-            self.pages += record.page_count or 1
+            if record.status != "reused":  # the rate is of reading: reused rows cost no reading
+                self.pages += record.page_count or 1
             if record.status == "failed":
                 self.failed += 1
             elif record.status == "reused":

@@ -13,8 +13,9 @@ Each text gives five files, named <stem>.<layout>.<ext>:
                the paragraph holding the first line of its value; blank lines are empty paragraphs
   table.docx   each project's labels and values in a two-column table (label | value)
   word.pdf     a one-column A4 page as Word exports it: bold headings, running header, footer
-               "Page N of M", values that run across page breaks
-  twocol.pdf   the same on two-column pages, header across both columns, bare page numbers
+               "Page N of M"; the longest value is cut by a page break after its first line
+  twocol.pdf   the same on two-column pages, header across both columns, bare page numbers; the
+               longest value is cut by a column break
 
 The rendering follows the text's lines exactly: one paragraph per non-empty line, a blank line as
 visible space, so that a reader gives back the same paragraphs (tests/test_format_parity.py).
@@ -266,10 +267,10 @@ def _register_fonts(regular: Path, bold: Path) -> tuple[str, str]:
     return names
 
 
-def _pdf_classes():  # type: ignore[no-untyped-def]
+def _pdf_classes(columns: int):  # type: ignore[no-untyped-def]
     """reportlab subclasses, built lazily so importing this script does not need reportlab."""
     from reportlab.pdfgen import canvas
-    from reportlab.platypus import Frame, PageBreak, Paragraph
+    from reportlab.platypus import Frame, FrameBreak, PageBreak, Paragraph
 
     class GapParagraph(Paragraph):
         """A paragraph after a blank line.  Its space before stays visible at the top of a page,
@@ -309,7 +310,7 @@ def _pdf_classes():  # type: ignore[no-untyped-def]
                 parts[0].spaceBefore = getattr(self, "spaceBefore", 0)
             return parts
 
-    break_flowable = PageBreak
+    break_flowable = PageBreak if columns == 1 else FrameBreak  # a column break on two columns
 
     class GapFrame(Frame):
         def _add(self, flowable, canv, trySplit=0):  # type: ignore[no-untyped-def]
@@ -373,7 +374,7 @@ def render_pdf(lines: list[Line], columns: int, fonts: tuple[Path, Path]) -> byt
     from reportlab.platypus import BaseDocTemplate, PageTemplate
 
     regular, bold = _register_fonts(*fonts)
-    GapParagraph, GapFrame, NumberedCanvas = _pdf_classes()
+    GapParagraph, GapFrame, NumberedCanvas = _pdf_classes(columns)
     body_size = 10.5 if columns == 1 else 9.5
     leading = round(body_size * 1.24, 2)
     body = ParagraphStyle(

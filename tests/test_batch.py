@@ -207,6 +207,20 @@ def test_dask_partitioned_incremental_keeps_every_document(corpus, dask_schedule
     assert second["source_path"].tolist() == first["source_path"].tolist()
 
 
+def test_dask_workers_apply_the_time_limit(dask_scheduler, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = TEXT_SAMPLES[0].read_text(encoding="utf-8")
+    head, _, body = text.partition("\n01\n")
+    (folder / "a-huge.txt").write_text(head + "\n01\n" + body * 3000, encoding="utf-8")
+    (folder / "b-small.txt").write_text(text, encoding="utf-8")
+    options = BatchOptions(tmp_path / "out", limits=Limits(timeout=0.5, max_memory=None), engine="dask",
+                           scheduler=dask_scheduler)
+    summary = run_batch(discover_inputs([folder]), FAST, options)
+    assert [r.document.status for r in summary.results] == ["failed", "ok"]
+    assert summary.results[0].document.error == "took longer than 0.5 s to read (--timeout); the reader was stopped"
+
+
 def test_dask_engine_through_the_command_line_with_its_own_cluster(corpus, one_worker_tables, tmp_path):
     pytest.importorskip("distributed")
     from cittaslow_extract.pipeline import main
@@ -265,7 +279,7 @@ def test_incremental_follows_renamed_files_and_prunes_removed_ones(tmp_path):
     assert by_name["renamed.txt"]["status"] == "reused"
     projects = list(csv.DictReader(io.StringIO((out / "projects.csv").read_text(encoding="utf-8"))))
     assert {Path(p["source_path"]).name for p in projects} == set(by_name)
-    cached = list((out / CACHE_DIR_NAME).rglob("*.json"))
+    cached = [p for p in (out / CACHE_DIR_NAME).rglob("*.json") if p.parent.name != CACHE_DIR_NAME]
     assert sorted(p.stem for p in cached) == sorted(r["sha256"] for r in rows)
 
 
@@ -317,14 +331,27 @@ def test_a_changed_setting_invalidates_the_cache(tmp_path):
     assert {r["status"] for r in run_incremental(folder, out, with_labels)} == {"ok"}
 
 
-def test_a_damaged_cache_entry_is_recomputed(tmp_path):
+DAMAGES = {  # name → what happens to a cache entry
+    "cut short": lambda data: data[: len(data) // 2],
+    "rows garbled": lambda data: data.partition(b"\n")[0] + b"\n[1,2\n",
+    "not json": lambda data: b"\x00\xff" * 10,
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGES))
+def test_a_damaged_cache_entry_is_recomputed(tmp_path, damage):
     folder = make_corpus(tmp_path / "in", copies=1)
     out = tmp_path / "out"
     run_incremental(folder, out)
-    entry = next((out / CACHE_DIR_NAME).rglob("*.json"))
-    entry.write_bytes(b'{"@": "DocumentResult", "broken')
+    entry = sorted((out / CACHE_DIR_NAME).rglob("*/*.json"))[0]
+    entry.write_bytes(DAMAGES[damage](entry.read_bytes()))
+    (out / "projects.csv").unlink()  # so the cached rows are needed, not only the documents rows
     rows = run_incremental(folder, out)
     assert [r["sha256"] for r in rows if r["status"] == "ok"] == [entry.stem]
+    fresh = tmp_path / "fresh"
+    run_batch(discover_inputs([folder]), FAST, BatchOptions(fresh, limits=NO_LIMITS))
+    assert (out / "projects.csv").read_bytes() == (fresh / "projects.csv").read_bytes()
+    assert [r["status"] for r in run_incremental(folder, out)] == ["reused"] * len(rows)
 
 
 def test_failed_documents_are_not_cached(tmp_path):
@@ -430,7 +457,7 @@ def test_progress_off_a_terminal_prints_plain_lines():
     lines = stream.getvalue().splitlines()
     assert "failed: b: broken" in lines
     assert lines[-1].startswith("progress: 3/3 files, 1 failed, 1 reused, ") and lines[-1].endswith(" pages/s")
-    assert progress.pages == 6
+    assert progress.pages == 2  # a and b count one page each; reused files are not read
 
 
 def test_progress_on_a_terminal_draws_a_bar():

@@ -389,3 +389,25 @@ def test_a_page_without_text_is_a_warning(tmp_path: Path) -> None:
         document = read(path, ReadOptions())
         assert document.warnings == ["pdf_page_without_text"]
         assert document.page_count == 2
+
+
+def _read_in_worker(path: str) -> list[Block]:
+    return pdfium_reader.read(Path(path), ReadOptions()).blocks
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_pdfium_reader_in_worker_processes(tmp_path: Path, start_method: str) -> None:
+    """PDFium keeps no state between files: worker processes read what the parent reads."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    paths = [
+        str(draw(tmp_path / f"p{k}.pdf", [[Text(LEFT, 80, "OBJECTIVE", bold=True), Text(LEFT, 92, f"Value {k}")]]))
+        for k in range(4)
+    ]
+    pdfium_reader.read(Path(paths[0]), ReadOptions())  # PDFium already loaded in the parent
+    context = multiprocessing.get_context(start_method)
+    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+        results = list(pool.map(_read_in_worker, paths))
+    assert results == [_read_in_worker(p) for p in paths]
+    assert [r[1].text for r in results] == [f"Value {k}" for k in range(4)]

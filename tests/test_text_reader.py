@@ -99,7 +99,7 @@ _line = st.text(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, database=None)
 @given(lines=st.lists(_line, min_size=1, max_size=12))
 def test_turkish_text_round_trips_through_every_encoding(lines: list[str]) -> None:
     """Property: whatever the encoding and line ends, the blocks are those of the UTF-8 text."""

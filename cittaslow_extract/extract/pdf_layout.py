@@ -41,6 +41,7 @@ _BAND_FRACTION = 0.15  # running headers/footers live in the top/bottom 15% of t
 _HEADER_ROWS = 3  # … among the first/last three lines of the page
 _RUNNING_SHARE = 0.4  # … and repeat on at least this share of the pages (and at least twice)
 _DEDUPE_TOLERANCE = 1.0  # points: a second copy of a word this close is fake bold
+_PAGE_EDGE = 0.06  # rows this close to the top or bottom edge are headers and footers, not columns
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|extrabold|ultrabold", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
@@ -192,14 +193,17 @@ def _rows(words: list[Word]) -> list[list[Word]]:
 
 
 def _find_gutter(
-    rows: list[list[Word]], body: float, is_label: Callable[[str], bool]
+    rows: list[list[Word]], body: float, is_label: Callable[[str], bool], height: float
 ) -> tuple[float, float] | None:
     """The x-interval of a column gutter, or None for a one-column page.
 
     A gutter is a vertical strip in the middle of the text area that (almost) no word crosses,
     with text on both sides, where the left-hand lines run up to the strip (a column of prose, not
-    a column of short labels).
+    a column of short labels).  Rows at the very top and bottom of the page (running headers,
+    page numbers) are left out of the evidence.
     """
+    edge = _PAGE_EDGE * height
+    rows = [row for row in rows if row[0].top > edge and row[0].bottom < height - edge]
     words = [w for row in rows for w in row]
     if len(rows) < 6 or len(words) < 20:
         return None
@@ -257,7 +261,7 @@ def _find_gutter(
             labels += is_label(" ".join(w.text for w in left))
             partnered += right
         right_rows += right
-    if len(left_ends) < 3 or right_rows < 3:
+    if len(left_ends) < 3 or right_rows < 2:
         return None
     # Two columns of prose, or a label column beside its values (a borderless label | value
     # table, read row by row)?  Prose lines run up to the gutter; a label column's entries are
@@ -294,7 +298,7 @@ def read_page(
         return PageLayout(number, width, height, [], [])
     body = dominant_size(words) or 10.0
     rows = _rows(words)
-    return PageLayout(number, width, height, [], rows, _find_gutter(rows, body, is_label), body)
+    return PageLayout(number, width, height, [], rows, _find_gutter(rows, body, is_label, height), body)
 
 
 def _crosses(row: list[Word], center: float, body: float) -> bool:
@@ -346,19 +350,25 @@ def build_lines(page: PageLayout, gutter: tuple[float, float] | None) -> None:
 
 
 def assign_columns(pages: list[PageLayout]) -> None:
-    """Give every page its lines.  A page too short to show its columns (the last page of a
-    two-column document) takes the gutter most pages have, if none of its rows crosses it."""
-    found = [page.gutter for page in pages if page.gutter is not None]
-    common: tuple[float, float] | None = None
-    if found and len(found) * 2 >= sum(1 for page in pages if page.rows):
-        found.sort(key=lambda g: (g[0] + g[1]) / 2)
-        common = found[len(found) // 2]
+    """Give every page its lines.  A page that does not show its columns by itself (the last page
+    of a two-column document, a page whose right column is empty) takes the gutter the other pages
+    have, when none of its rows crosses it: if text lies right of the gutter too, only when most
+    pages have the gutter."""
+    found = sorted((p.gutter for p in pages if p.gutter is not None), key=lambda g: g[0] + g[1])
+    common = found[len(found) // 2] if found else None
+    most = len(found) * 2 >= sum(1 for page in pages if page.rows)
     for page in pages:
         gutter = page.gutter
         if gutter is None and common is not None and page.rows:
             center = (common[0] + common[1]) / 2
-            crossing = sum(1 for row in page.rows if _crosses(row, center, page.body))
-            if crossing <= max(2, int(0.15 * len(page.rows))):  # a header and a footer may cross
+            crossing = right_side = 0
+            for row in page.rows:
+                if _crosses(row, center, page.body):
+                    crossing += 1
+                elif row[-1].x0 >= center:
+                    right_side += 1
+            # a running header and footer may cross it
+            if crossing <= max(2, int(0.15 * len(page.rows))) and (most or not right_side):
                 gutter = common
         build_lines(page, gutter)
 
@@ -400,7 +410,14 @@ def _margin_lines(page: PageLayout) -> tuple[list[Line], list[Line]]:
 
 
 def remove_running_lines(pages: list[PageLayout], is_label: Callable[[str], bool]) -> None:
-    """Drop running headers, footers and page numbers from every page, in place."""
+    """Drop running headers, footers and page numbers from every page, in place.
+
+    Candidates are the lines of the top and bottom margins (_margin_lines) that are not field
+    labels.  A candidate goes when its text (digits aside) comes back at the same height on at
+    least 40% of the pages (two at least), when it is a page number ("Page 3 of 12", "- 3 -", or a
+    bare number equal to the page's), or, in a one-page document, when it is in smaller print than
+    the body.
+    """
     candidates: list[tuple[PageLayout, Line, str]] = []
     for page in pages:
         top, bottom = _margin_lines(page)
@@ -429,9 +446,19 @@ def remove_running_lines(pages: list[PageLayout], is_label: Callable[[str], bool
             not _BARE_NUMBER.match(line.text.strip()) or int(number["number"]) == page.number
         ):
             drop.add(id(line))
+        elif len(pages) == 1 and line.size < _inner_size(page, candidates) - 0.5:
+            # one page: nothing repeats, but small print cut off in the margin is a header/footer
+            drop.add(id(line))
     if drop:
         for page in pages:
             page.lines = [line for line in page.lines if id(line) not in drop]
+
+
+def _inner_size(page: PageLayout, candidates: list[tuple[PageLayout, Line, str]]) -> float:
+    """The dominant font size of a page's lines outside its margins."""
+    margin = {id(line) for _, line, _ in candidates}
+    words = [w for line in page.lines if id(line) not in margin for w in line.words]
+    return dominant_size(words) or page.body
 
 
 # --------------------------------------------------------------------------- paragraphs
@@ -445,18 +472,35 @@ class _Metrics:
 
 def _metrics(pages: list[PageLayout]) -> _Metrics:
     sizes: Counter[float] = Counter()
-    ratios: list[float] = []
     right_edge: dict[tuple[bool, int], float] = {}
+    column_left: dict[tuple[bool, int], float] = {}
+    ends: dict[tuple[bool, int], list[float]] = {}
     tops: list[float] = []
     left_margin = min((line.x0 for page in pages for line in page.lines), default=0.0)
     for page in pages:
         if page.lines:
             tops.append(min(line.top for line in page.lines))
-        previous: Line | None = None
         for line in page.lines:
             sizes[round(line.size, 1)] += len(line.text)
             key = (page.two_columns, line.column)
             right_edge[key] = max(right_edge.get(key, 0.0), line.x1)
+            column_left[key] = min(column_left.get(key, line.x0), line.x0)
+            ends.setdefault(key, []).append(line.x1)
+    # The widest line marks the right margin when several lines end near it.  Otherwise (a few
+    # short lines) it says little: expect the right margin to mirror the left one (Word's default).
+    width = max((page.width for page in pages), default=0.0)
+    mirrored = width - left_margin
+    for key, edge in right_edge.items():
+        near = sum(1 for x1 in ends[key] if x1 >= edge - 12.0)
+        if key[1] != 1 and near < 3 and edge - left_margin < 0.4 * (mirrored - left_margin):
+            right_edge[key] = mirrored
+    # The line pitch inside a paragraph, measured where a line ran up to the margin and the text
+    # went on below it (between short lines the distance may include paragraph spacing).
+    ratios: list[float] = []
+    any_pair: list[float] = []
+    for page in pages:
+        previous: Line | None = None
+        for line in page.lines:
             if (
                 previous is not None
                 and previous.column == line.column
@@ -464,36 +508,62 @@ def _metrics(pages: list[PageLayout]) -> _Metrics:
                 and line.bottom > previous.bottom
                 and line.size > 0
             ):
-                ratios.append((line.bottom - previous.bottom) / line.size)
+                any_pair.append((line.bottom - previous.bottom) / line.size)
+                key = (page.two_columns, previous.column)
+                edge = right_edge[key]
+                if key[1] != 1:  # a full-width line must also come near the mirrored margin
+                    edge = max(edge, mirrored)
+                if previous.x1 >= edge - 0.25 * (edge - column_left[key]):
+                    ratios.append((line.bottom - previous.bottom) / line.size)
             previous = line
-    # With few or only short lines the widest line says little about the margin: expect the right
-    # margin to mirror the left one (Word's default) unless lines come near it.
-    width = max((page.width for page in pages), default=0.0)
-    for key, edge in right_edge.items():
-        mirrored = width - left_margin
-        if key[1] != 1 and mirrored > 0 and edge < 0.8 * mirrored:
-            right_edge[key] = mirrored
-    body = max(sizes.items(), key=lambda item: (item[1], item[0]))[0] if sizes else 10.0
-    return _Metrics(body or 10.0, _pitch_ratio(ratios), right_edge, min(tops) if tops else 0.0)
+    body = _body_size(sizes)
+    pitch = _pitch_ratio(ratios)
+    if pitch > 1.6:  # no wrapped paragraph to measure: the tightest spacing between any two lines
+        tight = sorted(r for r in any_pair if 0.8 <= r <= 1.6)
+        pitch = tight[0] if tight else pitch
+    return _Metrics(body or 10.0, pitch, right_edge, min(tops) if tops else 0.0)
+
+
+def _body_size(sizes: Counter[float]) -> float:
+    """The body text size: the smallest size that carries a fifth of the characters (a short
+    document may have more characters in its headings than in its body).
+
+    >>> _body_size(Counter({15.5: 30, 12.5: 16, 9.5: 18})), _body_size(Counter({10.0: 900, 8.0: 40}))
+    (9.5, 10.0)
+    """
+    total = sum(sizes.values())
+    for size in sorted(sizes):
+        if size > 0 and sizes[size] * 5 >= total:
+            return size
+    return 10.0
 
 
 def _pitch_ratio(ratios: list[float]) -> float:
-    """The line pitch inside paragraphs: the smallest baseline distance that is common."""
-    if len(ratios) < 3:
-        return 1.2  # too few lines to tell: single spacing
-    ratios.sort()
-    need = max(2, int(0.05 * len(ratios)))
-    for i, value in enumerate(ratios):
-        if value < 0.8:
-            continue  # superscripts, overlapping rows
-        close = 0
-        for other in ratios[i:]:
-            if other - value > 0.04:
-                break
-            close += 1
+    """The line pitch inside paragraphs (baseline distance / font size of a line that ran up to
+    the margin and the line below it): the smallest common value; a value up to 1.6 (single to
+    1.5 spacing) counts even when seen once, as a short document may wrap only one paragraph.
+
+    >>> _pitch_ratio([1.24, 1.24, 1.25, 1.6, 2.6]), _pitch_ratio([1.25, 3.1, 3.1]), _pitch_ratio([])
+    (1.24, 1.25, 1.2)
+    >>> _pitch_ratio([2.3, 2.3, 2.31, 4.6])  # double spacing
+    2.3
+    """
+    valid = sorted(r for r in ratios if r >= 0.8)  # below: superscripts, overlapping rows
+    if not valid:
+        return 1.2
+    need = max(2, int(0.05 * len(valid)))
+    common = None
+    for i, value in enumerate(valid):
+        close = sum(1 for other in valid[i : i + need] if other - value <= 0.04)
         if close >= need:
-            return value
-    return ratios[len(ratios) // 2]
+            common = value
+            break
+    plausible = [r for r in valid if r <= 1.6]
+    if common is not None and (common <= 1.6 or not plausible):
+        return common
+    if plausible:
+        return plausible[len(plausible) // 2]
+    return 1.2
 
 
 class LayoutBuilder:
@@ -619,7 +689,9 @@ class LayoutBuilder:
         return a.x1 + space + (first.x1 - first.x0) < edge - 1.0
 
     def _starts_label(self, text: str) -> bool:
-        return self._match_label(text) is not None
+        """A line starting with a field label; labels are written with a capital ("BÜTÇE",
+        "Objective:"), a wrapped line of prose starting with "bütçe – …" is not one."""
+        return text[:1].isupper() and self._match_label(text) is not None
 
     # ------------------------------------------------------------------ text
     def _known_words(self) -> set[str]:
