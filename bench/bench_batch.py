@@ -175,6 +175,29 @@ def bench_workers(work: Path, count: int) -> bool:
     return ok
 
 
+def _spin(_: int) -> float:
+    started = time.perf_counter()
+    total = 0
+    for value in range(12_000_000):
+        total += value
+    return time.perf_counter() - started
+
+
+def parallel_capacity() -> float:
+    """How much faster two CPU-bound processes finish two jobs than one process does (2.0 on an
+    idle 2-core machine): the ceiling of any speed-up measured now."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, [0, 0]))  # start both processes first
+        alone = pool.submit(_spin, 0).result()
+        started = time.perf_counter()
+        list(pool.map(_spin, [0, 0]))
+        together = time.perf_counter() - started
+        alone = (alone + pool.submit(_spin, 0).result()) / 2
+    return 2 * alone / together
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("incremental", "workers"))
@@ -190,7 +213,10 @@ def main() -> int:
     if args.only in (None, "incremental"):
         ok &= bench_incremental(args.work, args.files)
     if args.only in (None, "workers"):
+        capacity = parallel_capacity()
+        print(f"parallel capacity of the machine now (2 busy-loop processes vs 1): {capacity:.2f}x")
         ok &= bench_workers(args.work, args.pdfs)
+        print(f"parallel capacity after the runs: {parallel_capacity():.2f}x")
     return 0 if ok else 1
 
 

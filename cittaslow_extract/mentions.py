@@ -65,6 +65,7 @@ from .normalize.turkish import ascii_key, tr_lower
 __all__ = ["MentionExtractor", "Place", "load_gazetteer", "unit_lemma"]
 
 LABELS = ("QUANTITY", "MONEY", "DATE", "PLACE", "ORG")
+_LABEL_ORDER = {label: n for n, label in enumerate(LABELS)}
 BUDGET_FIELD = "budget_text"
 _LANGUAGES: tuple[Language, ...] = ("en", "tr")
 _PHRASE_MAX_WORDS = 4  # words of the counted-thing phrase after a number
@@ -429,7 +430,7 @@ class _Lex:
     stop: bool
     cap: bool  # starts with an upper-case letter
     newline: bool
-    numeric_date: bool  # "10.12.2020", "03/2021"
+    numeric_date: str | None  # the ISO date of a numeric date token: "10.12.2020", "03/2021"
     org_end: bool  # a capitalised organisation word: "Municipality", "Belediyesi'nin"
     place: bool  # a capitalised word that may start a gazetteer name
     name: bool  # org_end or place
@@ -442,8 +443,9 @@ class _Lex:
     breaks_clause: bool
     plan: bool  # a one-word planning marker: "will", "açılacak"
     done: bool  # a one-word realised marker: "currently"
-    starts_phrase: bool  # the first word of a multi-word planned or realised marker
-    may_plan: bool  # plan or starts_phrase
+    plan_start: bool  # the first word of a multi-word planning marker: "going (to)"
+    done_start: bool  # the first word of a multi-word realised marker: "so (far)"
+    may_plan: bool  # plan or plan_start
 
 
 @dataclass(slots=True)
@@ -533,7 +535,7 @@ class _Pipeline:
             plan = _is_planned_word(key, word, rules)
             org_end = spacy_norm in (_ORG_END, _ORG_END_OF)
             place = spacy_norm in self.places
-            starts_phrase = key in rules.planned_phrases or key in rules.realised_phrases
+            plan_start = key in rules.planned_phrases
             lex = self._lex[orth] = _Lex(
                 text=text,
                 key=key,
@@ -541,7 +543,7 @@ class _Pipeline:
                 stop=lexeme.is_stop,
                 cap=cap,
                 newline="\n" in text,
-                numeric_date=_NUMERIC_DATE.fullmatch(text) is not None,
+                numeric_date=parse_date(text, self.language).iso if _NUMERIC_DATE.fullmatch(text) else None,
                 org_end=org_end,
                 place=place,
                 name=place or org_end,
@@ -554,8 +556,9 @@ class _Pipeline:
                 breaks_clause=text in _CLAUSE_MARKS or key in rules.clause_breaks,
                 plan=plan,
                 done=key in rules.realised_words,
-                starts_phrase=starts_phrase,
-                may_plan=plan or starts_phrase,
+                plan_start=plan_start,
+                done_start=key in rules.realised_phrases,
+                may_plan=plan or plan_start,
             )
         return lex
 
@@ -569,7 +572,7 @@ class _Pipeline:
         table = doc.to_array([ORTH, IDX])
         orths = table[:, 0].tolist()
         lex = list(map(self._lex.get, orths))
-        if None in lex:  # words met for the first time
+        if not all(lex):  # words met for the first time
             lex = [x or self._lexeme(orth) for x, orth in zip(lex, orths)]
         return doc, lex, table[:, 1].tolist()
 
@@ -642,35 +645,93 @@ class MentionExtractor:
                 continue  # never across fields (the separator is a sentence break)
             text = joined[start:end]
             out.append(Mention(project_id, name, label, text, value, unit, start - base, end - base, planned))
-        out.sort(key=lambda m: (order[m.field], m.start_char, LABELS.index(m.label), m.end_char))
+        out.sort(key=lambda m: (order[m.field], m.start_char, _LABEL_ORDER[m.label], m.end_char))
         return out
 
     def _mentions(
         self, doc: Any, body: _Text, bounds: list[tuple[str, int, int]], lang: Language
     ) -> list[_Found]:
-        rules = body.rules
-        numbers = find_numbers(body.text, lang)
+        rules, lex = body.rules, body.lex
+        numbers = _numbers(body.text, lang)
         found: list[_Found] = []
-        taken = _dates(body, numbers, lang, found)
+        taken = _dates(body, numbers, lang, found) if numbers or any(map(_NUMERIC_DATE_TOKEN, lex)) else []
         pipe = self.pipeline(lang)
-        names = list(compress(count(), map(_NAME, body.lex)))  # where a place or organisation may be
-        place_spans = _place_spans(body, pipe.places, [k for k in names if body.lex[k].place])
+        names = list(compress(count(), map(_NAME, lex)))  # where a place or organisation may be
+        place_spans = _place_spans(body, pipe.places, [k for k in names if lex[k].place]) if names else ()
         place_tokens = {i for start, end, _ in place_spans for i in range(start, end)}
         budget = [(a, b) for name, a, b in bounds if name == BUDGET_FIELD]
         for number in numbers:
-            if any(a <= number.start < b for a, b in taken):
+            at = number.start
+            if taken and any(a <= at < b for a, b in taken):
                 continue
-            in_budget = any(a <= number.start < b for a, b in budget)
+            in_budget = bool(budget) and any(a <= at < b for a, b in budget)
             _number(body, number, in_budget, lang, rules, place_tokens, found)
         found = _dedupe(found)
-        org_words = [k for k in names if body.lex[k].org_end]
+        if not names and not pipe.trained:
+            return found
+        org_words = [k for k in names if lex[k].org_end]
         names = _organisations(body, org_words, lang) + _places(body, place_spans)
-        return found + _entities(doc, body, found, names, lang)
+        return found + _entities(doc if pipe.trained else None, body, found, names, lang)
 
 
 # --------------------------------------------------------------------------- finders
 _Found = tuple[str, int, int, "str | None", "str | None", bool]  # label, start, end, value, unit, planned
 _SEPARATOR = "\n\n"
+
+
+def _numbers(text: str, lang: Language) -> list[NumberSpan]:
+    """find_numbers over the lines of the text that hold a digit, each run of them read with the
+    line breaks around it and the runs put end to end with a NUL between them (no number expression
+    reads across one).  find_numbers tests every character of what it is given, and most lines of a
+    narrative hold no figure.  A figure that ends a run followed by "and a half" / "buçuk" on a
+    later line is read as find_numbers reads it: the whole text is read then."""
+    runs: list[list[int]] = []
+    for line in _DIGIT_LINE.finditer(text):
+        a, b = line.span()
+        if runs and a == runs[-1][1] + 1:
+            runs[-1][1] = b
+        else:
+            runs.append([a, b])
+    if not runs:
+        return []
+    if len(runs) == 1 and runs[0] == [0, len(text)]:
+        return find_numbers(text, lang)
+    half = _half_after_figure()
+    if any(b < len(text) and half.match(text, b) and _ends_with_figure(text, a, b) for a, b in runs):
+        return find_numbers(text, lang)
+    pieces, shifts, length = [], [], 0
+    for a, b in runs:
+        a, b = max(a - 1, 0), min(b + 1, len(text))  # the line breaks around the run
+        pieces.append(text[a:b])
+        shifts.append((length, a - length))
+        length += b - a + 1
+    out = []
+    piece = 0
+    for span in find_numbers("\x00".join(pieces), lang):
+        while piece + 1 < len(shifts) and shifts[piece + 1][0] <= span.start:
+            piece += 1
+        d = shifts[piece][1]
+        out.append(NumberSpan(span.start + d, span.end + d, span.value, span.raw, span.is_year_like, span.ambiguous))
+    return out
+
+
+_DIGIT_LINE = re.compile(r"^[^\n0-9]*[0-9][^\n]*", re.MULTILINE)
+
+
+def _ends_with_figure(text: str, a: int, b: int) -> bool:
+    """Whether text[a:b] ends with a digit, white space aside."""
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return b > a and text[b - 1] in "0123456789"
+
+
+@lru_cache(maxsize=1)
+def _half_after_figure() -> re.Pattern[str]:
+    """White space, then "and a half" / "buçuk" (data/numbers.toml), which find_numbers adds to a
+    figure before it, line breaks between included."""
+    halves = _toml("numbers.toml")["halves"]
+    alternation = "|".join(word_pattern(h) for lang in halves.values() for h in lang)
+    return re.compile(rf"\s*(?:{alternation})", re.IGNORECASE)
 
 
 def _join(parts: list[tuple[str, str]]) -> tuple[str, list[tuple[str, int, int]]]:
@@ -697,7 +758,7 @@ def _dates(
     lex, text = body.lex, body.text
     for k in compress(count(), map(_NUMERIC_DATE_TOKEN, lex)):
         x = lex[k]
-        iso = parse_date(x.text, lang).iso
+        iso = x.numeric_date
         if iso:
             start = body.starts[k]
             found.append(_found(body, "DATE", start, start + len(x.text), iso, None))
@@ -714,13 +775,19 @@ def _dates(
             continue
         start, end, iso = number.start, number.end, number.raw
         for a, b in _date_windows(body, i, j, number):
-            wider = parse_date(text[a:b], lang).iso
+            wider = _parse_date_iso(text[a:b], lang)
             if wider and len(wider) > 4 and wider.startswith(number.raw):
                 start, end, iso = a, b, wider
                 break
         found.append(_found(body, "DATE", start, end, iso, None))
         taken.append((start, end))
     return taken
+
+
+@lru_cache(maxsize=4096)
+def _parse_date_iso(text: str, lang: Language) -> str | None:
+    """parse_date(text).iso for the few words around a year ("March 2020"), kept like a word's lemma."""
+    return parse_date(text, lang).iso
 
 
 def _year_counts_things(body: _Text, i: int, j: int, lang: Language) -> bool:
@@ -1096,11 +1163,12 @@ def _entities(
     doc: Any, body: _Text, rule: list[_Found], names: list[_Found], lang: Language
 ) -> list[_Found]:
     """ORG and PLACE names (a place inside an organisation name, "İzmir" in "İzmir Bar Association",
-    is not one of its own), then the trained pipeline's entities that no rule mention overlaps."""
+    is not one of its own), then the entities of a trained pipeline's Doc (None: no such Doc) that
+    no rule mention overlaps."""
     org_spans = [(f[1], f[2]) for f in names if f[0] == "ORG"]
     out = [f for f in names if f[0] == "ORG" or not any(a <= f[1] and f[2] <= b for a, b in org_spans)]
     taken = [(f[1], f[2]) for f in rule + out]
-    for ent in doc.ents:
+    for ent in doc.ents if doc is not None else ():
         label = _MODEL_LABELS.get(ent.label_)
         start, end = body.starts[ent.start], _name_end(body, ent.end - 1)
         if label is None or end <= start or any(a < end and start < b for a, b in taken):
@@ -1157,14 +1225,16 @@ def _planned_flags(lex: list[_Lex], s: int, e: int, rules: _Rules) -> list[bool]
     end of the sentence ("Currently 4 theatres and this will rise to 8": only 8 is planned), except
     clauses that hold a realised marker and no planning marker of their own.
     """
-    if not any(map(_MAY_PLAN, lex[s:e])):  # most sentences: no marker at all (a C-level scan)
-        return None
     plans, dones = rules.planned_phrases, rules.realised_phrases
-    plan = [x.plan or (x.starts_phrase and _phrase_at(lex, k, plans)) for k, x in _span(lex, s, e)]
-    if not any(plan):
+    # most sentences have no marker: only the few words that may start one are looked at
+    marks = [k for k in compress(range(s, e), map(_MAY_PLAN, lex[s:e])) if lex[k].plan or _phrase_at(lex, k, plans)]
+    if not marks:
         return None
+    plan = [False] * (e - s)
+    for k in marks:
+        plan[k - s] = True
     planned = [False] * (e - s)
-    done = [x.done or (x.starts_phrase and _phrase_at(lex, k, dones)) for k, x in _span(lex, s, e)]
+    done = [x.done or (x.done_start and _phrase_at(lex, k, dones)) for k, x in _span(lex, s, e)]
     in_scope = False
     a = s
     for k in range(s, e + 1):

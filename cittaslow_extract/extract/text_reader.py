@@ -25,6 +25,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # would read cp1254 bytes as UTF-16 ("040Ç" → "㐰윰").
 _LEGACY_CANDIDATES = ("cp1254", "iso8859_9", "cp1252")
 _TURKISH_LETTERS = set("çğıöşüÇĞİÖŞÜ")
+_TURKISH_ONLY_BYTES = frozenset(b"\xd0\xdd\xde\xf0\xfd\xfe")  # Ğ İ Ş ğ ı ş in cp1254 / ISO-8859-9
 
 
 def detect_encoding(data: bytes) -> str:
@@ -49,7 +50,9 @@ def detect_encoding(data: bytes) -> str:
         pass
     if _looks_like_utf16(data):
         return "utf_16_le" if data[1::2].count(0) > data[0::2].count(0) else "utf_16_be"
-    guess = _charset_normalizer_guess(data)
+    # ğ Ğ ş Ş ı İ: bytes where the Turkish code pages differ from Windows-1252 (which has Icelandic
+    # letters there): proof enough, and the guesser is unreliable on a few bytes ("ÇŞ" → "ÇÞ").
+    guess = "cp1254" if not _TURKISH_ONLY_BYTES.isdisjoint(data) else _charset_normalizer_guess(data)
     if guess in ("cp1254", "iso8859_9") or guess is None:
         # The two Turkish code pages agree on every letter; only C1 bytes tell them apart.
         return "cp1254" if any(0x80 <= b <= 0x9F for b in data) else "iso8859_9"
