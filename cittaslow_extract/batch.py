@@ -16,6 +16,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,6 +148,14 @@ def run_batch(
         cached: dict[int, CachedDocument] = {}
         todo: list[int] = []
         for index, input_file in enumerate(files):
+            if not _regular_file(input_file.path):  # a pipe or device might never end: not read
+                from .process import failed_result
+
+                reason = "not a regular file (a device, pipe or socket)"
+                results[index] = failed_result(input_file.source_path, reason)
+                if on_result is not None:
+                    on_result(results[index])
+                continue
             hit = _lookup(cache, input_file) if cache is not None else None
             if hit is None:
                 todo.append(index)
@@ -249,6 +258,13 @@ def _manifest(cache: DocumentCache, config: RunConfig, results: Sequence[Documen
 
 def _digest(value: object) -> str:
     return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return True  # missing or unreadable: the worker reports why
 
 
 def _lookup(cache: DocumentCache, input_file: InputFile) -> CachedDocument | None:

@@ -686,9 +686,9 @@ def _numbers(text: str, lang: Language) -> list[NumberSpan]:
     narrative hold no figure.  A figure that ends a run followed by "and a half" / "buçuk" on a
     later line is read as find_numbers reads it: the whole text is read then."""
     runs: list[list[int]] = []
-    for line in _DIGIT_LINE.finditer(text):
-        a, b = line.span()
-        if runs and a == runs[-1][1] + 1:
+    for line in _DIGIT_TO_LINE_END.finditer(text):
+        a, b = text.rfind("\n", 0, line.start()) + 1, line.end()
+        if runs and a <= runs[-1][1] + 1:
             runs[-1][1] = b
         else:
             runs.append([a, b])
@@ -715,7 +715,7 @@ def _numbers(text: str, lang: Language) -> list[NumberSpan]:
     return out
 
 
-_DIGIT_LINE = re.compile(r"^[^\n0-9]*[0-9][^\n]*", re.MULTILINE)
+_DIGIT_TO_LINE_END = re.compile(r"[0-9][^\n]*")
 
 
 def _ends_with_figure(text: str, a: int, b: int) -> bool:

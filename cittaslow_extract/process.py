@@ -8,6 +8,7 @@ and a one-line reason, so one broken file never stops a batch.
 from __future__ import annotations
 
 import traceback
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ class DocumentProcessor:
     def __init__(self, config: RunConfig) -> None:
         self.config = config
         self.vocabulary: Vocabulary = load_vocabulary(config.label_files)
+        # Readers use the labels as layout evidence: they must see the same --labels files.
+        self.read_options = replace(config.read_options, label_files=config.label_files)
         self._mention_extractor: Any = None
 
     @property
@@ -65,7 +68,7 @@ class DocumentProcessor:
 
     def _process(self, path: Path, source: str, sha256: str) -> DocumentResult:
         document_id = sha256[:16]
-        raw = read_document(path, self.config.read_options)
+        raw = read_document(path, self.read_options)
         segmented = segment(raw, self.vocabulary)
         projects = [
             project_record(

@@ -250,6 +250,20 @@ def test_formula_name_given_directly_is_neutralised_in_csv(tmp_path, monkeypatch
     assert read_csv(Path("raw/documents.csv"))[0]["source_path"] == "=cmd.txt"
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_not_read(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # reading it would wait forever for a writer
+    out = tmp_path / "out"
+    code = main([str(fifo), str(SAMPLES / "community-en.txt"), "--out", str(out), "--quiet", "--incremental"])
+    rows = read_csv(out / "documents.csv")
+    assert code == 1
+    assert [(r["status"], r["error"]) for r in rows] == [
+        ("failed", "not a regular file (a device, pipe or socket)"),
+        ("ok", ""),
+    ]
+
+
 # --- limits: time and memory per document ------------------------------------------------------
 
 

@@ -114,6 +114,8 @@ def test_turkish_text_round_trips_through_every_encoding(lines: list[str]) -> No
 BUGS_CAUGHT = [
     ("short cp1254 text guessed as UTF-16", "040Ç".encode("cp1254"), "040Ç"),
     ("cp1254 Turkish capitals only", "ĞÜŞİÖÇ".encode("cp1254"), "ĞÜŞİÖÇ"),
+    ("two cp1254 letters guessed as Windows-1252 (Þ)", "ÇŞ".encode("cp1254"), "ÇŞ"),
+    ("ISO-8859-9 dotless ı guessed as ý", "ılık".encode("iso8859_9"), "ılık"),
 ]
 
 
