@@ -89,7 +89,6 @@ _RANGE_BEFORE = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-_PERCENT_AFTER = re.compile(r"\s*%")
 # A number glued to a code or a product name: "COVID-19", "24/7", "65+", "#3", "3D", "5G".
 _GLUED_BEFORE = re.compile(r"(?:[^\W\d_]-|[/#№+])$")
 _GLUED_AFTER = re.compile(r"[/+'’]|[^\W\d_]")  # … and a Turkish case ending: "8'e", "2020'de"
@@ -518,7 +517,11 @@ class _Pipeline:
         self.language = language
         self.trained = trained
         self.places = places
+        self.make_doc = nlp.make_doc
         self._lex: dict[int, _Lex] = {}
+        from spacy.attrs import IDX, ORTH  # spaCy is loaded by now (the pipeline is built)
+
+        self._columns = [ORTH, IDX]
 
     def _lexeme(self, orth: int) -> _Lex:
         lex = self._lex.get(orth)
@@ -564,17 +567,14 @@ class _Pipeline:
 
     def __call__(self, text: str) -> tuple[Any, list[_Lex], list[int]]:
         """The Doc (with a trained pipeline's entities, if any) and its tokens as (_Lex, start)."""
-        from spacy.attrs import IDX, ORTH
-
-        doc = self.nlp(text) if self.trained else self.nlp.make_doc(text)
+        doc = self.nlp(text) if self.trained else self.make_doc(text)
         if len(doc) == 0:
             return doc, [], []
-        table = doc.to_array([ORTH, IDX])
-        orths = table[:, 0].tolist()
+        orths, starts = doc.to_array(self._columns).T.tolist()
         lex = list(map(self._lex.get, orths))
         if not all(lex):  # words met for the first time
             lex = [x or self._lexeme(orth) for x, orth in zip(lex, orths)]
-        return doc, lex, table[:, 1].tolist()
+        return doc, lex, starts
 
 
 
@@ -652,7 +652,7 @@ class MentionExtractor:
         self, doc: Any, body: _Text, bounds: list[tuple[str, int, int]], lang: Language
     ) -> list[_Found]:
         rules, lex = body.rules, body.lex
-        numbers = _numbers(body.text, lang)
+        numbers = _numbers(body.text, bounds, lang)
         found: list[_Found] = []
         taken = _dates(body, numbers, lang, found) if numbers or any(map(_NUMERIC_DATE_TOKEN, lex)) else []
         pipe = self.pipeline(lang)
@@ -679,43 +679,26 @@ _Found = tuple[str, int, int, "str | None", "str | None", bool]  # label, start,
 _SEPARATOR = "\n\n"
 
 
-def _numbers(text: str, lang: Language) -> list[NumberSpan]:
-    """find_numbers over the lines of the text that hold a digit, each run of them read with the
-    line breaks around it and the runs put end to end with a NUL between them (no number expression
-    reads across one).  find_numbers tests every character of what it is given, and most lines of a
-    narrative hold no figure.  A figure that ends a run followed by "and a half" / "buçuk" on a
-    later line is read as find_numbers reads it: the whole text is read then."""
-    runs: list[list[int]] = []
-    for line in _DIGIT_TO_LINE_END.finditer(text):
-        a, b = text.rfind("\n", 0, line.start()) + 1, line.end()
-        if runs and a <= runs[-1][1] + 1:
-            runs[-1][1] = b
-        else:
-            runs.append([a, b])
-    if not runs:
-        return []
-    if len(runs) == 1 and runs[0] == [0, len(text)]:
-        return find_numbers(text, lang)
+def _numbers(text: str, bounds: list[tuple[str, int, int]], lang: Language) -> list[NumberSpan]:
+    """find_numbers over the joined text, reading only the fields that hold a digit (its expressions
+    test every character).  A number never runs from one field into the next, but for "… 3" +
+    "and a half …": then the joined text is read whole."""
+    parts = [(a, b) for _, a, b in bounds if _DIGIT.search(text, a, b)]
+    if len(parts) == len(bounds):
+        return find_numbers(text, lang) if parts else []
     half = _half_after_figure()
-    if any(b < len(text) and half.match(text, b) and _ends_with_figure(text, a, b) for a, b in runs):
+    if any(b < len(text) and _ends_with_figure(text, a, b) and half.match(text, b) for a, b in parts):
         return find_numbers(text, lang)
-    pieces, shifts, length = [], [], 0
-    for a, b in runs:
-        a, b = max(a - 1, 0), min(b + 1, len(text))  # the line breaks around the run
-        pieces.append(text[a:b])
-        shifts.append((length, a - length))
-        length += b - a + 1
-    out = []
-    piece = 0
-    for span in find_numbers("\x00".join(pieces), lang):
-        while piece + 1 < len(shifts) and shifts[piece + 1][0] <= span.start:
-            piece += 1
-        d = shifts[piece][1]
-        out.append(NumberSpan(span.start + d, span.end + d, span.value, span.raw, span.is_year_like, span.ambiguous))
+    out: list[NumberSpan] = []
+    for a, b in parts:
+        spans = find_numbers(text[a:b], lang)
+        out += spans if a == 0 else [
+            NumberSpan(s.start + a, s.end + a, s.value, s.raw, s.is_year_like, s.ambiguous) for s in spans
+        ]
     return out
 
 
-_DIGIT_TO_LINE_END = re.compile(r"[0-9][^\n]*")
+_DIGIT = re.compile(r"[0-9]")
 
 
 def _ends_with_figure(text: str, a: int, b: int) -> bool:
@@ -745,7 +728,14 @@ def _join(parts: list[tuple[str, str]]) -> tuple[str, list[tuple[str, int, int]]
 
 
 def _found(body: _Text, label: str, start: int, end: int, value: str | None, unit: str | None) -> _Found:
-    planned = label != "PLACE" and label != "ORG" and body.planned(body.token_at(start))
+    return _found_at(body, body.token_at(start), label, start, end, value, unit)
+
+
+def _found_at(
+    body: _Text, k: int, label: str, start: int, end: int, value: str | None, unit: str | None
+) -> _Found:
+    """A found mention starting in token k."""
+    planned = label != "PLACE" and label != "ORG" and body.planned(k)
     return (label, start, end, value, unit, planned)
 
 
@@ -761,7 +751,7 @@ def _dates(
         iso = x.numeric_date
         if iso:
             start = body.starts[k]
-            found.append(_found(body, "DATE", start, start + len(x.text), iso, None))
+            found.append(_found_at(body, k, "DATE", start, start + len(x.text), iso, None))
             taken.append((start, start + len(x.text)))
     currencies = _currencies()
     for number in numbers:
@@ -779,7 +769,7 @@ def _dates(
             if wider and len(wider) > 4 and wider.startswith(number.raw):
                 start, end, iso = a, b, wider
                 break
-        found.append(_found(body, "DATE", start, end, iso, None))
+        found.append(_found_at(body, i if start == number.start else body.token_at(start), "DATE", start, end, iso, None))
         taken.append((start, end))
     return taken
 
@@ -827,68 +817,77 @@ def _number(
 ) -> None:
     """A QUANTITY or MONEY mention for one number, or nothing when it counts no thing."""
     text = body.text
-    before, after = text[max(0, number.start - 40) : number.start], text[number.end : number.end + 40]
+    at, stop = number.start, number.end
+    before, after = text[max(0, at - 40) : at], text[stop : stop + 40]
     last = before.rstrip()[-1:]  # the character before the number, spaces skipped
-    if _PERCENT_AFTER.match(after) or last == "%":
+    nxt = after.lstrip()[:1]  # … and after it
+    if nxt == "%" or last == "%":  # "80%", "% 80"
         return
-    if _RANGE_AFTER.match(after):
+    if nxt and nxt in _DASHES and _RANGE_AFTER.match(after):
         return
-    if last and (last in "-–—" or last.isalpha()) and _RANGE_BEFORE.search(before):
+    if last and (last in _DASHES or last.isalpha()) and _RANGE_BEFORE.search(before):
         return
-    start = _approximated_start(body, number, rules)
+    i = body.token_at(at)
+    first = _approximated_start(body, i, rules)  # the approximation's first token, or the number's
+    start = body.starts[first] if first != i else at
     currencies = _currencies()
     cur_after = currencies.after.match(after)
     if cur_after:
-        end = number.end + cur_after.end()
-        found.append(_found(body, "MONEY", start, end, _plain(number.value), _currency_code(cur_after["cur"])))
+        end = stop + cur_after.end()
+        code = _currency_code(cur_after["cur"])
+        found.append(_found_at(body, first, "MONEY", start, end, _plain(number.value), code))
         return
     # a currency before the amount is a symbol or a code: "€2 million", "TL 500" (never a lower-case word)
     symbol_or_code = last and not last.islower() and not last.isdigit()
     cur_before = currencies.before.search(before[-20:]) if symbol_or_code else None
     if cur_before:
-        cur_start = number.start - (len(before[-20:]) - cur_before.start())
+        cur_start = at - (len(before[-20:]) - cur_before.start())
         code = _currency_code(cur_before["cur"])
-        found.append(_found(body, "MONEY", min(start, cur_start), number.end, _plain(number.value), code))
+        start = min(start, cur_start)
+        found.append(_found_at(body, body.token_at(start), "MONEY", start, stop, _plain(number.value), code))
         return
+    j = body.token_from(stop)
     if in_budget:  # a figure of a budget text is money, never a count ("for 3 years" is neither)
-        j = body.token_from(number.end)
         if not number.is_year_like and _counted_phrase(body, j, lang, rules) is None:
-            found.append(_found(body, "MONEY", start, number.end, _plain(number.value), None))
+            found.append(_found_at(body, first, "MONEY", start, stop, _plain(number.value), None))
         return
-    if (after[:1] and _GLUED_AFTER.match(after[:1])) or _GLUED_BEFORE.search(before[-2:]):
+    glued_after = after[:1] and not after[:1].isspace() and _GLUED_AFTER.match(after[:1])
+    if glued_after or (before[-1:] in _GLUE_MARKS and _GLUED_BEFORE.search(before[-2:])):
         return
-    i, j = body.token_at(number.start), body.token_from(number.end)
-    first = body.token_at(start)  # the approximation's first token, or the number's
-    if _labels_number(body, first, body.sentence_start(i), rules, place_tokens):
+    if _labels_number(body, first, i, rules, place_tokens):
         return
     counted = _count_unit(body, j, lang, rules)
     if counted is None:
         return
     phrase, unit = counted
-    found.append(_found(body, "QUANTITY", start, _rate_end(body, phrase.end_tok), _plain(number.value), unit))
+    end = _rate_end(body, phrase.end_tok)
+    found.append(_found_at(body, first, "QUANTITY", start, end, _plain(number.value), unit))
 
 
-def _approximated_start(body: _Text, number: NumberSpan, rules: _Rules) -> int:
-    """Start of "nearly 200", "a total of 14", "yaklaşık 150": the approximation joins the text."""
-    i = body.token_at(number.start)
+_DASHES = frozenset("-–—")
+_GLUE_MARKS = frozenset("-/#№+")  # the last character of a _GLUED_BEFORE match
+
+
+def _approximated_start(body: _Text, i: int, rules: _Rules) -> int:
+    """First token of "nearly 200", "a total of 14", "yaklaşık 150" (the approximation joins the
+    text) for the number at token i; i itself when no approximation stands before it."""
     lex = body.lex
     if i == 0:
-        return number.start
+        return i
     for phrase in rules.approximators.get(lex[i - 1].key, ()):
         n = len(phrase)
         if i - n < 0:
             continue
         window = lex[i - n : i]
         if all(x.key == p for x, p in zip(window, phrase)) and not any(x.newline for x in window):
-            return body.starts[i - n]
-    return number.start
+            return i - n
+    return i
 
 
-def _labels_number(
-    body: _Text, first: int, sentence_start: int, rules: _Rules, place_tokens: set[int]
-) -> bool:
-    """True when the word before a number makes it a label, an age or a code: "aged 5",
-    "Article 76", "Law No. 5393", "Covid 19" (a capitalised word that does not start a sentence)."""
+def _labels_number(body: _Text, first: int, i: int, rules: _Rules, place_tokens: set[int]) -> bool:
+    """True when the word before a number (at token i; its approximation starts at token first)
+    makes it a label, an age or a code: "aged 5", "Article 76", "Law No. 5393", "Covid 19" (a
+    capitalised word that does not start a sentence)."""
     if first <= 0:
         return False
     lex = body.lex
@@ -897,9 +896,9 @@ def _labels_number(
         return True
     if prev.text == "." and first >= 2 and lex[first - 2].key in rules.not_count_before:
         return True  # "No. 5393" split as "No" "."
-    capitalised_name = prev.word and prev.cap and not prev.stop and first - 1 > sentence_start
-    # "Bornova'da 12 kütüphane": a word with a case ending is no label
-    return capitalised_name and not prev.apostrophe and (first - 1) not in place_tokens
+    if not (prev.word and prev.cap and not prev.stop) or prev.apostrophe:
+        return False  # "Bornova'da 12 kütüphane": a word with a case ending is no label
+    return first - 1 > body.sentence_start(i) and (first - 1) not in place_tokens
 
 
 def _counted_phrase(body: _Text, j: int, lang: Language, rules: _Rules) -> _Phrase | None:

@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cittaslow_extract import outputs
 from cittaslow_extract.batch import BatchOptions, InputFile, discover_inputs, display_path, process_files, run_batch
@@ -367,6 +369,47 @@ def test_cache_codec_round_trips_a_real_result(corpus):
     result = process_files(discover_inputs([corpus])[:1], RunConfig())[0]
     assert result.projects and result.mentions
     assert decode_result(encode_result(result)) == result
+
+
+TEXTS = st.one_of(st.none(), st.text(max_size=40))
+DECIMALS = st.one_of(st.none(), st.decimals(allow_nan=False, allow_infinity=False, places=None))
+
+
+@given(
+    title=TEXTS,
+    amount=DECIMALS,
+    months=DECIMALS,
+    years=st.lists(st.integers(1900, 2100), max_size=3).map(tuple),
+    raw=st.text(max_size=20),
+    flag=st.one_of(st.none(), st.booleans()),
+)
+@settings(max_examples=60, deadline=None)
+def test_cache_codec_keeps_any_record_exactly(title, amount, months, years, raw, flag):
+    from decimal import Decimal
+
+    from cittaslow_extract.models import CriterionRecord, DocumentResult, Mention, MoneyAmount, ProjectRecord
+
+    money = [MoneyAmount(amount if amount is not None else Decimal("0"), "TRY", bool(flag), years, raw)]
+    project = ProjectRecord(
+        "d", "a.txt", "txt", "tr", title, 1, title, None, 1, "d-001", title, raw, None, None, None, None, None,
+        None, amount, "TRY", flag, years[0] if years else None, money, None, None, flag, months, None, None, None, "",
+    )
+    result = DocumentResult(
+        DocumentRecord("d", "a.txt", "txt", "ok", None, 1, 1, None, "0" * 64, None, "tr", raw),
+        [project],
+        [CriterionRecord("d", title, 1, title, None, 1, amount)],
+        [Mention("d-001", "objective", "QUANTITY", raw, None, title, 0, len(raw), bool(flag))],
+    )
+    back = decode_result(encode_result(result))
+    assert back == result
+    assert [str(p.budget_amount) for p in back.projects] == [str(p.budget_amount) for p in result.projects]
+
+
+@given(st.binary(min_size=1, max_size=30).filter(lambda b: b"/" not in b and b"\0" not in b))
+def test_display_path_of_any_name_is_utf8(name):
+    text = display_path(Path(os.fsdecode(name)))
+    text.encode("utf-8")
+    assert os.fsencode(text) == name or "\\x" in text  # as it is, or with its non-UTF-8 bytes escaped
 
 
 def test_cache_never_stores_the_password(tmp_path):
