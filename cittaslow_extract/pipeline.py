@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .cli_options import UsageErrorParser, add_run_config_options, run_config_from_args
 from .errors import UsageError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_NOT_FINISHED = 0, 1, 2, 3
@@ -32,13 +33,8 @@ Subcommand: `check [FOLDER]` compares the pipeline's output with expected files 
 """
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = UsageErrorParser(
         prog="cittaslow-extract",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -57,18 +53,6 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"time limit per document (default {DEFAULT_TIMEOUT:g}; 0: none)")
     parser.add_argument("--max-memory", type=int, default=DEFAULT_MAX_MEMORY, metavar="MB",
                         help=f"memory a document may use, in MB (default {DEFAULT_MAX_MEMORY}; 0: none; Linux)")
-    parser.add_argument("--labels", type=Path, action="append", default=[], metavar="FILE",
-                        help="extra label vocabulary (TOML, same shape as data/labels.toml); repeatable")
-    parser.add_argument("--pdf-engine", choices=("auto", "pdfium", "pdfplumber"), default="auto",
-                        help="PDF reader (default auto: the fast pdfium route)")
-    parser.add_argument("--password", default=None, metavar="PASSWORD",
-                        help="password for encrypted PDFs")
-    parser.add_argument("--no-mentions", action="store_true",
-                        help="skip the narrative mentions stage (no mentions table)")
-    parser.add_argument("--gazetteer", type=Path, action="append", default=[], metavar="FILE",
-                        help="extra place names for mentions (TOML); repeatable")
-    parser.add_argument("--spacy-model", default=None, metavar="NAME",
-                        help="an installed trained spaCy pipeline to add its entities to mentions")
     parser.add_argument("--no-formula-escape", action="store_true",
                         help="write CSV cells starting with = + - @ tab or CR as they are "
                              "(default: prefix a quote so spreadsheets do not run them)")
@@ -80,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --engine dask: rows sent back and written here (default), or "
                              "written by the workers as partitioned Parquet (shared folder needed)")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    add_run_config_options(parser)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -106,25 +90,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace) -> int:
     from .batch import BatchOptions, discover_inputs, run_batch
-    from .extract.readers import ReadOptions
     from .isolation import Limits
-    from .config import RunConfig
     from .progress import Progress
-    from .vocabulary import load_vocabulary
 
-    load_vocabulary(tuple(args.labels))  # a bad labels file is a usage error before any work
-    if not args.no_mentions and (args.gazetteer or args.spacy_model):
-        from .mentions import MentionExtractor
-
-        MentionExtractor(tuple(args.gazetteer), args.spacy_model)  # same for gazetteers and models
-    config = RunConfig(
-        read_options=ReadOptions(pdf_engine=args.pdf_engine, password=args.password, label_files=tuple(args.labels)),
-        label_files=tuple(args.labels),
-        mentions=not args.no_mentions,
-        gazetteer_files=tuple(args.gazetteer),
-        spacy_model=args.spacy_model,
-        debug=args.debug,
-    )
+    config = run_config_from_args(args)
     if args.engine == "dask":
         from .engines import dask_available
 

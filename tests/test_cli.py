@@ -147,12 +147,12 @@ def test_progress_bar_on_a_terminal(tmp_path):
 
 
 def test_internal_error_exits_3_without_traceback(tmp_path, monkeypatch):
-    from cittaslow_extract import outputs
+    from cittaslow_extract.export import writers
 
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device", str(tmp_path / "out" / "projects.csv"))
 
-    monkeypatch.setattr(outputs, "_stage", broken)
+    monkeypatch.setattr(writers, "stage_file", broken)
     code, stderr = run_main([str(SAMPLE), "--out", str(tmp_path / "out"), "--quiet", "--no-mentions"])
     assert code == EXIT_NOT_FINISHED
     assert stderr.startswith("error: No space left on device") and "previous tables left as they were" in stderr

@@ -144,20 +144,52 @@ def parquet_bytes(table: str, records: Iterable[Any]) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, fsync, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def table_bytes(table: str, records: Sequence[Any], fmt: str, *, neutralize_formulas: bool = True) -> bytes:
+    """One table serialised in one format ("csv" or "parquet")."""
+    if fmt == "csv":
+        return csv_bytes(table, records, neutralize_formulas=neutralize_formulas)
+    if fmt == "parquet":
+        return parquet_bytes(table, records)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _file_mode()
+
+
+def stage_file(target: Path, data: bytes) -> Path:
+    """Write `data` to a hidden temporary file beside `target` and fsync it; returns its path.
+
+    Renaming it over `target` (os.replace) is then atomic: readers see the old file or the new one.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
     )
     try:
         with handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(handle.name, path)
+        os.chmod(handle.name, _FILE_MODE)  # a temporary file is private (0600); a table is not
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
+        raise
+    return Path(handle.name)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Stage the data beside the target, then rename it over the target."""
+    staged = stage_file(path, data)
+    try:
+        os.replace(staged, path)
+    except BaseException:
+        staged.unlink(missing_ok=True)
         raise
 
 
@@ -173,12 +205,6 @@ def write_table(
     written: list[Path] = []
     for fmt in formats:
         target = out_dir / f"{table}.{fmt}"
-        if fmt == "csv":
-            data = csv_bytes(table, records, neutralize_formulas=neutralize_formulas)
-        elif fmt == "parquet":
-            data = parquet_bytes(table, records)
-        else:
-            raise ValueError(f"unknown format {fmt!r}")
-        write_atomic(target, data)
+        write_atomic(target, table_bytes(table, records, fmt, neutralize_formulas=neutralize_formulas))
         written.append(target)
     return written
