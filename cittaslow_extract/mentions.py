@@ -1081,10 +1081,10 @@ def _org_matches(lex: list[_Lex], a: int, b: int, english: bool) -> Iterator[tup
         if not x.org_end:
             continue
         names = run_before(e)
-        for s in range(names, e):
+        for s in range(names + 1, e):
             yield s, e + 1
         q = names - 1  # "'s" between two name runs
-        if False and english and q > a and lex[q].snorm == "~'s":
+        if english and q > a and lex[q].snorm == "~'s":
             for s in range(run_before(q), q):
                 yield s, e + 1
         if x.of_end and e + 1 < b and lex[e + 1].snorm == "~of":
@@ -1094,7 +1094,7 @@ def _org_matches(lex: list[_Lex], a: int, b: int, english: bool) -> Iterator[tup
             t = run_from(g)
             for end in range(g + 1, t + 1):
                 yield e, end
-                for s in range(names, e):
+                for s in range(names + 1, e):
                     yield s, end
             if t > g and t < b and lex[t].snorm == "~and":
                 for end in range(t + 2, run_from(t + 1) + 1):

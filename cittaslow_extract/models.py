@@ -163,8 +163,8 @@ class Mention:
     field: str
     label: str  # QUANTITY | MONEY | DATE | PLACE | ORG
     text: str
-    value: str | None  # number as a plain decimal string, or ISO date
-    unit: str | None
+    value: str | None  # QUANTITY/MONEY: plain decimal; DATE: ISO partial date; PLACE: gazetteer spelling
+    unit: str | None  # QUANTITY: lemma of the counted noun; MONEY: ISO currency; PLACE: kind of place
     start_char: int
     end_char: int
     planned: bool
