@@ -16,19 +16,27 @@ How each label is found (precision first: a figure that is not clearly a count o
   non-year number of the budget text.  value is the amount, unit the ISO 4217 code when written.
 - DATE: numeric dates ("10.12.2020"), month-and-year ("March 2020", "2022 Mart") and four-digit
   years, read by normalize.dates.parse_date; value is the ISO partial date.
-- PLACE: names of the gazetteer (data/gazetteer_izmir.toml plus --gazetteer files), found by a spaCy
-  PhraseMatcher on the ASCII-folded norm of capitalised words, so "Çiğli", "ÇİĞLİ" and "Cigli" are
-  one place; value is the gazetteer spelling, unit the kind of place (district, neighbourhood …).
-- ORG: capitalised names ending with an organisation word (… Municipality, … Derneği), found by a
-  spaCy Matcher (patterns of data/mention_patterns.toml), plus the entities of a trained pipeline
-  when --spacy-model names one (rule mentions win where they overlap).
+- PLACE: names of the gazetteer (data/gazetteer_izmir.toml plus --gazetteer files), matched on the
+  ASCII-folded norm of capitalised words, so "Çiğli", "ÇİĞLİ" and "Cigli" are one place; value is
+  the gazetteer spelling, unit the kind of place (district, neighbourhood …).
+- ORG: capitalised names ending with an organisation word (… Municipality, … Derneği; words of
+  data/mention_patterns.toml), plus the entities of a trained pipeline when --spacy-model names one
+  (rule mentions win where they overlap).  A name inside a longer name is not the organisation's: a
+  group of it ("Education Commission Working Group") or a quoted title or theme ("“Crisis
+  Municipality and Access to Public Services”").
 - planned: true when a planning marker ("will", "target", "planned", Turkish -(y)AcAk) stands in the
   mention's clause or an earlier clause of its sentence, unless its own clause says it is done.
 
 spaCy is imported when the first pipeline is built, not when this module is imported.  One blank
 pipeline per language (its tokenizer, without the English emoticon special cases that cost five
-times the rest of tokenising) and its matchers are built on first use and kept for the process; a
-project's fields are read as one Doc, joined by blank lines, which end sentences.
+times the rest of tokenising) is built on first use and kept for the process; a project's fields
+are read as one Doc, joined by blank lines, which end sentences.
+
+Speed (bench/bench_mentions.py): what the rules need of a token is computed once per distinct token
+text (_Lex) and kept, so a project costs one tokenisation, one pass of a few C-level scans over its
+tokens and work per figure and per name.  Place and organisation names are matched on that table
+instead of with spaCy's PhraseMatcher and Matcher (which build a Python object per token they read);
+the tests hold the matching to what those give.
 
 Unit lemmas come from a small rule table, not spaCy's lookup lemmatizer: its tables ship in the
 spacy-lookups-data package (a wheel of about 100 MB, every language), while the stage only needs the
@@ -46,15 +54,15 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from importlib import resources
 from itertools import compress, count
 from operator import attrgetter
-from importlib import resources
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable, Iterator
 
 from .errors import UsageError
 from .models import Language, Mention
@@ -695,17 +703,30 @@ _SEPARATOR = "\n\n"
 
 
 def _numbers(text: str, bounds: list[tuple[str, int, int]], lang: Language) -> list[NumberSpan]:
-    """find_numbers over the joined text, reading only the fields that hold a digit (its expressions
-    test every character).  A number never runs from one field into the next, but for "… 3" +
-    "and a half …": then the joined text is read whole."""
-    parts = [(a, b) for _, a, b in bounds if _DIGIT.search(text, a, b)]
-    if len(parts) == len(bounds):
-        return find_numbers(text, lang) if parts else []
+    """find_numbers over the joined text, leaving out the fields without a digit when they are long
+    enough to be worth a call of their own (find_numbers tests every character of what it reads).
+    A number never runs from one field into the next, but for "… 3" + "and a half …": then the
+    joined text is read whole."""
+    runs: list[list[int]] = []  # consecutive fields with a digit, as one (start, end)
+    gap = True
+    for _, a, b in bounds:
+        if not _DIGIT.search(text, a, b):
+            gap = True
+        elif gap:
+            runs.append([a, b])
+            gap = False
+        else:
+            runs[-1][1] = b
+    if not runs:
+        return []
+    skipped = len(text) - sum(b - a for a, b in runs)
+    if skipped < _CHARS_PER_CALL * len(runs):
+        return find_numbers(text, lang)
     half = _half_after_figure()
-    if any(b < len(text) and _ends_with_figure(text, a, b) and half.match(text, b) for a, b in parts):
+    if any(b < len(text) and _ends_with_figure(text, a, b) and half.match(text, b) for a, b in runs):
         return find_numbers(text, lang)
     out: list[NumberSpan] = []
-    for a, b in parts:
+    for a, b in runs:
         spans = find_numbers(text[a:b], lang)
         out += spans if a == 0 else [
             NumberSpan(s.start + a, s.end + a, s.value, s.raw, s.is_year_like, s.ambiguous) for s in spans
@@ -713,6 +734,8 @@ def _numbers(text: str, bounds: list[tuple[str, int, int]], lang: Language) -> l
     return out
 
 
+# About what one more call of find_numbers costs, in characters it reads (measured on the samples).
+_CHARS_PER_CALL = 100
 _DIGIT = re.compile(r"[0-9]")
 
 
@@ -740,10 +763,6 @@ def _join(parts: list[tuple[str, str]]) -> tuple[str, list[tuple[str, int, int]]
         bounds.append((name, pos, pos + len(text)))
         pos += len(text) + len(_SEPARATOR)
     return _SEPARATOR.join(text for _, text in parts), bounds
-
-
-def _found(body: _Text, label: str, start: int, end: int, value: str | None, unit: str | None) -> _Found:
-    return _found_at(body, body.token_at(start), label, start, end, value, unit)
 
 
 def _found_at(
@@ -1081,7 +1100,7 @@ def _org_matches(lex: list[_Lex], a: int, b: int, english: bool) -> Iterator[tup
         if not x.org_end:
             continue
         names = run_before(e)
-        for s in range(names + 1, e):
+        for s in range(names, e):
             yield s, e + 1
         q = names - 1  # "'s" between two name runs
         if english and q > a and lex[q].snorm == "~'s":
@@ -1094,7 +1113,7 @@ def _org_matches(lex: list[_Lex], a: int, b: int, english: bool) -> Iterator[tup
             t = run_from(g)
             for end in range(g + 1, t + 1):
                 yield e, end
-                for s in range(names + 1, e):
+                for s in range(names, e):
                     yield s, end
             if t > g and t < b and lex[t].snorm == "~and":
                 for end in range(t + 2, run_from(t + 1) + 1):
