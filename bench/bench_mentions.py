@@ -175,7 +175,8 @@ def main(argv: list[str]) -> int:
     print(f"once per worker (not in the figures above): import spaCy {spacy_import * 1000:.0f} ms"
           f" + build en/tr pipelines {builds * 1000:.0f} ms = {(spacy_import + builds) * 1000:.0f} ms wall")
     verdict = "met" if headline < TARGET_SHARE else "NOT met"
-    print(f"target: mentions < {TARGET_SHARE:.0%} of the whole run's steady time on text inputs (best): {verdict}")
+    print(f"target: mentions < {TARGET_SHARE:.0%} of the whole run's steady time on text inputs (best):"
+          f" {verdict}")
     return 0
 
 

@@ -589,7 +589,7 @@ class _Pipeline:
         return lex
 
     def __call__(self, text: str) -> tuple[Any, list[_Lex], list[int]]:
-        """The Doc (with a trained pipeline's entities, if any) and its tokens as (_Lex, start)."""
+        """The Doc (with a trained pipeline's entities, if any), its tokens and their start offsets."""
         doc = self.nlp(text) if self.trained else self.make_doc(text)
         if len(doc) == 0:
             return doc, [], []
@@ -658,18 +658,7 @@ class MentionExtractor:
         joined, bounds = _join(parts)
         doc, lex, starts = self.pipeline(lang)(joined)
         body = _Text(joined, lex, starts, _patterns().rules[lang])
-        found = self._mentions(doc, body, bounds, lang)
-        order = {name: n for n, (name, _) in enumerate(fields)}
-        field_starts = [b[1] for b in bounds]
-        out = []
-        for label, start, end, value, unit, planned in found:
-            name, base, stop = bounds[bisect_right(field_starts, start) - 1]
-            if end > stop:
-                continue  # never across fields (the separator is a sentence break)
-            text = joined[start:end]
-            out.append(Mention(project_id, name, label, text, value, unit, start - base, end - base, planned))
-        out.sort(key=lambda m: (order[m.field], m.start_char, _LABEL_ORDER[m.label], m.end_char))
-        return out
+        return _assemble(project_id, fields, body, bounds, self._mentions(doc, body, bounds, lang))
 
     def _mentions(
         self, doc: Any, body: _Text, bounds: list[tuple[str, int, int]], lang: Language
@@ -755,6 +744,28 @@ def _half_after_figure() -> re.Pattern[str]:
     return re.compile(rf"\s*(?:{alternation})", re.IGNORECASE)
 
 
+def _assemble(
+    project_id: str,
+    fields: list[tuple[str, str | None]],
+    body: _Text,
+    bounds: list[tuple[str, int, int]],
+    found: list[_Found],
+) -> list[Mention]:
+    """The found mentions as Mention rows with offsets in their field, in field order (as given),
+    then start_char, then label."""
+    order = {name: n for n, (name, _) in enumerate(fields)}
+    field_starts = [b[1] for b in bounds]
+    out = []
+    for label, start, end, value, unit, planned in found:
+        name, base, stop = bounds[bisect_right(field_starts, start) - 1]
+        if end > stop:
+            continue  # never across fields (the separator is a sentence break)
+        text = body.text[start:end]
+        out.append(Mention(project_id, name, label, text, value, unit, start - base, end - base, planned))
+    out.sort(key=lambda m: (order[m.field], m.start_char, _LABEL_ORDER[m.label], m.end_char))
+    return out
+
+
 def _join(parts: list[tuple[str, str]]) -> tuple[str, list[tuple[str, int, int]]]:
     """The texts joined by a blank line, with (field, start, end) of each in the joined text."""
     bounds = []
@@ -792,7 +803,8 @@ def _dates(
         if not number.is_year_like or any(a <= number.start < b for a, b in taken):
             continue
         before = text[max(0, number.start - 20) : number.start]
-        if currencies.after.match(text, number.end) or (currencies.may_end(before) and currencies.before.search(before)):
+        cur_before = currencies.may_end(before) and currencies.before.search(before)
+        if cur_before or currencies.after.match(text, number.end):
             continue  # "2000 TL" is money
         i, j = body.token_at(number.start), body.token_from(number.end)
         if _year_counts_things(body, i, j, lang):
@@ -803,7 +815,8 @@ def _dates(
             if wider and len(wider) > 4 and wider.startswith(number.raw):
                 start, end, iso = a, b, wider
                 break
-        found.append(_found_at(body, i if start == number.start else body.token_at(start), "DATE", start, end, iso, None))
+        k = i if start == number.start else body.token_at(start)
+        found.append(_found_at(body, k, "DATE", start, end, iso, None))
         taken.append((start, end))
     return taken
 
@@ -1263,7 +1276,8 @@ def _planned_flags(lex: list[_Lex], s: int, e: int, rules: _Rules) -> list[bool]
     """
     plans, dones = rules.planned_phrases, rules.realised_phrases
     # most sentences have no marker: only the few words that may start one are looked at
-    marks = [k for k in compress(range(s, e), map(_MAY_PLAN, lex[s:e])) if lex[k].plan or _phrase_at(lex, k, plans)]
+    candidates = compress(range(s, e), map(_MAY_PLAN, lex[s:e]))
+    marks = [k for k in candidates if lex[k].plan or _phrase_at(lex, k, plans)]
     if not marks:
         return None
     plan = [False] * (e - s)

@@ -145,7 +145,9 @@ MUST_NOT_APPEAR = [
 ]
 
 
-@pytest.mark.parametrize("prefix, field, forbidden, label", [(*case, "QUANTITY")[:4] for case in MUST_NOT_APPEAR])
+@pytest.mark.parametrize(
+    "prefix, field, forbidden, label", [(*case, "QUANTITY")[:4] for case in MUST_NOT_APPEAR]
+)
 def test_seed_must_not_appear(seed_mentions, prefix, field, forbidden, label):
     texts, mentions = _project(seed_mentions, prefix)
     text = texts[field]
@@ -512,7 +514,8 @@ def test_name_matching_equals_spacy_matchers(tmp_path_factory, words, language):
 
     extra = tmp_path_factory.getbasetemp() / "extra_places.toml"
     if not extra.exists():
-        extra.write_text('[[places]]\nkind = "district"\nnames = ["Şehzadeler Merkez", "Salihli"]\n', encoding="utf-8")
+        places = '[[places]]\nkind = "district"\nnames = ["Şehzadeler Merkez", "Salihli"]\n'
+        extra.write_text(places, encoding="utf-8")
     extractor = _EXTRACTORS.setdefault("names", mentions.MentionExtractor(gazetteer_files=(extra,)))
     pipe = extractor.pipeline(language)
     doc, lex, starts = pipe(" ".join(words))
@@ -520,7 +523,8 @@ def test_name_matching_equals_spacy_matchers(tmp_path_factory, words, language):
         return
     body = mentions._Text(doc.text, lex, starts, mentions._patterns().rules[language])
     # the reference: spaCy's matchers on the norms the stage gives its words
-    doc.from_array([NORM], numpy.array([pipe.nlp.vocab.strings.add(x.snorm) for x in lex], dtype=numpy.uint64).reshape(-1, 1))
+    norms = numpy.array([pipe.nlp.vocab.strings.add(x.snorm) for x in lex], dtype=numpy.uint64)
+    doc.from_array([NORM], norms.reshape(-1, 1))
     orgs = Matcher(pipe.nlp.vocab)
     orgs.add("ORG", _reference_org_patterns(language == "en"))
     expected_orgs = [(s.start, s.end) for s in filter_spans(orgs(doc, as_spans=True))]
