@@ -147,6 +147,7 @@ def word_number_pattern() -> str:
 # --------------------------------------------------------------------------- numerals
 _NUMERAL = re.compile(
     rf"""
+    (?=[0-9])                                     # cheap first test: a digit starts here
     (?<![\w.,])                                   # not the tail of a word, code or longer figure
     (?:
         [0-9]{{1,3}}(?:[{_SPACES}][0-9]{{3}})+(?![0-9])   # space-grouped: "1 500 000"
@@ -160,6 +161,7 @@ _NUMERAL = re.compile(
 # Dates and clock times: their digits are not quantities.
 _DATE_LIKE = re.compile(
     r"""
+    (?=[0-9])                                    # cheap first test: a digit starts here
     (?<![\w.,/-])
     (?:
         [0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4}   # 10.12.2020, 03/05/21, 3-5-2021
