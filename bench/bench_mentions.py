@@ -8,7 +8,7 @@ best and median of N passes, mentions on and off timed in alternation:
 
 - the whole run, as the command line does it: reading, segmentation, normalisation, mentions
   (batch.process_files, one worker, in this process) and writing every table in the default
-  formats, CSV and Parquet (batch.write_outputs into a temporary folder).  The stage's added time
+  formats, CSV and Parquet (outputs.write_tables into a temporary folder).  The stage's added time
   is (run with mentions) - (run without); the target of issue 7 is that it stays under 30% of the
   run with mentions on text inputs;
 - the same without writing the tables (processing only), a stricter figure since writing is a fixed
@@ -33,7 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cittaslow_extract.batch import InputFile, process_files, write_outputs  # noqa: E402
+from cittaslow_extract.batch import InputFile, process_files  # noqa: E402
+from cittaslow_extract.outputs import write_tables  # noqa: E402
 from cittaslow_extract.process import RunConfig, processor_for  # noqa: E402
 
 REPEATS = 40
@@ -58,7 +59,7 @@ def run_once(files: list[InputFile], config: RunConfig, out_dir: Path | None) ->
     start = time.process_time()
     results = process_files(files, config, workers=1)
     if out_dir is not None:
-        write_outputs(results, out_dir, FORMATS, mentions=config.mentions)
+        write_tables(results, out_dir, FORMATS, mentions=config.mentions)
     elapsed = time.process_time() - start
     bad = [r.document.source_path for r in results if r.document.status != "ok"]
     assert not bad, f"documents failed: {bad}"

@@ -291,15 +291,3 @@ def process_files(
     """Process files on this machine without writing anything; results always in input order."""
     tasks = [_task(f, config, None, "local") for f in files]
     return run_local(tasks, workers=workers, limits=limits, on_done=on_result)
-
-
-def write_outputs(
-    results: Sequence[DocumentResult],
-    out_dir: Path,
-    formats: Sequence[str],
-    *,
-    mentions: bool = True,
-    neutralize_formulas: bool = True,
-) -> list[Path]:
-    """Write every table; the files are replaced all together, each atomically."""
-    return write_tables(results, out_dir, formats, mentions=mentions, neutralize_formulas=neutralize_formulas)
