@@ -94,9 +94,12 @@ class Vocabulary:
     blocked: frozenset[str] = frozenset()  # match_keys that are never labels ([not_labels])
     # fold_ascii(key) → spelling, for labels typed without Turkish letters ("BUTCE"); None: ambiguous
     _ascii: dict[str, LabelSpelling | None] = field(init=False, repr=False)
+    # match_label results by text: readers and the segmenter ask about the same lines again and again
+    _matches: dict[str, "LabelMatch | None"] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._ascii = {}
+        self._matches = {}
         for key, entry in self.labels.items():
             folded = fold_ascii(key)
             if folded == key or folded in self.labels:
@@ -139,6 +142,16 @@ class Vocabulary:
         """The label this paragraph is or starts with, or None.  A label stands alone on its line, or
         is followed by a separator (":" or a spaced dash) and its value; a standalone-only spelling
         ("Aim", "Results") must stand alone."""
+        try:
+            return self._matches[text]
+        except KeyError:
+            pass
+        if len(self._matches) >= _MATCH_CACHE_SIZE:
+            self._matches.clear()  # bounded: a worker reads many documents
+        match = self._matches[text] = self._match_label(text)
+        return match
+
+    def _match_label(self, text: str) -> LabelMatch | None:
         stripped = strip_invisible(text).strip()
         lead = _LEADING_FILLER.match(stripped)
         body = stripped[lead.end() :] if lead else stripped
@@ -388,6 +401,9 @@ def parse_vocabulary_file(path: Path) -> dict[str, Any]:
     return _read_overrides(path)[0]
 
 
+_MATCH_CACHE_SIZE = 100_000
+
+
 @lru_cache(maxsize=1)
 def _default_vocabulary() -> Vocabulary:
     text = resources.files("cittaslow_extract").joinpath("data/labels.toml").read_text("utf-8")
@@ -396,9 +412,27 @@ def _default_vocabulary() -> Vocabulary:
 
 
 def load_vocabulary(extra_files: tuple[Path, ...] = ()) -> Vocabulary:
-    """The shipped vocabulary (read once), with each extra file's entries added on top, in order."""
-    vocabulary = _default_vocabulary()
+    """The shipped vocabulary (read once), with each extra file's entries added on top, in order.
+
+    Readers and the segmenter call this for every document: the result is kept per list of files,
+    and read again only when a file's size or modification time changes.
+    """
+    if not extra_files:
+        return _default_vocabulary()
+    stamps = []
     for path in extra_files:
+        try:
+            stat = Path(path).stat()
+            stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            stamps.append((str(path), -1, -1))  # _read_overrides reports it as a usage error
+    return _with_extra_files(tuple(stamps))
+
+
+@lru_cache(maxsize=8)
+def _with_extra_files(stamps: tuple[tuple[str, int, int], ...]) -> Vocabulary:
+    vocabulary = _default_vocabulary()
+    for path, _, _ in stamps:
         document, text = _read_overrides(Path(path))
-        vocabulary = vocabulary.merged(document, str(path), text)
+        vocabulary = vocabulary.merged(document, path, text)
     return vocabulary

@@ -65,7 +65,6 @@ _HYPHENS = ("-", "\u2010", "\u00ad")  # hyphen-minus, hyphen, soft hyphen
 # (vocabulary.py: labels are at most 60 characters, bullets and quotes before them included).
 _LABEL_WINDOW = 90
 _SEPARATOR_CHARS = re.compile(r"[:：–—-]")
-_MISSING = object()
 
 
 def is_bold_font(fontname: str) -> bool:
@@ -580,7 +579,6 @@ class LayoutBuilder:
         self.pages: list[PageLayout] = []
         self.vocabulary = vocabulary or load_vocabulary()
         self.pages_without_text: list[int] = []
-        self._label_cache: dict[str, LabelMatch | None] = {}
 
     def add_page(self, number: int, width: float, height: float, words: list[Word]) -> None:
         page = read_page(number, width, height, words, self._is_bare_label)
@@ -609,10 +607,7 @@ class LayoutBuilder:
         characters and anything after it follows a separator (":" or a dash)."""
         if len(text) > _LABEL_WINDOW and not _SEPARATOR_CHARS.search(text, 0, _LABEL_WINDOW):
             return None
-        cached = self._label_cache.get(text, _MISSING)
-        if cached is _MISSING:
-            cached = self._label_cache[text] = self.vocabulary.match_label(text)
-        return cached  # type: ignore[return-value]
+        return self.vocabulary.match_label(text)
 
     def _is_bare_label(self, text: str) -> bool:
         """A field label standing alone (no value after it on the line)."""
