@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Run the pipeline from a checkout: `python pipeline.py INPUT... --out DIR` (same as `cittaslow-extract`)."""
 
-import sys
-
-from cittaslow_extract.pipeline import main
+from cittaslow_extract.pipeline import cli
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli()

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engines import DaskOptions, DocumentTask, run_dask, run_local
+from .engines import DaskOptions, DocumentTask, prepare_local, run_dask, run_local
+from .export.writers import import_in_background
 from .incremental import MANIFEST_NAME, CachedDocument, DocumentCache
 from .isolation import NO_LIMITS, Limits
 from .models import DocumentResult
@@ -142,6 +143,8 @@ def run_batch(
 ) -> BatchSummary:
     """Process `files` and write the tables into options.out_dir (see the module docstring)."""
     out_dir = options.out_dir
+    if options.engine == "local" and not options.incremental:  # every file will be read
+        prepare_local(config, [os.fspath(f.path) for f in files], workers=options.workers, limits=options.limits)
     with output_lock(out_dir):
         cache = DocumentCache.for_output(out_dir, config) if options.incremental else None
         results: list[DocumentResult | None] = [None] * len(files)
@@ -169,7 +172,15 @@ def run_batch(
         # Results are cached where they are complete: by the workers, except when Dask gathers them.
         task_cache = None if dask_gather else cache
         parts_dir = new_parts_dir(out_dir) if options.partitioned else None
-        done = _run(files, todo, config, options, task_cache, parts_dir, on_result)
+        importing = None
+        if todo and (options.partitioned or "parquet" in options.formats):
+            # the Parquet libraries load here while the workers start, not after the last document
+            importing = import_in_background()
+        try:
+            done = _run(files, todo, config, options, task_cache, parts_dir, on_result)
+        finally:
+            if importing is not None:
+                importing.join()
         for index, result in zip(todo, done):
             results[index] = result
             if dask_gather and cache is not None:

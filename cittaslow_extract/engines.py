@@ -20,7 +20,7 @@ from typing import Any
 from .config import RunConfig, file_sha256
 from .errors import UsageError
 from .incremental import DocumentCache
-from .isolation import CallFailure, Limits, call_isolated, can_start_workers, map_ordered, preload
+from .isolation import CallFailure, Limits, call_isolated, can_start_workers, map_ordered, preload, start_server
 from .models import DocumentResult
 
 ENGINES = ("local", "dask")
@@ -76,6 +76,15 @@ def preload_modules(config: RunConfig, suffixes: set[str]) -> list[str]:
     return modules
 
 
+def prepare_local(config: RunConfig, paths: Sequence[str], *, workers: int, limits: Limits) -> None:
+    """Get the worker processes for these files going (see isolation.start_server) when the local
+    engine will start any: the fork server's imports then overlap the rest of the set-up."""
+    if not paths or (workers <= 1 and not limits.isolated):
+        return  # run_local processes them in this process
+    preload(preload_modules(config, {Path(path).suffix.lower() for path in paths}))
+    start_server()
+
+
 def failure_row(task: DocumentTask, failure: CallFailure, limits: Limits) -> DocumentResult:
     """The documents row for a file whose worker timed out, ran out of memory or died."""
     from .process import failed_result
@@ -122,8 +131,7 @@ def run_local(
             on_done(result)
 
     if tasks:
-        suffixes = {Path(task.path).suffix.lower() for task in tasks}
-        preload(preload_modules(tasks[0].config, suffixes))
+        prepare_local(tasks[0].config, [task.path for task in tasks], workers=workers, limits=limits)
     map_ordered(run_document, tasks, workers=workers, limits=limits, warm_up=warm_up, on_done=done)
     return [r for r in results if r is not None]
 

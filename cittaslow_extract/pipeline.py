@@ -167,5 +167,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_NOT_FINISHED
 
 
+def cli() -> None:
+    """The command itself (console script, `python -m`, the checkout's pipeline.py): main() on the
+    process's arguments, then its worker processes stopped at once, then exit with main's code.
+    Stopping them here rather than in main() lets a program that calls main() several times (the
+    tests) keep one set of workers."""
+    try:
+        code = main()
+    finally:
+        isolation = sys.modules.get("cittaslow_extract.isolation")
+        if isolation is not None:  # workers may have run: see isolation.stop_server
+            isolation.stop_server()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    cli()

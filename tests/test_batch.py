@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from cittaslow_extract import outputs
 from cittaslow_extract.batch import BatchOptions, InputFile, discover_inputs, display_path, process_files, run_batch
 from cittaslow_extract.incremental import CACHE_DIR_NAME, DocumentCache, decode_result, encode_result
-from cittaslow_extract.isolation import NO_LIMITS, CallFailure, IsolatedWorker, Limits, map_ordered
+from cittaslow_extract.isolation import NO_LIMITS, CallFailure, IsolatedWorker, Limits, map_ordered, stop_server
 from cittaslow_extract.models import DocumentRecord
 from cittaslow_extract.process import RunConfig
 from cittaslow_extract.progress import Progress
@@ -102,6 +102,21 @@ def test_limits_apply_per_call_and_are_lifted_after():
         assert len(worker.call(bytearray, 16 << 20)) == 16 << 20
     finally:
         worker.close()
+
+
+def test_stop_server_ends_the_workers_and_their_server_and_the_next_call_starts_anew():
+    from multiprocessing import forkserver
+
+    worker = IsolatedWorker(LIMITS)
+    assert worker.call(abs, -1) == 1
+    server_pid = forkserver._forkserver._forkserver_pid
+    assert server_pid is not None
+    stop_server()
+    assert worker._process is None  # closed with the others
+    with pytest.raises(ProcessLookupError):
+        os.kill(server_pid, 0)  # ended and reaped, not a zombie
+    assert map_ordered(abs, [-1, -2, -3], workers=2, limits=LIMITS) == [1, 2, 3]
+    assert forkserver._forkserver._forkserver_pid not in (None, server_pid)
 
 
 # --- engines: same tables for any number of workers ----------------------------------------------

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cittaslow_extract.export.schema import TABLES, pandas_dtypes
 from cittaslow_extract.export.writers import csv_bytes, write_atomic, write_table
@@ -102,6 +104,30 @@ def test_csv_neutralises_formulas_by_default(cell):
 def test_csv_formula_escape_can_be_turned_off():
     text = csv_bytes("projects", [project(title="=1+1")], neutralize_formulas=False).decode()
     assert ",=1+1," in text
+
+
+@pytest.mark.parametrize("cell", ["a;=1+1", "a\t=1+1", "Budget; -5 TL"])
+def test_csv_quotes_cells_another_separator_would_split(cell):
+    # a spreadsheet set to split on ";" or tab would start a new cell there, at a formula
+    line = csv_bytes("projects", [project(title=cell)]).decode().split("\r\n")[1]
+    assert f',"{cell}",' in line
+    rows = list(csv.DictReader(io.StringIO(csv_bytes("projects", [project(title=cell)]).decode(), newline="")))
+    assert rows[0]["title"] == cell
+
+
+def test_csv_without_formula_escape_quotes_only_what_rfc_4180_needs():
+    line = csv_bytes("projects", [project(title="a;=1+1")], neutralize_formulas=False).decode().split("\r\n")[1]
+    assert ",a;=1+1," in line
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from('ab,;"\t\r\n=+ -@İı'), max_size=12), min_size=1, max_size=5))
+def test_csv_cells_read_back_exactly(cells):
+    # any text survives a round trip through the standard csv reader, in both modes
+    for neutralize in (True, False):
+        records = [project(title=c) for c in cells]
+        rows = list(csv.DictReader(io.StringIO(csv_bytes("projects", records, neutralize_formulas=neutralize).decode(), newline="")))
+        expected = [("'" + c if neutralize and c.startswith(("=", "+", "-", "@", "\t", "\r")) else c) for c in cells]
+        assert [r["title"] for r in rows] == expected
 
 
 def test_numbers_are_not_escaped():
