@@ -34,7 +34,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from .cli_options import UsageErrorParser, add_run_config_options, run_config_from_args
+from .cli_options import (
+    UsageErrorParser,
+    add_limit_options,
+    add_run_config_options,
+    limits_from_args,
+    run_config_from_args,
+)
 from .errors import UsageError
 from .golden import (
     ExpectedFileError,
@@ -45,6 +51,7 @@ from .golden import (
     snapshot,
     write,
 )
+from .isolation import NO_LIMITS, Limits
 
 if TYPE_CHECKING:
     from .models import DocumentResult
@@ -519,11 +526,13 @@ def check_folder(
     update: bool = False,
     *,
     workers: int = 1,
+    limits: Limits = NO_LIMITS,
     on_result: Callable[[DocumentResult], None] | None = None,
 ) -> CheckReport:
     """Run the pipeline on every sample under `folder` and compare with the expected files.
 
-    `folder` may also be one document.  `config` is the run's RunConfig (default: the default run).
+    `folder` may also be one document.  `config` is the run's RunConfig (default: the default run);
+    `limits` the per-document time and memory limits (a document over them is a failed one).
     With `update`, the expected file of every document that differs is rewritten (an expected file
     whose document is gone is removed) after the differences are collected, so the report still
     shows them.  Raises UsageError when the folder does not exist or holds no documents.
@@ -545,7 +554,7 @@ def check_folder(
     if not files and not expected_files:
         raise UsageError(f"{folder}: no sample documents found")
 
-    results = process_files(files, config, workers=workers, on_result=on_result)
+    results = process_files(files, config, workers=workers, on_result=on_result, limits=limits)
     checks = [
         _check_document(f.path, result, config.mentions, update) for f, result in zip(files, results)
     ]
@@ -794,6 +803,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="report format (default: text)")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="parallel worker processes (default: the machine's cores)")
+    add_limit_options(parser)
     # Options that change what the pipeline produces: check with the ones the expected files were made with.
     add_run_config_options(parser, mentions_note=" (mentions are then not compared)")
     return parser
@@ -805,6 +815,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         raise UsageError("cittaslow-extract check: --workers must be at least 1")
     if not args.folder.exists():
         raise UsageError(f"{args.folder}: no such file or folder")
+    args.limits = limits_from_args(args, "cittaslow-extract check")
     return args
 
 
@@ -818,7 +829,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         args = parse_args(sys.argv[2:] if argv is None else argv)
         config = run_config_from_args(args)
         workers = args.workers or os.cpu_count() or 1
-        report = check_folder(args.folder, config, update=args.update, workers=workers)
+        report = check_folder(args.folder, config, update=args.update, workers=workers, limits=args.limits)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

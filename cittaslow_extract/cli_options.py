@@ -15,6 +15,10 @@ from .errors import UsageError
 
 if TYPE_CHECKING:
     from .config import RunConfig
+    from .isolation import Limits
+
+DEFAULT_TIMEOUT = 300.0  # seconds per document
+DEFAULT_MAX_MEMORY = 2048  # MB a document may add to its worker
 
 
 class UsageErrorParser(argparse.ArgumentParser):
@@ -39,6 +43,30 @@ def add_run_config_options(parser: argparse.ArgumentParser, *, mentions_note: st
     parser.add_argument("--spacy-model", default=None, metavar="NAME",
                         help="an installed trained spaCy pipeline to add its entities to mentions")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+
+
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """The per-document limits: a hostile or broken file must not hang or exhaust the machine."""
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"time limit per document (default {DEFAULT_TIMEOUT:g}; 0: none)")
+    parser.add_argument("--max-memory", type=int, default=DEFAULT_MAX_MEMORY, metavar="MB",
+                        help=f"memory a document may use, in MB (default {DEFAULT_MAX_MEMORY}; 0: none; Linux)")
+
+
+def limits_from_args(args: argparse.Namespace, prog: str) -> Limits:
+    """The Limits the options ask for (0 means none); negative values are usage errors.
+
+    >>> limits_from_args(argparse.Namespace(timeout=0, max_memory=64), "x")
+    Limits(timeout=None, max_memory=67108864)
+    """
+    from .isolation import Limits
+
+    if args.timeout < 0 or args.max_memory < 0:
+        raise UsageError(f"{prog}: --timeout and --max-memory must be 0 (no limit) or more")
+    return Limits(
+        timeout=args.timeout or None,
+        max_memory=args.max_memory * 1024 * 1024 if args.max_memory else None,
+    )
 
 
 def run_config_from_args(args: argparse.Namespace) -> RunConfig:

@@ -15,12 +15,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .cli_options import UsageErrorParser, add_run_config_options, run_config_from_args
+from .cli_options import (
+    UsageErrorParser,
+    add_limit_options,
+    add_run_config_options,
+    limits_from_args,
+    run_config_from_args,
+)
 from .errors import UsageError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_NOT_FINISHED = 0, 1, 2, 3
-DEFAULT_TIMEOUT = 300.0  # seconds per document
-DEFAULT_MAX_MEMORY = 2048  # MB a document may add to its worker
 
 DESCRIPTION = """\
 Turn Cittaslow Metropolis checklist submissions (PDF, DOCX or text; English or Turkish) into tables:
@@ -49,10 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="parallel worker processes (default: the machine's cores)")
     parser.add_argument("--incremental", action="store_true",
                         help="reuse the rows of files unchanged since the last --incremental run into --out")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                        help=f"time limit per document (default {DEFAULT_TIMEOUT:g}; 0: none)")
-    parser.add_argument("--max-memory", type=int, default=DEFAULT_MAX_MEMORY, metavar="MB",
-                        help=f"memory a document may use, in MB (default {DEFAULT_MAX_MEMORY}; 0: none; Linux)")
+    add_limit_options(parser)
     parser.add_argument("--no-formula-escape", action="store_true",
                         help="write CSV cells starting with = + - @ tab or CR as they are "
                              "(default: prefix a quote so spreadsheets do not run them)")
@@ -73,8 +74,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = build_parser().parse_args(argv)
     if args.workers is not None and args.workers < 1:
         raise UsageError("cittaslow-extract: --workers must be at least 1")
-    if args.timeout < 0 or args.max_memory < 0:
-        raise UsageError("cittaslow-extract: --timeout and --max-memory must be 0 (no limit) or more")
+    args.limits = limits_from_args(args, "cittaslow-extract")
     if args.engine != "dask" and (args.scheduler or args.dask_output != "gather"):
         raise UsageError("cittaslow-extract: --scheduler and --dask-output need --engine dask")
     if args.dask_output == "partitioned":
@@ -90,7 +90,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace) -> int:
     from .batch import BatchOptions, discover_inputs, run_batch
-    from .isolation import Limits
     from .progress import Progress
 
     config = run_config_from_args(args)
@@ -106,10 +105,7 @@ def run(args: argparse.Namespace) -> int:
         out_dir=args.out,
         formats=("csv", "parquet") if args.format == "both" else (args.format,),
         workers=args.workers or _cores(),
-        limits=Limits(
-            timeout=args.timeout or None,
-            max_memory=args.max_memory * 1024 * 1024 if args.max_memory else None,
-        ),
+        limits=args.limits,
         engine=args.engine,
         scheduler=args.scheduler,
         partitioned=args.dask_output == "partitioned",

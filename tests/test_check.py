@@ -368,6 +368,31 @@ def test_update_then_check_is_clean(mine, capsys):
     assert code == 0 and out.splitlines()[0].endswith(": ok")
 
 
+def test_a_document_over_the_time_limit_fails_and_the_check_goes_on(mine, capsys):
+    # a document that takes about a second, its expected file written without a limit, then checked
+    # under a 0.2 s limit: its failed run is a difference, and the other document is still compared
+    slow = mine / "a-slow.txt"
+    head, _, body = SAMPLE.read_text(encoding="utf-8").partition("\n01\n")
+    slow.write_text(head + "\n01\n" + body * 1000, encoding="utf-8")
+    assert run_check(capsys, mine, "--no-mentions", "--update")[0] == 0
+    code, out, err = run_check(capsys, mine, "--timeout", "0.2", "--no-mentions", "--format", "json")
+    assert (code, err) == (1, "")
+    documents = {d["document"]: d for d in json.loads(out)["documents"]}
+    changed = {d["column"]: d["actual"] for d in documents[slow.as_posix()]["differences"] if d["section"] == "document"}
+    assert changed["status"] == "failed"
+    assert changed["error"] == "took longer than 0.2 s to read (--timeout); the reader was stopped"
+    assert documents[(mine / SAMPLE.name).as_posix()]["status"] == "ok"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--timeout", "-1"], "cittaslow-extract check: --timeout and --max-memory must be 0 (no limit) or more"),
+    (["--max-memory", "-5"], "cittaslow-extract check: --timeout and --max-memory must be 0 (no limit) or more"),
+])
+def test_check_limit_usage_errors(mine, capsys, args, message):
+    code, out, err = run_check(capsys, mine, *args)
+    assert (code, out, err) == (2, "", f"error: {message}\n")
+
+
 def test_added_and_lost_projects_show_as_such(mine, capsys):
     """The document loses "Shared Tool Library" and gains a project further down: two rows, not a
     shift of every later project."""

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cittaslow_extract.export.schema import TABLES, pandas_dtypes
@@ -128,6 +128,49 @@ def test_csv_cells_read_back_exactly(cells):
         rows = list(csv.DictReader(io.StringIO(csv_bytes("projects", records, neutralize_formulas=neutralize).decode(), newline="")))
         expected = [("'" + c if neutralize and c.startswith(("=", "+", "-", "@", "\t", "\r")) else c) for c in cells]
         assert [r["title"] for r in rows] == expected
+
+
+TEXT = st.one_of(st.none(), st.text(max_size=30))  # any characters: quotes, newlines, NUL, non-BMP
+DECIMAL = st.one_of(st.none(), st.decimals(allow_nan=False, allow_infinity=False, places=2,
+                                            min_value=-10**15, max_value=10**15))
+AMOUNT = st.builds(MoneyAmount, st.decimals(allow_nan=False, allow_infinity=False, places=2,
+                                            min_value=0, max_value=10**15),
+                   st.one_of(st.none(), st.sampled_from(["TRY", "EUR"])), st.booleans(),
+                   st.lists(st.integers(1900, 2100), max_size=3).map(tuple), st.text(max_size=20))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.fixed_dictionaries({
+    "title": TEXT, "objective": TEXT, "budget_amount": DECIMAL, "duration_months": DECIMAL,
+    "ongoing": st.one_of(st.none(), st.booleans()), "criterion_no": st.one_of(st.none(), st.integers(-2**62, 2**62)),
+    "budget_amounts": st.lists(AMOUNT, max_size=3),
+}), max_size=4))
+def test_arrow_table_holds_exactly_the_values_pyarrow_builds_from_them(overrides):
+    # the oracle: pyarrow's own conversion of the same Python values
+    import pyarrow as pa
+
+    from cittaslow_extract.export.schema import arrow_schema
+    from cittaslow_extract.export.writers import amounts_as_dicts, arrow_table
+
+    records = [project(**o) for o in overrides]
+    expected = pa.Table.from_pylist(
+        [
+            {name: (None if getattr(r, name) is None else float(getattr(r, name))) if kind == "decimal"
+             else amounts_as_dicts(getattr(r, name) or []) if kind == "amounts" else getattr(r, name)
+             for name, kind in TABLES["projects"]}
+            for r in records
+        ],
+        schema=arrow_schema("projects"),
+    )
+    table = arrow_table("projects", records)
+    assert table.schema.equals(expected.schema) and table.num_rows == len(records)
+    assert table.to_pylist() == expected.to_pylist()
+
+
+def test_an_empty_table_has_its_schema(tmp_path):
+    write_table(tmp_path, "mentions", [], ["parquet"])
+    frame = pd.read_parquet(tmp_path / "mentions.parquet")
+    assert len(frame) == 0 and list(frame.columns) == [name for name, _ in TABLES["mentions"]]
 
 
 def test_numbers_are_not_escaped():

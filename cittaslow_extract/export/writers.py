@@ -112,20 +112,45 @@ def csv_bytes(table: str, records: Iterable[Any], *, neutralize_formulas: bool =
 
 
 def arrow_table(table: str, records: Iterable[Any]) -> Any:
+    """The rows as a pyarrow Table of the table's schema (with pandas metadata).
+
+    The rows go to Arrow as JSON lines through pyarrow's JSON reader rather than through pa.array():
+    pa.array() imports pandas, when installed, on its first call (to recognise pandas objects),
+    which costs a run about 0.25 s, and all of a re-run whose only new table is `documents`.  The
+    reader, given the schema, builds the same arrays (JSON floats and integers round-trip exactly).
+    """
     import pyarrow as pa
+    import pyarrow.json as pa_json
 
     columns = TABLES[table]
-    rows = _rows(records, columns)
-    arrays = []
     schema = arrow_schema(table)
-    for index, (name, kind) in enumerate(columns):
-        values = [row[index] for row in rows]
-        if kind == "decimal":
-            values = [None if v is None else float(v) for v in values]
-        elif kind == "amounts":
-            values = [amounts_as_dicts(v) if v is not None else [] for v in values]
-        arrays.append(pa.array(values, type=schema.field(name).type))
-    return pa.Table.from_arrays(arrays, schema=_with_pandas_metadata(table, schema))
+    names = [name for name, _ in columns]
+    converted = [(index, kind) for index, (_, kind) in enumerate(columns) if kind in ("decimal", "amounts")]
+    lines = []
+    for row in _rows(records, columns):
+        for index, kind in converted:
+            value = row[index]
+            if kind == "decimal":
+                row[index] = None if value is None else float(value)
+            else:
+                row[index] = amounts_as_dicts(value) if value else []
+        lines.append(_JSON_LINE(dict(zip(names, row))))
+    if not lines:
+        arrow = schema.empty_table()
+    else:
+        data = "\n".join(lines).encode("utf-8")
+        arrow = pa_json.read_json(
+            pa.py_buffer(data),
+            # one block: a row is never cut, and the arrays come out in one chunk, as pa.array's
+            read_options=pa_json.ReadOptions(use_threads=False, block_size=len(data) + 1),
+            parse_options=pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"),
+        )
+    return arrow.replace_schema_metadata(_with_pandas_metadata(table, schema).metadata)
+
+
+# JSON text of a row: non-ASCII kept as is (the reader takes UTF-8), no spaces; a newline in a
+# value is written "\n", so every row is one line.
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
 def _with_pandas_metadata(table: str, schema: Any) -> Any:
@@ -152,9 +177,8 @@ def _with_pandas_metadata(table: str, schema: Any) -> Any:
     return schema.with_metadata({b"pandas": json.dumps(metadata).encode("utf-8")})
 
 
-# What writing Parquet imports: pyarrow, and pandas, which pyarrow imports on the first pa.array()
-# call (to tell pandas objects apart) whenever it is installed.  Together about 0.25 s.
-PARQUET_MODULES = ("pyarrow", "pyarrow.parquet", "pandas")
+# What writing Parquet imports (about 0.1 s).
+PARQUET_MODULES = ("pyarrow", "pyarrow.json", "pyarrow.parquet")
 
 
 def import_in_background(modules: Sequence[str] = PARQUET_MODULES) -> threading.Thread:
