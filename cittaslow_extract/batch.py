@@ -28,6 +28,7 @@ from .isolation import NO_LIMITS, Limits
 from .models import DocumentResult
 from .outputs import (
     ROW_TABLES,
+    RenderOptions,
     TableManifest,
     new_parts_dir,
     output_lock,
@@ -119,7 +120,7 @@ class BatchOptions:
 
 @dataclass(slots=True)
 class BatchSummary:
-    results: list[DocumentResult]  # documents rows only, when the output is partitioned
+    results: list[DocumentResult]  # each file's documents row (its other rows are in the tables)
     written: list[Path]
 
     @property
@@ -176,8 +177,13 @@ def run_batch(
         if todo and (options.partitioned or "parquet" in options.formats):
             # the Parquet libraries load here while the workers start, not after the last document
             importing = import_in_background()
+        # Local workers send their rows serialised for the tables (see RenderedRows), so that this
+        # process only joins them; Dask workers send records (cached here, or written as parts).
+        render = None
+        if options.engine == "local":
+            render = RenderOptions(options.formats, options.neutralize_formulas, config.mentions)
         try:
-            done = _run(files, todo, config, options, task_cache, parts_dir, on_result)
+            done = _run(files, todo, config, options, task_cache, parts_dir, on_result, render)
         finally:
             if importing is not None:
                 importing.join()
@@ -209,7 +215,7 @@ def run_batch(
                 manifest=manifest,
                 skip=skip,
             )
-        final = [r for r in results if r is not None]
+        final = [DocumentResult(r.document) for r in results if r is not None]
         if cache is not None:
             cache.prune({r.document.sha256 for r in final if r.document.status in ("ok", "reused")})
     return BatchSummary(final, written)
@@ -223,8 +229,9 @@ def _run(
     cache: DocumentCache | None,
     parts_dir: Path | None,
     on_result: Callable[[DocumentResult], None] | None,
+    render: RenderOptions | None = None,
 ) -> list[DocumentResult]:
-    tasks = [_task(files[i], config, cache, options.engine) for i in indexes]
+    tasks = [_task(files[i], config, cache, options.engine, render) for i in indexes]
     if not tasks:
         return []
     if options.engine == "dask":
@@ -249,7 +256,7 @@ def _load_rows(
             damaged.append(index)
         else:
             results[index] = full
-    redo = BatchOptions(options.out_dir, workers=1, limits=options.limits)
+    redo = BatchOptions(options.out_dir, workers=1, limits=options.limits)  # records: see run_batch
     for index, result in zip(damaged, _run(files, damaged, config, redo, None, None, None)):
         results[index] = result
         del cached[index]
@@ -286,10 +293,16 @@ def _lookup(cache: DocumentCache, input_file: InputFile) -> CachedDocument | Non
     return cache.load(sha256)
 
 
-def _task(input_file: InputFile, config: RunConfig, cache: DocumentCache | None, engine: str) -> DocumentTask:
+def _task(
+    input_file: InputFile,
+    config: RunConfig,
+    cache: DocumentCache | None,
+    engine: str,
+    render: RenderOptions | None = None,
+) -> DocumentTask:
     # Dask workers may run elsewhere (same shared folders, other working directory): absolute paths.
     path = input_file.path.absolute() if engine == "dask" else input_file.path
-    return DocumentTask(os.fspath(path), input_file.source_path, config, cache)
+    return DocumentTask(os.fspath(path), input_file.source_path, config, cache, render)
 
 
 def process_files(

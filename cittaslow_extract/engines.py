@@ -22,6 +22,7 @@ from .errors import UsageError
 from .incremental import DocumentCache
 from .isolation import CallFailure, Limits, call_isolated, can_start_workers, map_ordered, preload, start_server
 from .models import DocumentResult
+from .outputs import RenderOptions, render_result
 
 ENGINES = ("local", "dask")
 
@@ -34,6 +35,7 @@ class DocumentTask:
     source_path: str  # the file as written in the tables
     config: RunConfig
     cache: DocumentCache | None = None  # --incremental: store the result here
+    render: RenderOptions | None = None  # send the rows back serialised for these tables
 
 
 def run_document(task: DocumentTask) -> DocumentResult:
@@ -43,6 +45,9 @@ def run_document(task: DocumentTask) -> DocumentResult:
     result = processor_for(task.config).process(Path(task.path), task.source_path)
     if task.cache is not None:
         task.cache.store(result)
+    if task.render is not None:
+        # serialised here, in parallel, rather than by the one process that writes the tables
+        result = render_result(result, task.render)
     return result
 
 

@@ -235,11 +235,25 @@ class DocumentRecord:
     warnings: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class RenderedRows:
+    """A document's rows already serialised for the table files, by the worker that read it, so the
+    process writing the tables only joins them (export.writers.table_from_parts).  `parts` maps a
+    table to its part per kind: "csv" (CSV lines, no header) and "json" (JSON lines, for Parquet)."""
+
+    neutralize_formulas: bool  # how the CSV lines were written
+    parts: dict[str, dict[str, bytes]]
+
+
 @dataclass(slots=True)
 class DocumentResult:
-    """Everything one input file produces; what a worker sends back to the orchestrator."""
+    """Everything one input file produces; what a worker sends back to the orchestrator.
+
+    With `rendered`, the rows travel serialised instead: projects, criteria and mentions are then
+    empty, and the documents row is the only record."""
 
     document: DocumentRecord
     projects: list[ProjectRecord] = field(default_factory=list)
     criteria: list[CriterionRecord] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    rendered: RenderedRows | None = None

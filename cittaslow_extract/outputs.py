@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .models import DocumentResult
+from .models import DocumentResult, RenderedRows
 
 TABLE_NAMES = ("projects", "criteria", "documents", "mentions")
 PARTS_DIR = ".parts"
@@ -44,6 +44,46 @@ def table_records(results: Sequence[DocumentResult], mentions: bool = True) -> d
     return tables
 
 
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """What a worker serialises a document's rows for (see RenderedRows): the run's table formats."""
+
+    formats: tuple[str, ...]
+    neutralize_formulas: bool = True
+    mentions: bool = True
+
+
+def render_result(result: DocumentResult, options: RenderOptions) -> DocumentResult:
+    """The result with its rows serialised for the table files, and dropped as records."""
+    from .export.writers import row_parts
+
+    tables = table_records([result], options.mentions)
+    parts = {
+        table: row_parts(table, records, options.formats, neutralize_formulas=options.neutralize_formulas)
+        for table, records in tables.items()
+        if table in ROW_TABLES
+    }
+    return DocumentResult(result.document, rendered=RenderedRows(options.neutralize_formulas, parts))
+
+
+def _parts(results: Sequence[DocumentResult], table: str, fmt: str, neutralize_formulas: bool) -> list[bytes]:
+    """The table's rows, per document in order, serialised for `fmt` (by the worker when it did)."""
+    from .export.writers import PART_KINDS, row_parts
+
+    kind = PART_KINDS[fmt]
+    parts = []
+    for result in results:
+        rendered = result.rendered
+        if rendered is None or table not in rendered.parts:
+            records = table_records([result])[table]
+            parts.append(row_parts(table, records, [fmt], neutralize_formulas=neutralize_formulas)[kind])
+            continue
+        if kind not in rendered.parts[table] or (kind == "csv" and rendered.neutralize_formulas != neutralize_formulas):
+            raise ValueError(f"{result.document.source_path}: rows were serialised for other options")
+        parts.append(rendered.parts[table][kind])
+    return parts
+
+
 def write_tables(
     results: Sequence[DocumentResult],
     out_dir: Path,
@@ -59,19 +99,20 @@ def write_tables(
     `skip`: file names (e.g. "projects.csv") known to be up to date already (see TableManifest),
     left as they are; `results` need not hold their rows.
     """
-    from .export.writers import stage_file, table_bytes
+    from .export.writers import stage_file, table_from_parts
 
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
     staged: list[tuple[Path, Path]] = []
     digests: dict[str, str] = {}
     try:
-        for table, records in table_records(results, mentions).items():
+        for table in table_records([], mentions):
             for fmt in formats:
                 target = out_dir / f"{table}.{fmt}"
                 if target.name in skip:
                     continue
-                data = table_bytes(table, records, fmt, neutralize_formulas=neutralize_formulas)
+                parts = _parts(results, table, fmt, neutralize_formulas)
+                data = table_from_parts(table, fmt, parts, neutralize_formulas=neutralize_formulas)
                 digests[target.name] = hashlib.sha256(data).hexdigest()
                 staged.append((stage_file(target, data), target))
         for temporary, target in staged:

@@ -445,19 +445,41 @@ def test_a_failure_while_writing_leaves_the_previous_tables(corpus, one_worker_t
         (out / name).write_bytes(data)
     from cittaslow_extract.export import writers
 
-    real = writers.parquet_bytes
+    real = writers.table_from_parts
 
-    def failing(table, records):
-        if table == "mentions":
+    def failing(table, fmt, parts, **options):
+        if (table, fmt) == ("mentions", "parquet"):  # the last file: every other one is staged
             raise OSError(28, "No space left on device")
-        return real(table, records)
+        return real(table, fmt, parts, **options)
 
-    monkeypatch.setattr(writers, "parquet_bytes", failing)
+    monkeypatch.setattr(writers, "table_from_parts", failing)
     files = discover_inputs([corpus])[:1]
     with pytest.raises(OSError):
         run_batch(files, RunConfig(), BatchOptions(out, workers=1, limits=NO_LIMITS))
     assert tables(out) == one_worker_tables  # not one table replaced: they are renamed all together
     assert sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp")) == []
+
+
+@pytest.mark.parametrize("neutralize", [True, False])
+def test_rows_serialised_by_workers_give_the_tables_of_the_records(corpus, tmp_path, neutralize):
+    # the documents of a batch, some sent back serialised (as local workers do), some as records
+    # (reused from the cache): the same bytes as writing every table from the records
+    results = process_files(discover_inputs([corpus]), RunConfig())
+    options = outputs.RenderOptions(("csv", "parquet"), neutralize)
+    mixed = [outputs.render_result(r, options) if n % 2 else r for n, r in enumerate(results)]
+    assert mixed[1].projects == [] and mixed[1].rendered is not None
+    outputs.write_tables(results, tmp_path / "records", ("csv", "parquet"), neutralize_formulas=neutralize)
+    outputs.write_tables(mixed, tmp_path / "mixed", ("csv", "parquet"), neutralize_formulas=neutralize)
+    assert tables(tmp_path / "mixed") == tables(tmp_path / "records")
+
+
+def test_rows_serialised_for_other_options_are_refused(corpus, tmp_path):
+    result = process_files(discover_inputs([corpus])[:1], RunConfig())[0]
+    rendered = outputs.render_result(result, outputs.RenderOptions(("csv",), neutralize_formulas=True))
+    with pytest.raises(ValueError, match="serialised for other options"):
+        outputs.write_tables([rendered], tmp_path, ("csv",), neutralize_formulas=False)
+    with pytest.raises(ValueError, match="serialised for other options"):
+        outputs.write_tables([rendered], tmp_path, ("parquet",))
 
 
 def test_tables_get_ordinary_file_permissions(one_worker_tables, tmp_path):

@@ -101,29 +101,31 @@ def _csv_line(cells: Sequence[str], special: re.Pattern[str]) -> str:
     return ",".join('"' + c.replace('"', '""') + '"' if special.search(c) else c for c in cells) + "\r\n"
 
 
-def csv_bytes(table: str, records: Iterable[Any], *, neutralize_formulas: bool = True) -> bytes:
+def csv_rows(table: str, records: Iterable[Any], *, neutralize_formulas: bool = True) -> bytes:
+    """The CSV lines of the rows, without the header: the tables are these joined in document order."""
     columns = TABLES[table]
     special = _CSV_SPECIAL_SAFE if neutralize_formulas else _CSV_SPECIAL
-    lines = [_csv_line([name for name, _ in columns], special)]
+    lines = []
     for row in _rows(records, columns):
         cells = [_csv_cell(value, kind, neutralize_formulas) for value, (_, kind) in zip(row, columns)]
         lines.append(_csv_line(cells, special))
     return "".join(lines).encode("utf-8")
 
 
-def arrow_table(table: str, records: Iterable[Any]) -> Any:
-    """The rows as a pyarrow Table of the table's schema (with pandas metadata).
+def csv_header(table: str, *, neutralize_formulas: bool = True) -> bytes:
+    special = _CSV_SPECIAL_SAFE if neutralize_formulas else _CSV_SPECIAL
+    return _csv_line([name for name, _ in TABLES[table]], special).encode("utf-8")
 
-    The rows go to Arrow as JSON lines through pyarrow's JSON reader rather than through pa.array():
-    pa.array() imports pandas, when installed, on its first call (to recognise pandas objects),
-    which costs a run about 0.25 s, and all of a re-run whose only new table is `documents`.  The
-    reader, given the schema, builds the same arrays (JSON floats and integers round-trip exactly).
-    """
-    import pyarrow as pa
-    import pyarrow.json as pa_json
 
+def csv_bytes(table: str, records: Iterable[Any], *, neutralize_formulas: bool = True) -> bytes:
+    return csv_header(table, neutralize_formulas=neutralize_formulas) + csv_rows(
+        table, records, neutralize_formulas=neutralize_formulas
+    )
+
+
+def json_rows(table: str, records: Iterable[Any]) -> bytes:
+    """The rows as JSON lines, each ending with a newline (see arrow_table)."""
     columns = TABLES[table]
-    schema = arrow_schema(table)
     names = [name for name, _ in columns]
     converted = [(index, kind) for index, (_, kind) in enumerate(columns) if kind in ("decimal", "amounts")]
     lines = []
@@ -134,11 +136,19 @@ def arrow_table(table: str, records: Iterable[Any]) -> Any:
                 row[index] = None if value is None else float(value)
             else:
                 row[index] = amounts_as_dicts(value) if value else []
-        lines.append(_JSON_LINE(dict(zip(names, row))))
-    if not lines:
+        lines.append(_JSON_LINE(dict(zip(names, row))) + "\n")
+    return "".join(lines).encode("utf-8")
+
+
+def arrow_from_json(table: str, data: bytes) -> Any:
+    """A pyarrow Table of the table's schema (with pandas metadata) from json_rows() output."""
+    import pyarrow as pa
+    import pyarrow.json as pa_json
+
+    schema = arrow_schema(table)
+    if not data:
         arrow = schema.empty_table()
     else:
-        data = "\n".join(lines).encode("utf-8")
         arrow = pa_json.read_json(
             pa.py_buffer(data),
             # one block: a row is never cut, and the arrays come out in one chunk, as pa.array's
@@ -146,6 +156,17 @@ def arrow_table(table: str, records: Iterable[Any]) -> Any:
             parse_options=pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"),
         )
     return arrow.replace_schema_metadata(_with_pandas_metadata(table, schema).metadata)
+
+
+def arrow_table(table: str, records: Iterable[Any]) -> Any:
+    """The rows as a pyarrow Table of the table's schema (with pandas metadata).
+
+    The rows go to Arrow as JSON lines through pyarrow's JSON reader rather than through pa.array():
+    pa.array() imports pandas, when installed, on its first call (to recognise pandas objects),
+    which costs a run about 0.25 s, and all of a re-run whose only new table is `documents`.  The
+    reader, given the schema, builds the same arrays (JSON floats and integers round-trip exactly).
+    """
+    return arrow_from_json(table, json_rows(table, records))
 
 
 # JSON text of a row: non-ASCII kept as is (the reader takes UTF-8), no spaces; a newline in a
@@ -203,11 +224,15 @@ def import_in_background(modules: Sequence[str] = PARQUET_MODULES) -> threading.
 
 
 def parquet_bytes(table: str, records: Iterable[Any]) -> bytes:
+    return _parquet(arrow_table(table, records))
+
+
+def _parquet(arrow: Any) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     sink = pa.BufferOutputStream()
-    pq.write_table(arrow_table(table, records), sink, compression="zstd", write_statistics=True)
+    pq.write_table(arrow, sink, compression="zstd", write_statistics=True)
     return sink.getvalue().to_pybytes()
 
 
@@ -217,6 +242,32 @@ def table_bytes(table: str, records: Sequence[Any], fmt: str, *, neutralize_form
         return csv_bytes(table, records, neutralize_formulas=neutralize_formulas)
     if fmt == "parquet":
         return parquet_bytes(table, records)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+# The serialised rows a format's file is assembled from: CSV lines for CSV, JSON lines for Parquet.
+PART_KINDS = {"csv": "csv", "parquet": "json"}
+
+
+def row_parts(table: str, records: Sequence[Any], formats: Sequence[str], *, neutralize_formulas: bool = True) -> dict[str, bytes]:
+    """Some rows of a table serialised for each format, to be joined with other documents' parts
+    by table_from_parts (a worker does this for its document, in parallel with the others)."""
+    parts = {}
+    for fmt in formats:
+        kind = PART_KINDS[fmt]
+        if kind == "csv":
+            parts[kind] = csv_rows(table, records, neutralize_formulas=neutralize_formulas)
+        else:
+            parts[kind] = json_rows(table, records)
+    return parts
+
+
+def table_from_parts(table: str, fmt: str, parts: Sequence[bytes], *, neutralize_formulas: bool = True) -> bytes:
+    """A table's file from its rows' parts in order: the same bytes as table_bytes of all the rows."""
+    if fmt == "csv":
+        return csv_header(table, neutralize_formulas=neutralize_formulas) + b"".join(parts)
+    if fmt == "parquet":
+        return _parquet(arrow_from_json(table, b"".join(parts)))
     raise ValueError(f"unknown format {fmt!r}")
 
 
