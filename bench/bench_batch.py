@@ -194,46 +194,38 @@ def speedup_lines(times: dict[int, float], fixed: float, count: int, page_count:
     return lines
 
 
+def one_vs_two(folder: Path, out_prefix: Path, engine: str, repeat: int) -> tuple[dict[int, float], int, bool]:
+    """Median times of --workers 1 and 2 over `folder`, its page count, and whether the tables match."""
+    times, outputs = {}, {}
+    for workers in (1, 2):
+        out = out_prefix.with_name(f"{out_prefix.name}-{workers}")
+        args = [str(folder), "--out", str(out), "--workers", str(workers), "--pdf-engine", engine, "--quiet"]
+        times[workers] = median_run(args, out, repeat)
+        outputs[workers] = table_files(out)
+    return times, pages(out_prefix.with_name(f"{out_prefix.name}-1")), outputs[1] == outputs[2]
+
+
 def bench_workers(work: Path, count: int, scale: int, repeat: int) -> bool:
     folder = work / "pdfs"
     font = make_pdfs(folder, count)
     ok = True
     for engine in PDF_ENGINES:
-        times, outputs = {}, {}
-        for workers in (1, 2):
-            out = work / f"pdfs-out-{engine}-{workers}"
-            args = [str(folder), "--out", str(out), "--workers", str(workers), "--pdf-engine", engine, "--quiet"]
-            times[workers] = median_run(args, out, repeat)
-            outputs[workers] = table_files(out)
-        page_count = pages(work / f"pdfs-out-{engine}-1")
-        identical = outputs[1] == outputs[2]
+        times, page_count, identical = one_vs_two(folder, work / f"pdfs-out-{engine}", engine, repeat)
         fixed = fixed_cost(folder, work, engine, repeat)
         print(f"workers, {count} PDF files, {page_count} pages, --pdf-engine {engine} (font {font}, mentions on, "
               f"median of {repeat}):")
         print("\n".join(speedup_lines(times, fixed, count, page_count)))
         print(f"  tables identical: {identical}")
         ok &= identical
-        if engine == PDF_ENGINES[0] and scale > count:
-            ok &= bench_scale(work, scale, engine, fixed, repeat)
+        if engine == PDF_ENGINES[0] and scale > count:  # the default route over a larger batch
+            scaled = work / f"pdfs-{scale}"
+            make_pdfs(scaled, scale)
+            times, page_count, identical = one_vs_two(scaled, work / f"pdfs-{scale}-out", engine, repeat)
+            print(f"workers, {scale} PDF files, {page_count} pages, --pdf-engine {engine} (median of {repeat}):")
+            print("\n".join(speedup_lines(times, fixed, scale, page_count)))
+            print(f"  tables identical: {identical}")
+            ok &= identical
     return ok
-
-
-def bench_scale(work: Path, count: int, engine: str, fixed: float, repeat: int) -> bool:
-    """The default route over a larger batch, where the fixed cost weighs less."""
-    folder = work / f"pdfs-{count}"
-    make_pdfs(folder, count)
-    times, outputs = {}, {}
-    for workers in (1, 2):
-        out = work / f"pdfs-{count}-out-{workers}"
-        args = [str(folder), "--out", str(out), "--workers", str(workers), "--pdf-engine", engine, "--quiet"]
-        times[workers] = median_run(args, out, repeat)
-        outputs[workers] = table_files(out)
-    page_count = pages(work / f"pdfs-{count}-out-1")
-    identical = outputs[1] == outputs[2]
-    print(f"workers, {count} PDF files, {page_count} pages, --pdf-engine {engine} (median of {repeat}):")
-    print("\n".join(speedup_lines(times, fixed, count, page_count)))
-    print(f"  tables identical: {identical}")
-    return identical
 
 
 def _spin(_: int) -> float:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from cittaslow_extract.check import build_parser as check_parser
 from cittaslow_extract.pipeline import EXIT_NOT_FINISHED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, build_parser, main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -65,6 +66,26 @@ OPTIONS = sorted(
 @pytest.mark.parametrize("option", OPTIONS)
 def test_every_option_is_in_the_readme_usage_section(option):
     assert re.search(rf"`{re.escape(option)}\b", readme_usage()), f"{option} missing from README ## Usage"
+
+
+def readme_check_section() -> str:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Samples and regression checking")
+    end = text.find("\n## ", start + 1)
+    return text[start:] if end == -1 else text[start:end]
+
+
+CHECK_OPTIONS = sorted(
+    option
+    for action in check_parser()._actions
+    for option in action.option_strings
+    if option.startswith("--") and option != "--help"
+)
+
+
+@pytest.mark.parametrize("option", CHECK_OPTIONS)
+def test_every_check_option_is_in_the_readme_check_section(option):
+    assert re.search(rf"`{re.escape(option)}\b", readme_check_section()), f"check {option} missing from the README"
 
 
 def test_version():

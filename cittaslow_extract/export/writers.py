@@ -1,7 +1,9 @@
 """Write tables to CSV and Parquet, atomically.
 
-Rows come in as dataclass records; each table's columns and kinds come from export/schema.py.
-Every file is written beside its target under a temporary name and renamed into place, so a run
+Rows come in as dataclass records; each table's columns and kinds come from export/schema.py.  A
+file is its header and its rows' parts joined: CSV lines, or JSON lines read into Arrow for
+Parquet (row_parts / table_from_parts), so a batch's workers can serialise their own documents'
+rows and the writing process only joins them.  Every file is written beside its target under a temporary name and renamed into place, so a run
 killed at any moment leaves the previous table whole.
 """
 
@@ -123,6 +125,11 @@ def csv_bytes(table: str, records: Iterable[Any], *, neutralize_formulas: bool =
     )
 
 
+# JSON text of a row: non-ASCII kept as is (the reader takes UTF-8), no spaces; a newline in a
+# value is written "\n", so every row is one line.
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
 def json_rows(table: str, records: Iterable[Any]) -> bytes:
     """The rows as JSON lines, each ending with a newline (see arrow_table)."""
     columns = TABLES[table]
@@ -167,11 +174,6 @@ def arrow_table(table: str, records: Iterable[Any]) -> Any:
     reader, given the schema, builds the same arrays (JSON floats and integers round-trip exactly).
     """
     return arrow_from_json(table, json_rows(table, records))
-
-
-# JSON text of a row: non-ASCII kept as is (the reader takes UTF-8), no spaces; a newline in a
-# value is written "\n", so every row is one line.
-_JSON_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
 def _with_pandas_metadata(table: str, schema: Any) -> Any:
