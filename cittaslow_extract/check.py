@@ -38,6 +38,7 @@ from .cli_options import (
     UsageErrorParser,
     add_limit_options,
     add_run_config_options,
+    available_cores,
     limits_from_args,
     run_config_from_args,
 )
@@ -828,7 +829,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         args = parse_args(sys.argv[2:] if argv is None else argv)
         config = run_config_from_args(args)
-        workers = args.workers or os.cpu_count() or 1
+        workers = args.workers or available_cores()
         report = check_folder(args.folder, config, update=args.update, workers=workers, limits=args.limits)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

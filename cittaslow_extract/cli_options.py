@@ -8,6 +8,7 @@ instant.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,14 @@ def add_run_config_options(parser: argparse.ArgumentParser, *, mentions_note: st
     parser.add_argument("--spacy-model", default=None, metavar="NAME",
                         help="an installed trained spaCy pipeline to add its entities to mentions")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+
+
+def available_cores() -> int:
+    """The default number of workers: the cores this process may use (containers, taskset)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
 def add_limit_options(parser: argparse.ArgumentParser) -> None:

@@ -124,7 +124,10 @@ def stop_server() -> None:
         pass
     stop = getattr(server, "_stop", None)
     if stop is not None:
-        stop()  # reaps it and forgets it, so that the next worker starts a new server
+        try:
+            stop()  # reaps it and forgets it, so that the next worker starts a new server
+        except OSError:  # already reaped elsewhere: nothing left to stop
+            pass
 
 
 def can_start_workers() -> bool:

@@ -9,7 +9,6 @@ Only the standard library is imported here, so `--help` stays instant.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +17,7 @@ from . import __version__
 from .cli_options import (
     UsageErrorParser,
     add_limit_options,
+    available_cores,
     add_run_config_options,
     limits_from_args,
     run_config_from_args,
@@ -55,8 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="reuse the rows of files unchanged since the last --incremental run into --out")
     add_limit_options(parser)
     parser.add_argument("--no-formula-escape", action="store_true",
-                        help="write CSV cells starting with = + - @ tab or CR as they are "
-                             "(default: prefix a quote so spreadsheets do not run them)")
+                        help="write CSV cells starting with = + - @ tab or CR as they are, quoting only "
+                             "what RFC 4180 needs (default: prefix a quote so spreadsheets do not run "
+                             "them, and quote cells holding ; or tab)")
     parser.add_argument("--engine", choices=("local", "dask"), default="local",
                         help="where documents are processed: local worker processes (default) or Dask")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
@@ -104,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     options = BatchOptions(
         out_dir=args.out,
         formats=("csv", "parquet") if args.format == "both" else (args.format,),
-        workers=args.workers or _cores(),
+        workers=args.workers or available_cores(),
         limits=args.limits,
         engine=args.engine,
         scheduler=args.scheduler,
@@ -122,13 +123,6 @@ def run(args: argparse.Namespace) -> int:
         f"{summary.projects} projects → {args.out}"
     )
     return EXIT_SOME_FAILED if summary.failed else EXIT_OK
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))  # the cores this process may use (containers, taskset)
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
