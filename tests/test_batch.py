@@ -104,6 +104,21 @@ def test_limits_apply_per_call_and_are_lifted_after():
         worker.close()
 
 
+def test_workers_collect_cycles_rarely_and_never_rescan_what_warm_up_built():
+    import gc
+    import operator
+
+    from cittaslow_extract.isolation import WORKER_GC_THRESHOLD
+
+    worker = IsolatedWorker(LIMITS)
+    try:
+        assert worker.call(operator.call, gc.get_threshold, warm_up=id)[0] == WORKER_GC_THRESHOLD
+        assert worker.call(operator.call, gc.get_freeze_count) > 10_000  # spaCy, readers, caches
+    finally:
+        worker.close()
+    assert gc.get_threshold()[0] != WORKER_GC_THRESHOLD  # this process keeps its own settings
+
+
 def test_stop_server_ends_the_workers_and_their_server_and_the_next_call_starts_anew():
     from multiprocessing import forkserver
 
