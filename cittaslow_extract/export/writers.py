@@ -106,7 +106,7 @@ def _csv_line(cells: Sequence[str], special: re.Pattern[str]) -> str:
 def csv_rows(table: str, records: Iterable[Any], *, neutralize_formulas: bool = True) -> bytes:
     """The CSV lines of the rows, without the header: the tables are these joined in document order."""
     columns = TABLES[table]
-    special = _CSV_SPECIAL_SAFE if neutralize_formulas else _CSV_SPECIAL
+    special = _csv_special(neutralize_formulas)
     lines = []
     for row in _rows(records, columns):
         cells = [_csv_cell(value, kind, neutralize_formulas) for value, (_, kind) in zip(row, columns)]
@@ -115,8 +115,11 @@ def csv_rows(table: str, records: Iterable[Any], *, neutralize_formulas: bool = 
 
 
 def csv_header(table: str, *, neutralize_formulas: bool = True) -> bytes:
-    special = _CSV_SPECIAL_SAFE if neutralize_formulas else _CSV_SPECIAL
-    return _csv_line([name for name, _ in TABLES[table]], special).encode("utf-8")
+    return _csv_line([name for name, _ in TABLES[table]], _csv_special(neutralize_formulas)).encode("utf-8")
+
+
+def _csv_special(neutralize_formulas: bool) -> re.Pattern[str]:
+    return _CSV_SPECIAL_SAFE if neutralize_formulas else _CSV_SPECIAL
 
 
 def csv_bytes(table: str, records: Iterable[Any], *, neutralize_formulas: bool = True) -> bytes:
@@ -238,15 +241,6 @@ def _parquet(arrow: Any) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def table_bytes(table: str, records: Sequence[Any], fmt: str, *, neutralize_formulas: bool = True) -> bytes:
-    """One table serialised in one format ("csv" or "parquet")."""
-    if fmt == "csv":
-        return csv_bytes(table, records, neutralize_formulas=neutralize_formulas)
-    if fmt == "parquet":
-        return parquet_bytes(table, records)
-    raise ValueError(f"unknown format {fmt!r}")
-
-
 # The serialised rows a format's file is assembled from: CSV lines for CSV, JSON lines for Parquet.
 PART_KINDS = {"csv": "csv", "parquet": "json"}
 
@@ -271,6 +265,14 @@ def table_from_parts(table: str, fmt: str, parts: Sequence[bytes], *, neutralize
     if fmt == "parquet":
         return _parquet(arrow_from_json(table, b"".join(parts)))
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def table_bytes(table: str, records: Sequence[Any], fmt: str, *, neutralize_formulas: bool = True) -> bytes:
+    """One table serialised in one format ("csv" or "parquet"): its rows as one part."""
+    if fmt not in PART_KINDS:
+        raise ValueError(f"unknown format {fmt!r}")
+    part = row_parts(table, records, [fmt], neutralize_formulas=neutralize_formulas)[PART_KINDS[fmt]]
+    return table_from_parts(table, fmt, [part], neutralize_formulas=neutralize_formulas)
 
 
 def _file_mode() -> int:
