@@ -1,0 +1,140 @@
+"""The layout corpus (samples/layouts/, scripts/make_layout_corpus.py) gives the text version's projects.
+
+Per (sample, layout): the same number of projects as the sample's reviewed golden file
+samples/<stem>.txt.expected.json (0 invented, 0 lost); per project, in order, the same title,
+criterion_no, criterion, subcriterion and seven field texts; the same criteria rows (criterion_no,
+criterion, subcriterion, project_count).  The expected values are the golden values of the text
+version, reviewed by hand against the .txt; nothing here is copied from a run on the layout files.
+
+The user's seed is rendered into tmp_path in the same layouts (needs soffice) and checked against the
+text pipeline's result on the seed (which tests/test_seed.py verifies by hand).
+
+Many layouts fail today: that is issue 13, which the segmenter rewrite fixes; they are not xfailed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import sys
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from cittaslow_extract import golden
+from cittaslow_extract.process import RunConfig, process_document
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+CORPUS = SAMPLES / "layouts"
+SEED = REPO.parent / "shared" / "seeds" / "000_b121f0e98322c50f.txt"
+PROJECT_KEYS = ("title", "criterion_no", "criterion", "subcriterion", "objective", "brief_info",
+                "budget_text", "duration_text", "start_text", "end_text", "completed")
+CRITERION_KEYS = ("criterion_no", "criterion", "subcriterion", "project_count")
+
+
+def corpus_script() -> ModuleType:
+    """scripts/make_layout_corpus.py, imported once."""
+    name = "make_layout_corpus"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "make_layout_corpus.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up while the class is made
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+SAMPLE_STEMS: tuple[str, ...] = corpus_script().SAMPLE_STEMS
+LAYOUTS: tuple[str, ...] = corpus_script().LAYOUTS
+
+
+@lru_cache(maxsize=None)
+def _snapshot(path: Path) -> dict[str, Any]:
+    result = process_document(path, RunConfig(mentions=False))
+    assert result.document.status == "ok", f"{path.name}: {result.document.error}"
+    return golden.snapshot(result, mentions=False)
+
+
+def _golden(stem: str) -> dict[str, Any]:
+    return json.loads((SAMPLES / f"{stem}.txt.expected.json").read_text(encoding="utf-8"))
+
+
+def _name(project: dict[str, Any], index: int) -> str:
+    return f"project {index + 1} ({project['title']!r})"
+
+
+def differences(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
+    """One line per wrong value: project count, each project field in order, each criteria row."""
+    found: list[str] = []
+    want, got = expected["projects"], actual["projects"]
+    if len(want) != len(got):
+        found.append(f"{len(got)} projects instead of {len(want)}: "
+                     f"titles {[p['title'] for p in got]}")
+    for index, (w, g) in enumerate(zip(want, got)):
+        for key in PROJECT_KEYS:
+            if w[key] != g[key]:
+                found.append(f"{_name(w, index)} {key}: expected {w[key]!r}, got {g[key]!r}")
+    rows = [tuple(r[k] for k in CRITERION_KEYS) for r in expected["criteria"]]
+    actual_rows = [tuple(r[k] for k in CRITERION_KEYS) for r in actual["criteria"]]
+    if rows != actual_rows:
+        found.append("criteria rows (criterion_no, criterion, subcriterion, project_count): "
+                     f"expected {rows}, got {actual_rows}")
+    return found
+
+
+def _assert_same(expected: dict[str, Any], path: Path) -> None:
+    found = differences(expected, _snapshot(path))
+    assert not found, f"{path.name}: {len(found)} wrong\n  " + "\n  ".join(found)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("stem", SAMPLE_STEMS)
+def test_layout_gives_the_text_versions_projects(stem: str, layout: str) -> None:
+    path = CORPUS / f"{stem}.{layout}"
+    assert path.is_file(), f"{path.name} missing: run python scripts/make_layout_corpus.py"
+    _assert_same(_golden(stem), path)
+
+
+@pytest.mark.parametrize("stem", SAMPLE_STEMS)
+def test_golden_structure_renders_in_its_own_order(stem: str) -> None:
+    """The corpus script keeps every project, in order, and its fields byte for byte."""
+    script = corpus_script()
+    submission = script.sample_submission(stem)
+    projects = [p for c in submission.criteria for s in c.sections for p in s.projects]
+    content = _golden(stem)
+    assert [p.title for p in projects] == [row["title"] for row in content["projects"]]
+    for project, row in zip(projects, content["projects"]):
+        assert {n: t for n, t in project.fields if t} == {
+            n: row[n] for n in script.FIELD_NAMES if row[n] is not None}
+
+
+@pytest.mark.parametrize("layout", [layout for layout in LAYOUTS if layout.endswith(".docx")])
+def test_docx_layouts_are_reproducible(tmp_path: Path, layout: str) -> None:
+    script = corpus_script()
+    submission = script.sample_submission(SAMPLE_STEMS[0])
+    renderer = script.DOCX_RENDERERS[layout]
+    assert renderer(submission) == renderer(submission)
+    assert renderer(submission) == (CORPUS / f"{SAMPLE_STEMS[0]}.{layout}").read_bytes(), (
+        "committed corpus out of date: run python scripts/make_layout_corpus.py")
+
+
+@pytest.fixture(scope="module")
+def seed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not SEED.exists():
+        pytest.skip("the user's seed document is not beside the checkout")
+    if shutil.which("soffice") is None:
+        pytest.skip("soffice (LibreOffice headless) is not installed")
+    out = tmp_path_factory.mktemp("seed-corpus")
+    assert corpus_script().main(["--out", str(out), "--seed", str(SEED)]) == 0
+    return out
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_seed_layout_gives_the_seed_texts_projects(seed_corpus: Path, layout: str) -> None:
+    script = corpus_script()
+    _assert_same(script.seed_content(SEED), seed_corpus / f"{script.seed_stem(SEED)}.{layout}")
