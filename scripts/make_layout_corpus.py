@@ -37,7 +37,8 @@ Layouts (<stem>.<layout>), each the way a person or an office program makes it
     allbold.pdf    allbold.docx through soffice
     table.docx     criterion, number, sub-criterion and title as paragraphs, then each project's
                    fields as a table: label | value rows (1st, 3rd … project) or a header row of
-                   labels over one row of values (2nd, 4th … project)
+                   labels over one row of values (2nd, 4th … project); rows never split across
+                   pages (w:cantSplit), so a cell is read whole
     table.pdf      table.docx through soffice
     numbered.txt   UTF-8 text: "01 Criterion", "1.1 Sub-criterion", "Objective: value" lines with
                    no blank line between a field and the next
@@ -424,6 +425,7 @@ def _fill(cell, text: str, *, bold: bool = False) -> None:  # type: ignore[no-un
 
 
 def render_table_docx(sub: Submission) -> bytes:
+    from docx.oxml import OxmlElement
     from docx.shared import Pt
 
     document = _new_document()
@@ -457,6 +459,8 @@ def render_table_docx(sub: Submission) -> bytes:
                         _fill(table.rows[0].cells[column], label, bold=True)
                         _fill(table.rows[1].cells[column], text)
                 table.style = "Table Grid"
+                for row in table.rows:  # a row cut by a page break would split a value in two cells
+                    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
                 index += 1
     return _save(document)
 

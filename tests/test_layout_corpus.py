@@ -138,3 +138,64 @@ def seed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_seed_layout_gives_the_seed_texts_projects(seed_corpus: Path, layout: str) -> None:
     script = corpus_script()
     _assert_same(script.seed_content(SEED), seed_corpus / f"{script.seed_stem(SEED)}.{layout}")
+
+
+# --------------------------------------------------------------------------- the corpus itself
+def _expected_texts(stem: str) -> list[str]:
+    """Every text the golden file holds that a layout must show: criteria, sub-criteria, titles, fields."""
+    content = _golden(stem)
+    texts = [r["criterion"] for r in content["criteria"]]
+    texts += [r["subcriterion"] for r in content["criteria"] if r["subcriterion"]]
+    for project in content["projects"]:
+        texts += [project[k] for k in PROJECT_KEYS if isinstance(project[k], str)]
+    return [line for text in texts for line in text.split("\n")]
+
+
+def _docx_text(path: Path) -> tuple[list[str], list[str]]:
+    """(body paragraphs outside tables, paragraphs inside table cells) of a DOCX."""
+    from docx import Document
+
+    document = Document(str(path))
+    cells = [p.text for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    return [p.text for p in document.paragraphs], cells
+
+
+def _pdf_text(path: Path, header: str | None) -> str:
+    """The PDF's text and its table cells' texts (a header row of labels over values interleaves the
+    cells line by line), without the running header and footer page numbers (they cut values across
+    pages) when `header` is given."""
+    import pdfplumber
+
+    pages = []
+    with pdfplumber.open(str(path)) as pdf:
+        for page in pdf.pages:
+            lines = (page.extract_text() or "").splitlines()
+            if header is not None:
+                lines = [line for line in lines if line.strip() != header and not line.strip().isdigit()]
+            cells = [cell or "" for table in page.extract_tables() for row in table for cell in row]
+            pages.append("\n".join(lines + cells))
+    return "\n".join(pages)
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("stem", SAMPLE_STEMS)
+def test_corpus_file_shows_every_golden_text(stem: str, layout: str) -> None:
+    """The rendering is faithful: every criterion, sub-criterion, title and field line is in the file
+    (so a failure above is the pipeline's, not the corpus's).  DOCX layouts have no empty paragraph."""
+    path = CORPUS / f"{stem}.{layout}"
+    if layout.endswith(".docx"):
+        body, cells = _docx_text(path)
+        assert "" not in body, f"{path.name}: an empty paragraph"
+        shown = _squeeze("\n".join(body + cells))
+    elif layout.endswith(".pdf"):
+        language = _golden(stem)["document"]["language"]
+        header = corpus_script().RUNNING_HEADER[language] if layout == "word.pdf" else None
+        shown = _squeeze(_pdf_text(path, header))
+    else:
+        shown = _squeeze(path.read_text(encoding="utf-8"))
+    missing = [line for line in _expected_texts(stem) if _squeeze(line) not in shown]
+    assert missing == [], f"{path.name} lacks {missing}"
