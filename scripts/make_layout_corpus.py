@@ -3,7 +3,8 @@
 
     python scripts/make_layout_corpus.py                    # the 3 samples → samples/layouts/
     python scripts/make_layout_corpus.py --out DIR          # … → DIR
-    python scripts/make_layout_corpus.py --seed PATH        # also the user's seed → --out (never commit it)
+    python scripts/make_layout_corpus.py --out DIR --seed PATH  # also the user's seed → DIR (never
+                                                                # commit it; DIR outside samples/)
 
 Where the structure comes from
     Not from the segmenter's idea of the text (blank line = gap, a short line = title).  For each
@@ -561,6 +562,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=SAMPLES / "layouts", help="output folder")
     parser.add_argument("--seed", type=Path, help="also render this text submission (never commit it)")
     args = parser.parse_args(argv)
+    if args.seed is not None and args.out.resolve().is_relative_to(SAMPLES.resolve()):
+        parser.error("--seed renders the user's document: give an --out folder outside samples/")
     written: list[Path] = []
     for stem in SAMPLE_STEMS:
         written += render_all(sample_submission(stem), stem, args.out)
