@@ -29,8 +29,23 @@ FIELD_NAMES: tuple[str, ...] = (
 
 # --------------------------------------------------------------------------- reading
 @dataclass(frozen=True, slots=True)
+class Run:
+    """A stretch of a paragraph in one formatting, as the reader saw it (DOCX runs, PDF words)."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    size: float | None = None  # points
+    font: str | None = None  # font family, subset prefix and style suffix removed
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """One paragraph of a document in reading order, with the layout evidence the reader saw.
+
+    Readers report evidence only: they know nothing of the checklist form or its labels.  What a
+    paragraph is (title, label, value …) is decided by the segmenter, which weighs each kind of
+    evidence by how informative it is in the document at hand (extract/profile.py).
 
     `text` holds the paragraph with inner whitespace folded; a reader never puts a newline in it
     (paragraphs are separate blocks).  Layout fields are None when the format cannot tell.
@@ -47,10 +62,18 @@ class Block:
     in_table: bool = False  # came from a table cell
     table_row: int | None = None  # index of the table row, for label|value tables
     table_col: int | None = None  # index of the cell within its row
-
-    @property
-    def last_page(self) -> int | None:
-        return self.page_end if self.page_end is not None else self.page
+    table_index: int | None = None  # which table of the document (0-based), for cells
+    italic: bool | None = None  # every visible character italic
+    font: str | None = None  # dominant font family
+    space_before: float | None = None  # points of space above (paragraph spacing, measured gap)
+    space_after: float | None = None  # points of space below (DOCX paragraph spacing)
+    gap_lines: float | None = None  # PDF: the vertical gap before the block, in line heights
+    indent: float | None = None  # points of left indentation (DOCX) or left edge offset (PDF)
+    align: str | None = None  # left | center | right | both, when the format says
+    list_label: str | None = None  # the number Word's automatic numbering shows before the text ("01", "1.1")
+    list_level: int | None = None  # 0-based level of that numbering
+    lines: tuple[str, ...] = ()  # PDF: the paragraph's visual lines, when it has several
+    runs: tuple[Run, ...] = ()  # formatting runs, when the reader saw more than one
 
 
 @dataclass(slots=True)
@@ -96,6 +119,7 @@ class RawProject:
     page_end: int | None = None
     budget_label_currency: str | None = None  # currency named in the budget label, "(TL)" → "TRY"
     warnings: list[str] = field(default_factory=list)
+    margin: float | None = None  # the decoder's margin for this project's reading (extract/decoder.py)
 
 
 @dataclass(slots=True)

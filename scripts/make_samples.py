@@ -39,6 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from a checkout without installing
 
 from cittaslow_extract.extract.text_reader import blocks_from_text, decode_text  # noqa: E402
+from cittaslow_extract.extract.units import sentence_like  # noqa: E402
 from cittaslow_extract.vocabulary import load_vocabulary  # noqa: E402
 
 LAYOUTS: tuple[str, ...] = ("styled.docx", "plain.docx", "table.docx", "word.pdf", "twocol.pdf")
@@ -67,7 +68,8 @@ def classify(text: str) -> list[Line]:
 
     Roles come from the text alone: the first line is the title; a field label stands alone; a
     paragraph standing between blank lines is a heading (before a number: a criterion; before a
-    label: a project title; otherwise a sub-criterion); the rest is body text.
+    label: a project title, unless it is a sentence, which continues the value above; otherwise a
+    sub-criterion); the rest is body text.
     """
     vocab = load_vocabulary()
     blocks = blocks_from_text(text)
@@ -83,7 +85,7 @@ def classify(text: str) -> list[Line]:
             kind = "label"
         elif _NUMBER_LINE.match(block.text) and stands_alone:
             kind = "number"
-        elif stands_alone and label is None:
+        elif stands_alone and label is None and not (next_is_label and sentence_like(block.text)):
             if following is not None and _NUMBER_LINE.match(following.text):
                 kind = "heading1"
             elif next_is_label:

@@ -12,12 +12,14 @@ What becomes a block (see models.Block):
   just before it;
 - `style` and `heading_level` from the paragraph style (Title → 0, Heading N → N, or the outline
   level), `bold` when every visible character is bold, `font_size` as the size carrying most text;
-- tables row by row: a row "label | value" gives the label cell's paragraphs (the first with
-  gap_before) then the value cell's paragraphs (the first without gap_before), so a label|value
-  table reads like labelled paragraphs; in_table, table_row and table_col are set;
-- a paragraph starting with a field label in bold followed by its value in regular type
-  ("**OBJECTIVE** Making …") gives two blocks, the label and the value (gap_before False), the same
-  as a label on its own line followed by its value;
+- `space_before` / `space_after` in points, `align`, `indent`, `italic`, `font` (the family
+  carrying most text), and `runs` (text with bold, italic, size and font) when the formatting
+  changes inside the paragraph: the segmenter reads "**OBJECTIVE** Making …" as a label and a value;
+- Word's automatic numbering (`w:numPr` on the paragraph or its style, numbering.xml): the number
+  Word shows before the text ("01", "1.1") as `list_label`, its level as `list_level`;
+- tables cell by cell, row by row, with table_index, table_row and table_col set, so the segmenter
+  sees the grid (label | value rows, or labels across the top): the first paragraph of a row's
+  first cell, or of any cell after an empty one, has gap_before;
 - not content: headers, footers, footnotes, comments (they live in other parts of the package),
   deleted revisions, hidden text, field codes and text boxes.
 """
@@ -31,9 +33,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import CorruptFile, EmptyFile
-from ..models import Block, RawDocument
+from ..models import Block, RawDocument, Run
 from ..normalize.turkish import strip_invisible, tr_upper
-from ..vocabulary import Vocabulary, load_vocabulary
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _R, _T = (_W + n for n in ("p", "tbl", "tr", "tc", "r", "t"))
@@ -69,6 +70,12 @@ class _Style:
     space_before: float | None  # points
     contextual_spacing: bool | None
     hidden: bool | None
+    italic: bool | None = None
+    font: str | None = None
+    space_after: float | None = None
+    align: str | None = None
+    indent: float | None = None
+    numbering: tuple[str, int] | None = None  # (numId, level) from the style's w:numPr
 
 
 @dataclass(slots=True)
@@ -139,6 +146,12 @@ def _load_styles(styles_element: Any) -> _Styles:
                 parent.contextual_spacing if parent else None,
             ),
             hidden=_first(_rpr_flag(rpr, "vanish"), parent.hidden if parent else None),
+            italic=_first(_rpr_flag(rpr, "i"), parent.italic if parent else None),
+            font=_first(_rpr_font(rpr), parent.font if parent else None),
+            space_after=_first(_space_after(spacing), parent.space_after if parent else None),
+            align=_first(_val(ppr.find(_W + "jc")) if ppr is not None else None, parent.align if parent else None),
+            indent=_first(_indent(ppr), parent.indent if parent else None),
+            numbering=_first(_num_pr(ppr), parent.numbering if parent else None),
         )
         resolved[style_id] = style
         return style
@@ -168,6 +181,136 @@ def _rpr_size(rpr: Any) -> float | None:
     return int(value) / 2 if value and value.isdigit() else None
 
 
+def _rpr_font(rpr: Any) -> str | None:
+    fonts = None if rpr is None else rpr.find(_W + "rFonts")
+    if fonts is None:
+        return None
+    return fonts.get(_W + "ascii") or fonts.get(_W + "hAnsi") or fonts.get(_W + "cs")
+
+
+def _space_after(spacing: Any) -> float | None:
+    if spacing is None:
+        return None
+    if _flag_attr(spacing.get(_W + "afterAutospacing")):
+        return 14.0
+    after = spacing.get(_W + "after")
+    if after is not None and after.lstrip("-").isdigit():
+        return int(after) / 20
+    return None
+
+
+def _indent(ppr: Any) -> float | None:
+    ind = None if ppr is None else ppr.find(_W + "ind")
+    if ind is None:
+        return None
+    left = ind.get(_W + "left") or ind.get(_W + "start")
+    return int(left) / 20 if left is not None and left.lstrip("-").isdigit() else None
+
+
+def _num_pr(ppr: Any) -> tuple[str, int] | None:
+    num_pr = None if ppr is None else ppr.find(_W + "numPr")
+    if num_pr is None:
+        return None
+    num_id = _val(num_pr.find(_W + "numId"))
+    level = _val(num_pr.find(_W + "ilvl"))
+    if num_id is None:
+        return None
+    return num_id, int(level) if level and level.isdigit() else 0
+
+
+# --------------------------------------------------------------------------- numbering
+@dataclass(frozen=True, slots=True)
+class _Level:
+    start: int
+    fmt: str  # decimal, decimalZero, lowerLetter, upperLetter, lowerRoman, upperRoman, bullet, none
+    text: str  # "%1.", "%1.%2", "•"
+
+
+@dataclass(slots=True)
+class _Numbering:
+    """numbering.xml: the levels of every list, and the counters as the document goes on."""
+
+    levels: dict[str, dict[int, _Level]]  # numId → level → definition
+    counters: dict[str, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, element: Any) -> "_Numbering":
+        if element is None:
+            return cls({})
+        abstract: dict[str, dict[int, _Level]] = {}
+        for definition in element.iterchildren(_W + "abstractNum"):
+            levels: dict[int, _Level] = {}
+            for lvl in definition.iterchildren(_W + "lvl"):
+                ilvl = lvl.get(_W + "ilvl")
+                start = _val(lvl.find(_W + "start"))
+                levels[int(ilvl or 0)] = _Level(
+                    int(start) if start and start.isdigit() else 1,
+                    _val(lvl.find(_W + "numFmt")) or "decimal",
+                    _val(lvl.find(_W + "lvlText")) or "",
+                )
+            abstract[definition.get(_W + "abstractNumId") or ""] = levels
+        lists: dict[str, dict[int, _Level]] = {}
+        for num in element.iterchildren(_W + "num"):
+            base = abstract.get(_val(num.find(_W + "abstractNumId")) or "", {})
+            levels = dict(base)
+            for override in num.iterchildren(_W + "lvlOverride"):
+                level = int(override.get(_W + "ilvl") or 0)
+                start = _val(override.find(_W + "startOverride"))
+                if level in levels and start and start.isdigit():
+                    old = levels[level]
+                    levels[level] = _Level(int(start), old.fmt, old.text)
+            lists[num.get(_W + "numId") or ""] = levels
+        return cls(lists)
+
+    def label(self, num_id: str, level: int) -> str | None:
+        """The number Word shows for the next paragraph of this list at this level."""
+        levels = self.levels.get(num_id)
+        if not levels or level not in levels or num_id == "0":
+            return None
+        counter = self.counters.setdefault(num_id, [0] * 9)
+        for k in range(level + 1, 9):
+            counter[k] = 0  # a deeper level restarts under a new item
+        for k in range(level):
+            if counter[k] == 0 and k in levels:
+                counter[k] = levels[k].start
+        counter[level] = levels[level].start if counter[level] == 0 else counter[level] + 1
+        definition = levels[level]
+        if definition.fmt in ("bullet", "none"):
+            return definition.text.strip() or None
+        text = definition.text
+        for k in range(level, -1, -1):
+            if k in levels:
+                text = text.replace(f"%{k + 1}", _format_number(counter[k], levels[k].fmt))
+        return text.strip() or None
+
+
+def _format_number(n: int, fmt: str) -> str:
+    """A list counter as Word writes it.
+
+    >>> _format_number(1, "decimalZero"), _format_number(12, "decimalZero"), _format_number(3, "upperRoman")
+    ('01', '12', 'III')
+    """
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman"):
+        roman = _roman(n)
+        return roman if fmt == "upperRoman" else roman.lower()
+    return str(n)
+
+
+def _roman(n: int) -> str:
+    out = []
+    for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out.append(numeral)
+            n -= value
+    return "".join(out)
+
+
 def _space_before(spacing: Any) -> float | None:
     if spacing is None:
         return None
@@ -188,6 +331,8 @@ class _Segment:
     text: str
     bold: bool
     size: float
+    italic: bool = False
+    font: str | None = None
 
 
 @dataclass(slots=True)
@@ -199,18 +344,23 @@ class _Para:
     style_id: str | None
     space_before: float
     contextual_spacing: bool
+    space_after: float | None = None
+    align: str | None = None
+    indent: float | None = None
+    numbering: tuple[str, int] | None = None
 
 
 @dataclass(slots=True)
 class _Reader:
     styles: _Styles
-    vocabulary: Vocabulary
+    numbering: _Numbering
     blocks: list[Block] = field(default_factory=list)
     pending_gap: bool = True  # the first block of a document always has gap_before
     previous_style: str | None = None
+    tables: int = 0
 
     # ------------------------------------------------------------------ body
-    def body(self, container: Any, table: tuple[int, int] | None = None) -> None:
+    def body(self, container: Any, table: tuple[int, int, int] | None = None) -> None:
         for child in container.iterchildren():
             tag = child.tag
             if tag == _P:
@@ -224,13 +374,15 @@ class _Reader:
 
     def table(self, tbl: Any) -> None:
         self.pending_gap = True
+        table_index = self.tables
+        self.tables += 1
         for row_index, tr in enumerate(tbl.iterchildren(_TR)):
             for col_index, tc in enumerate(_cells(tr)):
                 vmerge = tc.find(f"{_W}tcPr/{_W}vMerge")
                 if vmerge is not None and _val(vmerge) != "restart":
                     continue  # a merged continuation cell: its text is in the cell above
                 self.pending_gap = col_index == 0 or self._row_is_empty(row_index)
-                self.body(tc, (row_index, col_index))
+                self.body(tc, (table_index, row_index, col_index))
             self.pending_gap = True
         self.pending_gap = True
         self.previous_style = None
@@ -240,7 +392,7 @@ class _Reader:
         last = self.blocks[-1] if self.blocks else None
         return last is None or not last.in_table or last.table_row != row_index
 
-    def paragraph(self, p: Any, table: tuple[int, int] | None) -> None:
+    def paragraph(self, p: Any, table: tuple[int, int, int] | None) -> None:
         para = self.read_paragraph(p)
         if para is None:
             return
@@ -253,50 +405,57 @@ class _Reader:
         same_style = para.style_id == self.previous_style
         spaced = para.space_before > 0 and not (para.contextual_spacing and same_style)
         gap = self.pending_gap or spaced
+        list_label = None
+        if para.numbering is not None:
+            list_label = self.numbering.label(*para.numbering)
         for k, line in enumerate(lines):
-            self.emit(line, style, gap if k == 0 else False, table)
+            self.emit(line, para, gap if k == 0 else False, table, list_label if k == 0 else None)
         self.pending_gap = False
         self.previous_style = para.style_id
 
     def emit(
-        self, segments: list[_Segment], style: _Style | None, gap: bool, table: tuple[int, int] | None
+        self,
+        segments: list[_Segment],
+        para: _Para,
+        gap: bool,
+        table: tuple[int, int, int] | None,
+        list_label: str | None,
     ) -> None:
-        split = self._bold_label(segments)
-        parts = [segments] if split is None else list(split)
-        for k, part in enumerate(parts):
-            text = _fold("".join(s.text for s in part))
-            if not text:
-                continue
-            visible = [s for s in part if s.text.strip()]
-            sizes: Counter[float] = Counter()
-            for s in visible:
-                sizes[s.size] += len(s.text)
-            self.blocks.append(
-                Block(
-                    text=text,
-                    gap_before=gap if k == 0 else False,
-                    bold=all(s.bold for s in visible),
-                    font_size=max(sizes.items(), key=lambda i: (i[1], i[0]))[0] if sizes else None,
-                    style=style.name if style else None,
-                    heading_level=style.heading_level if style else None,
-                    in_table=table is not None,
-                    table_row=table[0] if table else None,
-                    table_col=table[1] if table else None,
-                )
+        text = _fold("".join(s.text for s in segments))
+        if not text:
+            return
+        style = para.style
+        visible = [s for s in segments if s.text.strip()]
+        sizes: Counter[float] = Counter()
+        fonts: Counter[str] = Counter()
+        for s in visible:
+            sizes[s.size] += len(s.text)
+            if s.font:
+                fonts[s.font] += len(s.text)
+        runs = _runs_of(visible)
+        self.blocks.append(
+            Block(
+                text=text,
+                gap_before=gap,
+                bold=all(s.bold for s in visible),
+                font_size=max(sizes.items(), key=lambda i: (i[1], i[0]))[0] if sizes else None,
+                style=style.name if style else None,
+                heading_level=style.heading_level if style else None,
+                in_table=table is not None,
+                table_index=table[0] if table else None,
+                table_row=table[1] if table else None,
+                table_col=table[2] if table else None,
+                italic=all(s.italic for s in visible),
+                font=max(fonts.items(), key=lambda i: (i[1], i[0]))[0] if fonts else None,
+                space_before=para.space_before,
+                space_after=para.space_after,
+                indent=para.indent,
+                align=para.align,
+                list_label=list_label,
+                list_level=para.numbering[1] if para.numbering and list_label else None,
+                runs=runs if len(runs) > 1 else (),
             )
-
-    def _bold_label(self, segments: list[_Segment]) -> tuple[list[_Segment], list[_Segment]] | None:
-        """(label, value) when the line starts with a bold field label and goes on in regular type."""
-        k = 0
-        while k < len(segments) and (segments[k].bold or not segments[k].text.strip()):
-            k += 1
-        if k == 0 or k == len(segments) or not any(s.bold for s in segments[:k]):
-            return None
-        label = "".join(s.text for s in segments[:k]).strip()
-        match = self.vocabulary.match_label(label)
-        if match is None or match.inline_value is not None:
-            return None
-        return segments[:k], segments[k:]
+        )
 
     # ------------------------------------------------------------------ runs
     def read_paragraph(self, p: Any) -> _Para | None:
@@ -317,7 +476,18 @@ class _Reader:
         lines: list[list[_Segment]] = [[]]
         for run in _runs(p):
             self._run(run, style, lines)
-        return _Para(lines, style, style_id or self.styles.default_paragraph, space_before, contextual)
+        numbering = _first(_num_pr(ppr), style.numbering if style else None)
+        return _Para(
+            lines,
+            style,
+            style_id or self.styles.default_paragraph,
+            space_before,
+            contextual,
+            space_after=_first(_space_after(spacing), style.space_after if style else None),
+            align=_first(_val(ppr.find(_W + "jc")) if ppr is not None else None, style.align if style else None),
+            indent=_first(_indent(ppr), style.indent if style else None),
+            numbering=numbering if numbering and numbering[0] != "0" else None,
+        )
 
     def _run(self, run: Any, style: _Style | None, lines: list[list[_Segment]]) -> None:
         rpr = run.find(_W + "rPr")
@@ -332,6 +502,8 @@ class _Reader:
         bold = bool(_first(_rpr_flag(rpr, "b"), *(s.bold for s in chain if s), self.styles.default_bold))
         caps = _first(_rpr_flag(rpr, "caps"), *(s.caps for s in chain if s))
         size = _first(_rpr_size(rpr), *(s.size for s in chain if s), self.styles.default_size)
+        italic = bool(_first(_rpr_flag(rpr, "i"), *(s.italic for s in chain if s)))
+        font = _first(_rpr_font(rpr), *(s.font for s in chain if s))
         pieces: list[str] = []
         for child in run.iterchildren():
             tag = child.tag
@@ -356,7 +528,7 @@ class _Reader:
             if k:
                 lines.append([])
             if chunk:
-                lines[-1].append(_Segment(chunk, bold, size))
+                lines[-1].append(_Segment(chunk, bold, size, italic, font))
 
 
 def _runs(p: Any) -> Iterator[Any]:
@@ -383,6 +555,17 @@ def _cells(tr: Any) -> Iterator[Any]:
                 yield from (c for c in content.iterchildren(_TC))
 
 
+def _runs_of(segments: list[_Segment]) -> tuple[Run, ...]:
+    """Consecutive segments of the same formatting merged into runs."""
+    runs: list[Run] = []
+    for s in segments:
+        if runs and (runs[-1].bold, runs[-1].italic, runs[-1].size, runs[-1].font) == (s.bold, s.italic, s.size, s.font):
+            runs[-1] = Run(runs[-1].text + s.text, s.bold, s.italic, s.size, s.font)
+        else:
+            runs.append(Run(s.text, s.bold, s.italic, s.size, s.font))
+    return tuple(runs)
+
+
 def _fold(text: str) -> str:
     return " ".join(strip_invisible(text.replace("\u00a0", " ")).split())
 
@@ -405,8 +588,11 @@ def read(path: Path, options: Any = None) -> RawDocument:
         styles_element = part._styles_part.element  # noqa: SLF001 - no public raw access
     except Exception:  # a document without a styles part
         styles_element = None
-    label_files = tuple(getattr(options, "label_files", ()) or ())
-    reader = _Reader(_load_styles(styles_element), load_vocabulary(label_files))
+    try:
+        numbering_element = part.numbering_part.element
+    except Exception:  # no numbering part
+        numbering_element = None
+    reader = _Reader(_load_styles(styles_element), _Numbering.load(numbering_element))
     body = document.element.body
     if body is None:
         raise CorruptFile(path, "corrupt DOCX file (the document has no body)")

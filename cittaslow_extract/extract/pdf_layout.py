@@ -15,10 +15,14 @@ decided here, so the two engines give the same blocks:
    paragraphs, across page and column breaks when the text runs on.
 
 A paragraph ends at a vertical gap wider than the line pitch, after a short line (the next line's
-first word would have fitted), at a change of font size or boldness, after a field label or before
-a line starting with one, and before a bullet.  `gap_before` is set when the gap is about a blank
-line or more, the same meaning as a blank line in a text submission (see models.Block); at the top
-of a page or column it is read from how far the first line sits below the usual top of the text.
+first word would have fitted), at a change of font size or boldness, and before a bullet.
+`gap_before` is set when the gap is about a blank line or more, the same meaning as a blank line in
+a text submission (see models.Block); at the top of a page or column it is read from how far the
+first line sits below the usual top of the text.  `gap_lines` is that gap in line heights.
+
+The layout knows nothing of the checklist form: a paragraph keeps its visual `lines` and its
+formatting `runs` (bold, size, font), so that the segmenter can cut it at a field label
+(extract/units.py) when nothing in the geometry parted them.
 """
 
 from __future__ import annotations
@@ -27,11 +31,9 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable
 
-from ..models import Block
+from ..models import Block, Run
 from ..normalize.turkish import strip_invisible
-from ..vocabulary import LabelMatch, Vocabulary, load_vocabulary
 
 # --------------------------------------------------------------------------- tunables (in em of the body size)
 _PARA_GAP_EM = 0.2  # extra vertical space above the line pitch that ends a paragraph
@@ -61,10 +63,23 @@ _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 # "-" or "–": a wrapped line may well start with the Turkish word "o" or a spaced dash.
 _BULLET = re.compile(r"^(?:[•◦▪▫■□●○‣⁃∙·*]|\d{1,2}[.)](?=\s))")
 _HYPHENS = ("-", "\u2010", "\u00ad")  # hyphen-minus, hyphen, soft hyphen
-# A line longer than this with no separator in its first characters cannot start with a label
-# (vocabulary.py: labels are at most 60 characters, bullets and quotes before them included).
-_LABEL_WINDOW = 90
-_SEPARATOR_CHARS = re.compile(r"[:：–—-]")
+# The entries of a label column (a borderless label | value table) are short: a few words.
+_SHORT_ENTRY_WORDS = 6
+_SHORT_ENTRY_CHARS = 50
+
+
+_SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+_STYLE_SUFFIX = re.compile(r"[-,](?:bold|italic|oblique|regular|roman|book|medium|light|black|semibold|demibold|boldmt|bolditalic|italicmt|mt|psmt)+$", re.IGNORECASE)
+
+
+def font_family(fontname: str) -> str:
+    """A PDF font name without its subset prefix and style suffix.
+
+    >>> font_family("BCDEEE+LiberationSerif-Bold"), font_family("Arial,BoldItalic"), font_family("DejaVuSans")
+    ('LiberationSerif', 'Arial', 'DejaVuSans')
+    """
+    name = _SUBSET_PREFIX.sub("", fontname)
+    return _STYLE_SUFFIX.sub("", name) or name
 
 
 def is_bold_font(fontname: str) -> bool:
@@ -88,6 +103,7 @@ class Word:
     bottom: float
     size: float
     bold: bool
+    font: str | None = None  # family, subset prefix and style suffix removed
 
 
 @dataclass(slots=True)
@@ -134,6 +150,7 @@ class PageLayout:
 class _Paragraph:
     lines: list[Line]
     gap_before: bool
+    gap_lines: float | None = None
 
 
 def dominant_size(words: list[Word]) -> float:
@@ -191,9 +208,11 @@ def _rows(words: list[Word]) -> list[list[Word]]:
     return rows
 
 
-def _find_gutter(
-    rows: list[list[Word]], body: float, is_label: Callable[[str], bool], height: float
-) -> tuple[float, float] | None:
+def _short_entry(text: str) -> bool:
+    return len(text) <= _SHORT_ENTRY_CHARS and len(text.split()) <= _SHORT_ENTRY_WORDS
+
+
+def _find_gutter(rows: list[list[Word]], body: float, height: float) -> tuple[float, float] | None:
     """The x-interval of a column gutter, or None for a one-column page.
 
     A gutter is a vertical strip in the middle of the text area that (almost) no word crosses,
@@ -257,15 +276,15 @@ def _find_gutter(
         right = any(w.x0 >= center for w in row)
         if left:
             left_ends.append(max(w.x1 for w in left))
-            labels += is_label(" ".join(w.text for w in left))
+            labels += _short_entry(" ".join(w.text for w in left))
             partnered += right
         right_rows += right
     if len(left_ends) < 3 or right_rows < 2:
         return None
     # Two columns of prose, or a label column beside its values (a borderless label | value
     # table, read row by row)?  Prose lines run up to the gutter; a label column's entries are
-    # field labels, each on the same baseline as the first line of its value, while the lines of
-    # two independent columns drift apart.
+    # short, each on the same baseline as the first line of its value, while the lines of two
+    # independent columns drift apart.
     n = len(left_ends)
     column_width = g0 - left_edge
     fill = sum(1 for x1 in left_ends if x1 >= g0 - 0.25 * column_width) / n
@@ -287,9 +306,7 @@ def _cut_row(row: list[Word], limit: float) -> list[list[Word]]:
     return pieces
 
 
-def read_page(
-    number: int, width: float, height: float, words: list[Word], is_label: Callable[[str], bool]
-) -> PageLayout:
+def read_page(number: int, width: float, height: float, words: list[Word]) -> PageLayout:
     """A page's words grouped into rows, with its column gutter if it has one (lines come later,
     once the document's gutter is known)."""
     words = dedupe_words([w for w in words if w.text])
@@ -297,7 +314,7 @@ def read_page(
         return PageLayout(number, width, height, [], [])
     body = dominant_size(words) or 10.0
     rows = _rows(words)
-    return PageLayout(number, width, height, [], rows, _find_gutter(rows, body, is_label, height), body)
+    return PageLayout(number, width, height, [], rows, _find_gutter(rows, body, height), body)
 
 
 def _crosses(row: list[Word], center: float, body: float) -> bool:
@@ -408,11 +425,10 @@ def _margin_lines(page: PageLayout) -> tuple[list[Line], list[Line]]:
     return top, bottom
 
 
-def remove_running_lines(pages: list[PageLayout], is_label: Callable[[str], bool]) -> None:
+def remove_running_lines(pages: list[PageLayout]) -> None:
     """Drop running headers, footers and page numbers from every page, in place.
 
-    Candidates are the lines of the top and bottom margins (_margin_lines) that are not field
-    labels.  A candidate goes when its text (digits aside) comes back at the same height on at
+    Candidates are the lines of the top and bottom margins (_margin_lines).  A candidate goes when its text (digits aside) comes back at the same height on at
     least 40% of the pages (two at least), when it is a page number ("Page 3 of 12", "- 3 -", or a
     bare number equal to the page's), or, in a one-page document, when it is in smaller print than
     the body.
@@ -420,10 +436,8 @@ def remove_running_lines(pages: list[PageLayout], is_label: Callable[[str], bool
     candidates: list[tuple[PageLayout, Line, str]] = []
     for page in pages:
         top, bottom = _margin_lines(page)
-        candidates.extend((page, line, "top") for line in top if not is_label(line.text))
-        candidates.extend(
-            (page, line, "bottom") for line in bottom if line not in top and not is_label(line.text)
-        )
+        candidates.extend((page, line, "top") for line in top)
+        candidates.extend((page, line, "bottom") for line in bottom if line not in top)
     # a running line repeats at the same height: group by (side, text) and keep the occurrences
     # at the group's most common height
     groups: dict[tuple[str, str], list[tuple[PageLayout, Line]]] = {}
@@ -575,13 +589,12 @@ class LayoutBuilder:
     [('OBJECTIVE', True, True), ('Grow food.', False, False)]
     """
 
-    def __init__(self, vocabulary: Vocabulary | None = None) -> None:
+    def __init__(self) -> None:
         self.pages: list[PageLayout] = []
-        self.vocabulary = vocabulary or load_vocabulary()
         self.pages_without_text: list[int] = []
 
     def add_page(self, number: int, width: float, height: float, words: list[Word]) -> None:
-        page = read_page(number, width, height, words, self._is_bare_label)
+        page = read_page(number, width, height, words)
         if not page.rows:
             self.pages_without_text.append(number)
         self.pages.append(page)
@@ -593,7 +606,7 @@ class LayoutBuilder:
     # ------------------------------------------------------------------ paragraphs
     def blocks(self) -> list[Block]:
         assign_columns(self.pages)
-        remove_running_lines(self.pages, self._is_bare_label)
+        remove_running_lines(self.pages)
         metrics = _metrics(self.pages)
         paragraphs = self._paragraphs(metrics)
         known = self._known_words()
@@ -601,18 +614,6 @@ class LayoutBuilder:
         for paragraph in paragraphs:
             blocks.extend(self._to_blocks(paragraph, known, first=not blocks))
         return blocks
-
-    def _match_label(self, text: str) -> LabelMatch | None:
-        """vocabulary.match_label, skipping lines that cannot hold a label: a label is at most 60
-        characters and anything after it follows a separator (":" or a dash)."""
-        if len(text) > _LABEL_WINDOW and not _SEPARATOR_CHARS.search(text, 0, _LABEL_WINDOW):
-            return None
-        return self.vocabulary.match_label(text)
-
-    def _is_bare_label(self, text: str) -> bool:
-        """A field label standing alone (no value after it on the line)."""
-        match = self._match_label(text)
-        return match is not None and match.inline_value is None
 
     def _paragraphs(self, m: _Metrics) -> list[_Paragraph]:
         paragraphs: list[_Paragraph] = []
@@ -630,7 +631,10 @@ class LayoutBuilder:
                 else:
                     brk, gap = self._break(previous, line, previous_page, page, m, band_top, first_band)
                     if brk:
-                        paragraphs.append(_Paragraph([line], gap))
+                        lines_gap = None
+                        if previous.page == line.page and line.size:
+                            lines_gap = round(max(0.0, line.top - previous.bottom) / line.size, 2)
+                        paragraphs.append(_Paragraph([line], gap, lines_gap))
                     else:
                         paragraphs[-1].lines.append(line)
                 previous, previous_page = line, page
@@ -671,7 +675,7 @@ class LayoutBuilder:
             return True, False
         if self._short(a, b, page_a, m):
             return True, False
-        if _BULLET.match(b.text) or self._is_bare_label(a.text) or self._starts_label(b.text):
+        if _BULLET.match(b.text):
             return True, False
         return False, False
 
@@ -682,11 +686,6 @@ class LayoutBuilder:
         first = b.words[0]
         space = 0.25 * a.size
         return a.x1 + space + (first.x1 - first.x0) < edge - 1.0
-
-    def _starts_label(self, text: str) -> bool:
-        """A line starting with a field label; labels are written with a capital ("BÜTÇE",
-        "Objective:"), a wrapped line of prose starting with "bütçe – …" is not one."""
-        return text[:1].isupper() and self._match_label(text) is not None
 
     # ------------------------------------------------------------------ text
     def _known_words(self) -> set[str]:
@@ -710,43 +709,44 @@ class LayoutBuilder:
         text = " ".join(strip_invisible(" ".join(parts)).split())
         first_line, last_line = paragraph.lines[0], paragraph.lines[-1]
         page, page_end = first_line.page, last_line.page
-        gap = paragraph.gap_before or first
-        split = self._split_bold_label(words)
-        if split is not None:
-            label_words, value_words = split
-            label = " ".join(w.text for w in label_words)
-            value = text[len(label) :].strip() if text.startswith(label) else " ".join(
-                w.text for w in value_words
+        lines = tuple(" ".join(strip_invisible(part).split()) for part in parts) if len(parts) > 1 else ()
+        runs = _runs(words)
+        return [
+            Block(
+                text=text,
+                page=page,
+                page_end=page_end if page_end != page else None,
+                gap_before=paragraph.gap_before or first,
+                bold=all(w.bold for w in words) if words else None,
+                font_size=dominant_size(words) or None,
+                font=_dominant_font(words),
+                gap_lines=paragraph.gap_lines,
+                indent=round(first_line.x0, 1),
+                lines=lines,
+                runs=runs if len(runs) > 1 else (),
             )
-            return [
-                _block(label, label_words, page, None, gap),
-                _block(value, value_words, page, page_end, False),
-            ]
-        return [_block(text, words, page, page_end, gap)]
-
-    def _split_bold_label(self, words: list[Word]) -> tuple[list[Word], list[Word]] | None:
-        """A bold label at the start of a paragraph followed by its value in regular type."""
-        if not words or not words[0].bold or all(w.bold for w in words):
-            return None
-        k = 0
-        while k < len(words) and words[k].bold:
-            k += 1
-        label = " ".join(w.text for w in words[:k])
-        match = self._match_label(label)
-        if match is None or match.inline_value is not None:
-            return None
-        return words[:k], words[k:]
+        ]
 
 
-def _block(text: str, words: list[Word], page: int, page_end: int | None, gap: bool) -> Block:
-    return Block(
-        text=text,
-        page=page,
-        page_end=page_end if page_end is not None and page_end != page else None,
-        gap_before=gap,
-        bold=all(w.bold for w in words) if words else None,
-        font_size=dominant_size(words) or None,
-    )
+def _runs(words: list[Word]) -> tuple[Run, ...]:
+    """Consecutive words of one formatting (bold, size, font) as runs, spaces between words kept."""
+    runs: list[Run] = []
+    for word in words:
+        size = round(word.size, 1)
+        if runs and (runs[-1].bold, runs[-1].size, runs[-1].font) == (word.bold, size, word.font):
+            runs[-1] = Run(runs[-1].text + " " + word.text, word.bold, False, size, word.font)
+        else:
+            text = (" " if runs else "") + word.text
+            runs.append(Run(text, word.bold, False, size, word.font))
+    return tuple(runs)
+
+
+def _dominant_font(words: list[Word]) -> str | None:
+    weight: Counter[str] = Counter()
+    for word in words:
+        if word.font:
+            weight[word.font] += len(word.text)
+    return max(weight.items(), key=lambda item: (item[1], item[0]))[0] if weight else None
 
 
 def _join_hyphen(left: str, right: str, known: set[str]) -> str | None:

@@ -13,8 +13,7 @@ from typing import Any
 
 from ..errors import CorruptFile, EncryptedFile, ExtractionError, NoTextLayer, ResourceLimitExceeded
 from ..models import RawDocument
-from ..vocabulary import load_vocabulary
-from .pdf_layout import LayoutBuilder, Word, is_bold_font
+from .pdf_layout import LayoutBuilder, Word, font_family, is_bold_font
 
 NO_TEXT_REASON = "no text layer (a scanned or image-only PDF?); OCR is not supported yet"
 ENCRYPTED_REASON = "encrypted PDF: it cannot be opened without its password (wrong or missing password)"
@@ -33,13 +32,14 @@ def words_from_chars(chars: list[dict[str, Any]]) -> list[Word]:
     text: list[str] = []
     x0 = x1 = top = bottom = size = 0.0
     bold = True
+    family: str | None = None
 
     def flush() -> None:
         if text:
             joined = "".join(text)
             if not joined.isascii():
                 joined = unicodedata.normalize("NFC", joined)
-            words.append(Word(joined, x0, x1, top, bottom, size, bold))
+            words.append(Word(joined, x0, x1, top, bottom, size, bold, family))
             text.clear()
 
     for char in chars:
@@ -68,6 +68,7 @@ def words_from_chars(chars: list[dict[str, Any]]) -> list[Word]:
             flush()
         if not text:
             x0, top, bottom, size, bold = cx0, char["top"], cbottom, csize, cbold
+            family = font_family(fontname) or None
         else:
             bold = bold and cbold
             top = min(top, char["top"])
@@ -105,7 +106,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
         raise CorruptFile(path, f"corrupt or unreadable PDF ({_describe(cause)})") from exc
     except Exception as exc:  # pdfminer raises many kinds on damaged files
         raise CorruptFile(path, f"corrupt or unreadable PDF ({_describe(exc)})") from exc
-    builder = LayoutBuilder(load_vocabulary(tuple(getattr(options, "label_files", ()) or ())))
+    builder = LayoutBuilder()
     page_count = 0
     try:
         declared = _page_count(pdf)

@@ -21,8 +21,7 @@ from typing import Any
 
 from ..errors import CorruptFile, EncryptedFile, ExtractionError, ResourceLimitExceeded
 from ..models import RawDocument
-from ..vocabulary import load_vocabulary
-from .pdf_layout import LayoutBuilder, Word, is_bold_font
+from .pdf_layout import LayoutBuilder, Word, font_family, is_bold_font
 from .pdf_reader import ENCRYPTED_REASON, _describe, finish
 
 # A word; PDFium joins a word hyphenated at a line end into one, with U+FFFE for the hyphen and
@@ -45,7 +44,7 @@ class _PageReader:
         self.raw = raw
         self.font_buffer = ctypes.create_string_buffer(_FONT_BUFFER_SIZE)
         self.font_flags = ctypes.c_int()
-        self.bold_of: dict[bytes, bool] = {}
+        self.bold_of: dict[bytes, tuple[bool, str | None]] = {}
         # FPDFText_GetTextObject returning the handle as a plain int, to compare cheaply
         address = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
         self.text_object = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(address)
@@ -59,18 +58,19 @@ class _PageReader:
             text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i) or 0xFFFD) for i in range(count))
         return text
 
-    def _font(self, textpage: Any, index: int) -> tuple[float, bool, bool]:
-        """(size, bold, upright) of the character at `index`."""
+    def _font(self, textpage: Any, index: int) -> tuple[float, bool, bool, str | None]:
+        """(size, bold, upright, family) of the character at `index`."""
         raw = self.raw
         length = raw.FPDFText_GetFontInfo(
             textpage, index, self.font_buffer, _FONT_BUFFER_SIZE, ctypes.byref(self.font_flags)
         )
         name = self.font_buffer.value if 0 < length <= _FONT_BUFFER_SIZE else b""
-        bold = self.bold_of.get(name)
-        if bold is None:
-            bold = self.bold_of[name] = is_bold_font(name.decode("latin-1"))
+        known = self.bold_of.get(name)
+        if known is None:
+            decoded = name.decode("latin-1")
+            known = self.bold_of[name] = (is_bold_font(decoded), font_family(decoded) or None)
         upright = raw.FPDFText_GetCharAngle(textpage, index) <= 0.01
-        return raw.FPDFText_GetFontSize(textpage, index), bold, upright
+        return raw.FPDFText_GetFontSize(textpage, index), known[0], upright, known[1]
 
     def words(self, textpage: Any, transform: "_Transform") -> list[Word]:
         raw = self.raw
@@ -87,13 +87,13 @@ class _PageReader:
         words: list[Word] = []
         append = words.append
         current_object: int | None = -1
-        size, bold, upright = 0.0, False, True
+        size, bold, upright, family = 0.0, False, True, None
         for match in _WORD.finditer(text):
             start, end = match.span()
             handle = text_object(textpage, start)
             if handle != current_object:
                 current_object = handle
-                size, bold, upright = self._font(textpage, start)
+                size, bold, upright, family = self._font(textpage, start)
             if not upright:
                 continue  # rotated text: stamps and margin notes (pdfplumber: not upright)
             box(textpage, start, rect_ref)
@@ -105,10 +105,10 @@ class _PageReader:
                 word_text = unicodedata.normalize("NFC", word_text.replace("\ufffe", "-"))
             if plain:
                 append(Word(word_text, left - x_origin, rect.right - x_origin,
-                            y_top - top, y_top - bottom, size, bold))
+                            y_top - top, y_top - bottom, size, bold, family))
             else:
                 x0, x1, y0, y1 = transform(left, rect.right, top, bottom)
-                append(Word(word_text, x0, x1, y0, y1, size, bold))
+                append(Word(word_text, x0, x1, y0, y1, size, bold, family))
         return words
 
 
@@ -151,7 +151,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
         if code in (pdfium.raw.FPDF_ERR_PASSWORD, pdfium.raw.FPDF_ERR_SECURITY):
             raise EncryptedFile(path, ENCRYPTED_REASON) from exc
         raise CorruptFile(path, f"corrupt or unreadable PDF ({_describe(exc)})") from exc
-    builder = LayoutBuilder(load_vocabulary(tuple(getattr(options, "label_files", ()) or ())))
+    builder = LayoutBuilder()
     page_count = 0
     try:
         total = len(document)

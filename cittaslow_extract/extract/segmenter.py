@@ -1,35 +1,24 @@
 """Blocks → checklist, criteria, sub-criteria, projects and raw field texts.
 
-The checklist form has no markup, so every block gets a role from its text, its neighbours and the
-layout evidence its reader saw.  The rules, in the order they are applied:
+Three steps, each in its own module:
 
-1. LABEL: the block is a field label from the vocabulary ("OBJECTIVE", "Bütçe (TL): 1.250.000").
-2. DOC_TITLE: one of the first blocks matches a title pattern ("Cittaslow Metropolis Checklist: X").
-3. CRIT_NO / CRIT_TITLE: a standalone block holding only a one- or two-digit number ("01") makes the
-   standalone, non-label paragraph just before it a criterion title.
-4. TITLE: the paragraph right before a label that opens a project.  A label opens a project when no
-   project is open, or when its field was already given in the open project, or when it goes back in
-   the form's order (OBJECTIVE after COMPLETED); then the paragraph before it is the title unless it is
-   glued to the previous label as its first value line.  A label that goes forward in the form's order
-   opens a project only when the paragraph before it stands alone and is not shaped like a sentence.
-5. What is left is text between labels and headings.  Right after a criterion number it is a
-   sub-criterion.  After a value and right before a project title or criterion, a standalone paragraph
-   not shaped like a sentence is a sub-criterion; everything else continues the open field's value.
+1. units.py: blocks become units (a bold label cut from its value, a PDF paragraph cut at a label
+   line, a table with labels across the top read column by column), labels are matched against
+   the vocabulary and every unit gets its shape predicates (sentence, bullet, number only …).
+2. decoder.py: the lowest-cost reading of the whole document under the form's grammar
+   (data/form.toml), scored by text shape and by the layout as measured in this document
+   (profile.py): every unit gets a role (title, criterion, sub-criterion, label, value …).
+3. here: the roles are assembled into the checklist tree.
 
-"Stands alone" is layout: a blank line (or visible gap) before it, or heading evidence (heading style,
-all bold, larger than body text).  "Shaped like a sentence" is text: it ends with . ! ? ; , or starts
-with a bullet.  Neither rests on the wording of any one document.
+`explain()` returns every unit with its role, the runner-up role, the margin between them and the
+evidence, for `cittaslow-extract explain FILE`.
 """
 
 from __future__ import annotations
 
-import re
-import statistics
 from dataclasses import dataclass, field
-from enum import Enum
 
 from ..models import (
-    FIELD_NAMES,
     Block,
     CriterionEntry,
     Language,
@@ -39,189 +28,19 @@ from ..models import (
     SegmentedDocument,
 )
 from ..vocabulary import LabelMatch, Vocabulary
+from .decoder import Decoding, decode
+from .form import load_form
+from .units import Unit, build_units, sentence_like
+
+__all__ = ["segment", "explain", "block_roles", "sentence_like", "ExplainedUnit"]
+
+_TITLE_SEARCH_UNITS = 3  # the document title is one of the first paragraphs
 
 
-class Role(Enum):
-    DOC_TITLE = "doc_title"
-    PREAMBLE = "preamble"
-    CRIT_TITLE = "crit_title"
-    CRIT_NO = "crit_no"
-    SUB = "sub"
-    TITLE = "title"
-    LABEL = "label"
-    VALUE = "value"
-    ORPHAN = "orphan"
-
-
-_CRITERION_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
-_SENTENCE_END = re.compile(r"[.!?;,…]$")
-_BULLET_START = re.compile(
-    r"""^(
-        [o•●▪■◦·*\-–—]\s       # o item, • item, - item
-        | \d{1,2}[.)]\s         # 1. item, 2) item
-        | [a-z][.)]\s           # a) item
-    )""",
-    re.VERBOSE,
-)
-_CLOSING_QUOTES = "\"'”’»)]"  # looked through when checking how a paragraph ends, except ")"
-_TITLE_SEARCH_BLOCKS = 3  # the document title is one of the first blocks
-_LARGER_THAN_BODY = 1.12  # font size ratio that counts as heading evidence
-_FIELD_ORDER = {name: index for index, name in enumerate(FIELD_NAMES)}
-
-
-def sentence_like(text: str) -> bool:
-    """True when a paragraph reads as running text rather than a heading.
-
-    >>> sentence_like("Strategic Plan")
-    False
-    >>> sentence_like("It is repeated every year.")
-    True
-    >>> sentence_like("Accessibility of public spaces (parks, sidewalks, beach, etc.)")
-    False
-    >>> sentence_like("o Press Working Group")
-    True
-    """
-    stripped = text.strip()
-    if _BULLET_START.match(stripped):
-        return True
-    tail = stripped.rstrip(_CLOSING_QUOTES.replace(")", ""))
-    return bool(_SENTENCE_END.search(tail))
-
-
-@dataclass(slots=True)
-class _Layout:
-    """Layout evidence for the whole document, computed once."""
-
-    body_size: float | None
-
-    @classmethod
-    def of(cls, blocks: list[Block]) -> "_Layout":
-        sizes = [b.font_size for b in blocks if b.font_size]
-        return cls(statistics.median(sizes) if sizes else None)
-
-    def heading_evidence(self, block: Block) -> bool:
-        if block.heading_level is not None or block.bold:
-            return True
-        return bool(
-            self.body_size and block.font_size and block.font_size >= self.body_size * _LARGER_THAN_BODY
-        )
-
-
-@dataclass(slots=True)
-class _Classifier:
-    blocks: list[Block]
-    labels: list[LabelMatch | None]
-    layout: _Layout
-    roles: list[Role | None] = field(init=False)
-    opens_project: list[bool] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.roles = [Role.LABEL if m else None for m in self.labels]
-        self.opens_project = [False] * len(self.blocks)
-
-    # -- predicates ---------------------------------------------------------------------------
-    def stands_alone(self, i: int) -> bool:
-        block = self.blocks[i]
-        return block.gap_before or self.layout.heading_evidence(block) or i == 0
-
-    def glued_to_label(self, i: int) -> bool:
-        """First value paragraph written right under its label, with no gap."""
-        return i > 0 and self.roles[i - 1] is Role.LABEL and not self.stands_alone(i)
-
-    def plain(self, i: int) -> bool:
-        return 0 <= i < len(self.blocks) and self.roles[i] is None
-
-    def heading_shaped(self, i: int) -> bool:
-        return self.stands_alone(i) and not sentence_like(self.blocks[i].text) and not self.glued_to_label(i)
-
-    # -- passes -------------------------------------------------------------------------------
-    def mark_criteria(self, start: int) -> None:
-        for i in range(start + 1, len(self.blocks)):
-            if not (self.plain(i) and _CRITERION_NUMBER.match(self.blocks[i].text)):
-                continue
-            j = i - 1
-            if (
-                self.plain(j)
-                and self.stands_alone(i)
-                and self.stands_alone(j)
-                and not self.glued_to_label(j)
-                and not _CRITERION_NUMBER.match(self.blocks[j].text)
-            ):
-                self.roles[j] = Role.CRIT_TITLE
-                self.roles[i] = Role.CRIT_NO
-
-    def mark_titles(self) -> None:
-        open_fields: set[str] | None = None
-        for i, role in enumerate(self.roles):
-            if role in (Role.CRIT_TITLE, Role.CRIT_NO, Role.DOC_TITLE):
-                open_fields = None
-                continue
-            match = self.labels[i]
-            if match is None:
-                continue
-            j = i - 1
-            title = False
-            if self.plain(j) and not _BULLET_START.match(self.blocks[j].text.strip()):
-                if open_fields is None:
-                    title = not self.glued_to_label(j)
-                elif self.glued_to_label(j):
-                    title = False
-                elif match.field in open_fields or _goes_back(open_fields, match.field):
-                    title = True
-                else:
-                    title = self.heading_shaped(j)
-            if title:
-                self.roles[j] = Role.TITLE
-            if title or open_fields is None or match.field in open_fields:
-                self.opens_project[i] = True
-                open_fields = {match.field}
-            else:
-                open_fields.add(match.field)
-
-    def mark_rest(self) -> None:
-        i = 0
-        n = len(self.blocks)
-        while i < n:
-            if self.roles[i] is not None:
-                i += 1
-                continue
-            end = i
-            while end + 1 < n and self.roles[end + 1] is None:
-                end += 1
-            self._mark_run(i, end)
-            i = end + 1
-
-    def _mark_run(self, first: int, last: int) -> None:
-        before = self.roles[first - 1] if first > 0 else None
-        after = self.roles[last + 1] if last + 1 < len(self.blocks) else None
-        if before in (None, Role.DOC_TITLE, Role.PREAMBLE):
-            for k in range(first, last + 1):
-                self.roles[k] = Role.PREAMBLE
-            return
-        if before is Role.CRIT_NO:
-            self.roles[first] = Role.SUB
-            for k in range(first + 1, last + 1):
-                self.roles[k] = Role.SUB if self.heading_shaped(k) else Role.ORPHAN
-            return
-        # A field is open: the run continues its value, unless it ends in a heading.
-        for k in range(first, last + 1):
-            self.roles[k] = Role.VALUE
-        if after in (Role.TITLE, Role.CRIT_TITLE):
-            k = last
-            while k >= first and self.heading_shaped(k) and (k == last or self.layout.heading_evidence(self.blocks[k])):
-                self.roles[k] = Role.SUB
-                k -= 1
-
-
-def _goes_back(open_fields: set[str], name: str) -> bool:
-    """A label earlier in the form's order than one already given starts a new project."""
-    return _FIELD_ORDER[name] < max(_FIELD_ORDER[f] for f in open_fields)
-
-
-def _find_title(blocks: list[Block], vocabulary: Vocabulary) -> tuple[int, str, Language] | None:
+def _find_title(units: list[Unit], vocabulary: Vocabulary) -> tuple[int, str, Language] | None:
     """(index, checklist name, language) of the document title line."""
-    for i, block in enumerate(blocks[:_TITLE_SEARCH_BLOCKS]):
-        hit = vocabulary.match_title(block.text)
+    for i, unit in enumerate(units[:_TITLE_SEARCH_UNITS]):
+        hit = vocabulary.match_title(unit.text)
         if hit:
             return i, hit[0], hit[1]
     return None
@@ -268,29 +87,21 @@ class _ProjectBuilder:
         )
 
 
-def _classify(
-    document: RawDocument, vocabulary: Vocabulary
-) -> tuple[_Classifier, tuple[str, Language] | None]:
-    """Run every pass; returns the classifier and the (checklist, language) of the title line."""
-    blocks = document.blocks
-    labels = [vocabulary.match_label(b.text) for b in blocks]
-    classifier = _Classifier(blocks, labels, _Layout.of(blocks))
-    title = _find_title(blocks, vocabulary)
-    start = -1
+def _read(document: RawDocument, vocabulary: Vocabulary) -> tuple[list[Unit], Decoding, tuple[int, str, Language] | None]:
+    units = build_units(document.blocks, vocabulary)
+    title = _find_title(units, vocabulary)
     if title is not None:
-        start = title[0]
-        classifier.roles[start] = Role.DOC_TITLE
-        labels[start] = None
-    classifier.mark_criteria(start)
-    classifier.mark_titles()
-    classifier.mark_rest()
-    return classifier, (title[1], title[2]) if title else None
+        units[title[0]].label = None
+        units[title[0]].shapes = frozenset()
+    decoding = decode(units, title[0] if title else None, load_form())
+    return units, decoding, title
 
 
 def segment(document: RawDocument, vocabulary: Vocabulary) -> SegmentedDocument:
-    """Give every block a role and assemble the checklist tree."""
-    classifier, title = _classify(document, vocabulary)
-    blocks, labels = classifier.blocks, classifier.labels
+    """Give every unit a role and assemble the checklist tree."""
+    units, decoding, title = _read(document, vocabulary)
+    roles = decoding.roles
+    close = load_form().close_margin
     warnings: list[str] = [] if title else ["no_checklist_title"]
 
     criteria: list[CriterionEntry] = []
@@ -298,38 +109,51 @@ def segment(document: RawDocument, vocabulary: Vocabulary) -> SegmentedDocument:
     criterion: CriterionEntry | None = None
     subcriterion: str | None = None
     project: _ProjectBuilder | None = None
+    project_margin = float("inf")
     current_field: str | None = None
 
     def close_project() -> None:
-        nonlocal project, current_field
+        nonlocal project, current_field, project_margin
         if project is not None:
-            projects.append(project.build())
-        project, current_field = None, None
+            built = project.build()
+            if project_margin < close:
+                built.warnings.append("segmentation_uncertain")
+            built.margin = project_margin
+            projects.append(built)
+        project, current_field, project_margin = None, None, float("inf")
 
-    for i, (block, role) in enumerate(zip(blocks, classifier.roles)):
-        if role is Role.CRIT_TITLE:
+    def open_criterion(number: int | None, name: str) -> None:
+        nonlocal criterion, subcriterion
+        if criteria and number is not None and criteria[-1].number is not None and number <= criteria[-1].number:
+            warnings.append("criterion_out_of_order")
+        criterion = CriterionEntry(number=number, title=name)
+        criteria.append(criterion)
+        subcriterion = None
+
+    for i, (unit, role) in enumerate(zip(units, roles)):
+        margin = decoding.margins[i]
+        if role == "crit_title":
             close_project()
-            number = int(_CRITERION_NUMBER.match(blocks[i + 1].text)[1])  # type: ignore[index]
-            if criteria and criteria[-1].number is not None and number <= criteria[-1].number:
-                warnings.append("criterion_out_of_order")
-            criterion = CriterionEntry(number=number, title=block.text)
-            criteria.append(criterion)
-            subcriterion = None
-        elif role is Role.SUB:
+            open_criterion(units[i + 1].number, unit.text)
+        elif role == "crit_head":
             close_project()
-            subcriterion = block.text
+            open_criterion(unit.number, unit.heading or unit.text)
+        elif role == "sub":
+            close_project()
+            subcriterion = unit.heading or unit.text
             if criterion is None:  # sub-criteria before any numbered criterion
                 criterion = CriterionEntry(number=None, title="")
                 criteria.append(criterion)
-            criterion.subcriteria.append(block.text)
-        elif role is Role.TITLE:
+            criterion.subcriteria.append(subcriterion)
+        elif role == "title":
             close_project()
-            project = _ProjectBuilder(block.text, criterion, subcriterion)
-            project.add_pages(block)
-        elif role is Role.LABEL:
-            match = labels[i]
+            project = _ProjectBuilder(unit.text, criterion, subcriterion)
+            project.add_pages(unit.block)
+            project_margin = margin
+        elif role == "label":
+            match = unit.label
             assert match is not None
-            if classifier.opens_project[i] and classifier.roles[i - 1] is not Role.TITLE:
+            if decoding.opens_project[i] and (i == 0 or roles[i - 1] != "title"):
                 close_project()
                 project = _ProjectBuilder(None, criterion, subcriterion, warnings=["missing_title"])
             assert project is not None
@@ -339,30 +163,73 @@ def segment(document: RawDocument, vocabulary: Vocabulary) -> SegmentedDocument:
                 paragraphs.append(match.inline_value)
             if match.field == "budget" and match.currency:
                 project.label_currency = match.currency
-            project.add_pages(block)
-        elif role is Role.VALUE:
+            project.add_pages(unit.block)
+        elif role == "value":
             if project is not None and current_field is not None:
-                project.paragraphs[current_field].append(block.text)
-                project.add_pages(block)
-        elif role is Role.ORPHAN:
+                project.paragraphs[current_field].append(unit.text)
+                project.add_pages(unit.block)
+                project_margin = min(project_margin, margin)
+        elif role == "orphan":
             warnings.append("orphan_text")
     close_project()
 
     if not projects:
         warnings.append("no_projects")
+    labels = [u.label for u in units]
     return SegmentedDocument(
-        checklist=title[0] if title else None,
-        language=_detect_language(title[1] if title else None, labels),
+        checklist=title[1] if title else None,
+        language=_detect_language(title[2] if title else None, labels),
         criteria=criteria,
         projects=projects,
         warnings=_unique(warnings),
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ExplainedUnit:
+    """One unit of a document as the decoder read it."""
+
+    index: int
+    block_index: int
+    role: str
+    runner_up: str | None
+    margin: float  # inf when no other role was possible
+    text: str
+    evidence: tuple[str, ...]  # shape predicates and layout evidence present
+    costs: dict[str, float]  # role → its own cost (shape + layout + profile) for this unit
+    page: int | None = None
+    field_name: str | None = None
+
+
+def explain(document: RawDocument, vocabulary: Vocabulary) -> list[ExplainedUnit]:
+    """Every unit with its role, the runner-up, the margin and the evidence."""
+    units, decoding, _ = _read(document, vocabulary)
+    explained = []
+    for i, unit in enumerate(units):
+        costs = decoding.costs[i]
+        roles = sorted(set(costs.shape) | set(costs.layout) | set(costs.profile) | {decoding.roles[i]})
+        evidence = tuple(sorted(unit.shapes)) + tuple(decoding.evidence.present(unit))
+        explained.append(
+            ExplainedUnit(
+                index=i,
+                block_index=unit.block_index,
+                role=decoding.roles[i],
+                runner_up=decoding.runner_up[i],
+                margin=decoding.margins[i],
+                text=unit.text,
+                evidence=evidence,
+                costs={r: round(costs.total(r), 2) for r in roles},
+                page=unit.block.page,
+                field_name=unit.label.field if unit.label else None,
+            )
+        )
+    return explained
+
+
 def block_roles(document: RawDocument, vocabulary: Vocabulary) -> list[tuple[str, str]]:
-    """(role, text) per block: for explaining a layout and for tests."""
-    classifier, _ = _classify(document, vocabulary)
-    return [(role.value if role else "?", b.text) for role, b in zip(classifier.roles, classifier.blocks)]
+    """(role, text) per unit: for tests."""
+    units, decoding, _ = _read(document, vocabulary)
+    return [(role, u.text) for role, u in zip(decoding.roles, units)]
 
 
 def _unique(codes: list[str]) -> list[str]:

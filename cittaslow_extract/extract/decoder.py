@@ -1,0 +1,234 @@
+"""The global decoder: the lowest-cost reading of a whole document under the form's grammar.
+
+A Viterbi search over units.  A state is (role, open fields): the fields already given in the open
+project matter because a label whose field was given, or that goes back in the form's order,
+starts a new project.  Costs come from data/form.toml (transitions, shape predicates, project
+costs) and from the layout: first the document's heading evidence (profile.HeadingEvidence), then,
+in a second pass, the style profile built from the first pass's reading (profile.StyleProfile).
+
+Besides the best reading, the decoder keeps the max-marginal of every (unit, role): the cost of
+the best reading that gives the unit that role.  The gap between the best and the runner-up role
+is the unit's margin: how sure the reading is (shown by `explain`, and behind the warning
+segmentation_uncertain).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ..models import FIELD_NAMES
+from .form import START, Form
+from .profile import HeadingEvidence, StyleProfile, signature
+from .units import Unit
+
+_FIELD_BIT = {name: 1 << index for index, name in enumerate(FIELD_NAMES)}
+_INF = math.inf
+# Roles a unit with these shapes can never take: running text is never a heading.
+_TEXT_ONLY_ROLES = ("value", "orphan", "preamble")
+_END_FORBIDDEN = frozenset({"title", "crit_title"})  # each needs a following unit
+
+
+@dataclass(slots=True)
+class UnitCosts:
+    """Why a unit costs what it does in each role (for explain)."""
+
+    shape: dict[str, float]
+    layout: dict[str, float]
+    profile: dict[str, float] = field(default_factory=dict)
+
+    def total(self, role: str) -> float:
+        return self.shape.get(role, 0.0) + self.layout.get(role, 0.0) + self.profile.get(role, 0.0)
+
+
+@dataclass(slots=True)
+class Decoding:
+    roles: list[str]
+    opens_project: list[bool]  # a label that starts a project (with or without a title before it)
+    margins: list[float]  # best reading vs the best reading giving the unit another role
+    runner_up: list[str | None]
+    costs: list[UnitCosts]
+    evidence: HeadingEvidence
+    total: float
+
+
+def allowed_roles(unit: Unit, is_doc_title: bool) -> tuple[str, ...]:
+    if is_doc_title:
+        return ("doc_title",)
+    if unit.label is not None:
+        return ("label",)
+    if "bullet" in unit.shapes or {"long", "sentence"} <= unit.shapes:
+        return _TEXT_ONLY_ROLES
+    roles = ["value", "title", "sub", "crit_title", "orphan", "preamble"]
+    if "number_only" in unit.shapes:
+        roles.append("crit_no")
+    if "numbered_heading" in unit.shapes:
+        roles.append("crit_head")
+    return tuple(roles)
+
+
+def _costs(unit: Unit, roles: tuple[str, ...], form: Form, evidence: HeadingEvidence) -> UnitCosts:
+    shape: dict[str, float] = {}
+    for predicate in unit.shapes:
+        for role, cost in form.shapes.get(predicate, {}).items():
+            if role in roles:
+                shape[role] = shape.get(role, 0.0) + cost
+    heading = evidence.score(unit) / 2.0
+    layout: dict[str, float] = {}
+    for role in roles:
+        if role in form.layout.heading_roles:
+            layout[role] = -heading
+        elif role in form.layout.body_roles:
+            layout[role] = heading
+    return UnitCosts(shape, layout)
+
+
+def decode(units: list[Unit], doc_title_index: int | None, form: Form) -> Decoding:
+    """Two passes: layout evidence alone, then with the style profile of the first reading."""
+    evidence = HeadingEvidence.of(units, form.layout)
+    allowed = [allowed_roles(u, i == doc_title_index) for i, u in enumerate(units)]
+    costs = [_costs(u, allowed[i], form, evidence) for i, u in enumerate(units)]
+    first = _viterbi(units, allowed, costs, form, margins=False)
+    if form.layout.profile_weight:
+        signatures = [signature(u, evidence.body_size) for u in units]
+        profile = StyleProfile.of(signatures, first.roles, form.layout)
+        for unit_costs, sig, roles in zip(costs, signatures, allowed):
+            if len(roles) > 1:
+                unit_costs.profile = {r: profile.cost(sig, r) for r in roles}
+                # the profile measures the layout role by role: it replaces the first guess
+                unit_costs.layout = {r: c * form.layout.first_pass_share for r, c in unit_costs.layout.items()}
+    result = _viterbi(units, allowed, costs, form, margins=True)
+    result.evidence = evidence
+    return result
+
+
+_State = tuple[str, int, int]  # (role, open fields, current field; for a title: the fields of the project before it)
+
+
+def _viterbi(
+    units: list[Unit], allowed: list[tuple[str, ...]], costs: list[UnitCosts], form: Form, margins: bool
+) -> Decoding:
+    n = len(units)
+    alpha: list[dict[_State, float]] = []
+    back: list[dict[_State, tuple[_State | None, bool]]] = []
+    edges: list[list[tuple[_State | None, _State, float]]] = []
+    previous: dict[_State, float] = {}
+    for i, unit in enumerate(units):
+        emission = {r: costs[i].total(r) for r in allowed[i]}
+        here: dict[_State, float] = {}
+        pointer: dict[_State, tuple[_State | None, bool]] = {}
+        step_edges: list[tuple[_State | None, _State, float]] = []
+        sources: list[tuple[_State | None, float]] = (
+            [(None, 0.0)] if i == 0 else list(previous.items())
+        )
+        prior = units[i - 1] if i else None
+        for state, score in sources:
+            prev_role = START if state is None else state[0]
+            mask = 0 if state is None else state[1]
+            successor_role = prev_role
+            if prev_role == "label" and prior is not None and prior.label is not None and prior.label.inline_value:
+                successor_role = "value"  # "Objective: text" already holds its value
+            successors = form.successors(successor_role)
+            for role, emit in emission.items():
+                step = successors.get(role)
+                if step is None:
+                    continue
+                for new_state, extra, opens in _moves(prev_role, mask, state, role, unit, prior, form):
+                    total = score + step + extra + emit
+                    if margins:
+                        step_edges.append((state, new_state, step + extra + emit))
+                    if total < here.get(new_state, _INF):
+                        here[new_state] = total
+                        pointer[new_state] = (state, opens)
+        if not here:  # nothing fits the grammar (cannot happen with the shipped form): restart
+            here = {(r, 0, 0): e for r, e in emission.items()}
+            pointer = {s: (None, False) for s in here}
+        alpha.append(here)
+        back.append(pointer)
+        edges.append(step_edges)
+        previous = here
+    final = {s: c for s, c in previous.items() if s[0] not in _END_FORBIDDEN} or previous
+    end_state = min(final, key=lambda s: (final[s], s))
+    total = final[end_state]
+    roles: list[str] = [""] * n
+    opens: list[bool] = [False] * n
+    state: _State | None = end_state
+    for i in range(n - 1, -1, -1):
+        assert state is not None
+        roles[i] = state[0]
+        state, opens[i] = back[i][state]
+    result = Decoding(roles, opens, [_INF] * n, [None] * n, costs, None, total)  # type: ignore[arg-type]
+    if margins:
+        _max_marginals(result, alpha, edges, final)
+    return result
+
+
+def _moves(
+    prev_role: str, mask: int, state: _State | None, role: str, unit: Unit, prior: Unit | None, form: Form
+) -> list[tuple[_State, float, bool]]:
+    """(new state, extra cost, opens a project) for entering `role` from the previous state."""
+    if role == "label":
+        assert unit.label is not None
+        bit = _FIELD_BIT[unit.label.field]
+        if prev_role == "title":
+            before = state[2] if state is not None else 0
+            extra = form.forward_new_project if before and not before & bit and not _goes_back(before, bit) else 0.0
+            return [(("label", bit, bit), extra, True)]
+        if prev_role in ("label", "value"):
+            if mask & bit:
+                return [(("label", bit, bit), form.missing_title, True)]
+            if _goes_back(mask, bit):
+                return [
+                    (("label", mask | bit, bit), form.back_in_order, False),
+                    (("label", bit, bit), form.missing_title, True),
+                ]
+            return [(("label", mask | bit, bit), 0.0, False)]
+        return [(("label", bit, bit), form.missing_title, True)]
+    if role == "value":
+        current = state[2] if state is not None else 0
+        extra = 0.0
+        if prev_role == "value":
+            extra = form.continuation.get(current, 0.0)
+            if prior is not None and "sentence" in prior.shapes and "sentence" not in unit.shapes:
+                extra += form.shape_change
+        return [(("value", mask, current), extra, False)]
+    if role == "title":
+        return [(("title", 0, mask if prev_role in ("label", "value") else 0), 0.0, False)]
+    return [((role, 0, 0), 0.0, False)]
+
+
+def _goes_back(mask: int, bit: int) -> bool:
+    """The field comes earlier in the form's order than one already given."""
+    return mask.bit_length() > bit.bit_length()
+
+
+def _max_marginals(
+    result: Decoding,
+    alpha: list[dict[_State, float]],
+    edges: list[list[tuple[_State | None, _State, float]]],
+    final: dict[_State, float],
+) -> None:
+    n = len(alpha)
+    beta: dict[_State, float] = {s: 0.0 for s in final}
+    for i in range(n - 1, -1, -1):
+        best_by_role: dict[str, float] = {}
+        for state, a in alpha[i].items():
+            b = beta.get(state, _INF)
+            if b < _INF:
+                value = a + b
+                if value < best_by_role.get(state[0], _INF):
+                    best_by_role[state[0]] = value
+        ranked = sorted(best_by_role.items(), key=lambda item: item[1])
+        if len(ranked) > 1:
+            result.margins[i] = ranked[1][1] - ranked[0][1]
+            result.runner_up[i] = ranked[1][0] if ranked[0][0] == result.roles[i] else ranked[0][0]
+        if i == 0:
+            break
+        previous_beta: dict[_State, float] = {}
+        for source, target, step in edges[i]:
+            if source is None:
+                continue
+            b = beta.get(target, _INF)
+            if b < _INF and step + b < previous_beta.get(source, _INF):
+                previous_beta[source] = step + b
+        beta = previous_beta
