@@ -669,11 +669,11 @@ class LayoutBuilder:
             extra = (b.bottom - a.bottom) - m.pitch_ratio * b.size
             if extra >= _BLANK_GAP_EM * body:
                 return True, True
-            if extra >= _PARA_GAP_EM * body:
+            if extra >= _PARA_GAP_EM * body and not _runs_on(a.text, b.text):
                 return True, False
         if abs(a.size - b.size) > 0.5 or a.all_bold != b.all_bold:
             return True, False
-        if self._short(a, b, page_a, m):
+        if self._short(a, b, page_a, m) and not _runs_on(a.text, b.text):
             return True, False
         if _BULLET.match(b.text):
             return True, False
@@ -747,6 +747,20 @@ def _dominant_font(words: list[Word]) -> str | None:
         if word.font:
             weight[word.font] += len(word.text)
     return max(weight.items(), key=lambda item: (item[1], item[0]))[0] if weight else None
+
+
+def _runs_on(a: str, b: str) -> bool:
+    """The sentence of line a goes on in line b: a ends in a letter or a comma, b starts in lower
+    case.  Then a short line a is a narrow measure (a table cell, a right indent), not a paragraph end.
+
+    >>> _runs_on("sonuçlarını üç ayda bir kamuoyuyla", "paylaşır."), _runs_on("Strategic Plan", "Objective")
+    (True, False)
+    >>> _runs_on("Reducing the isolation of residents", "o Keeping them active")
+    False
+    """
+    if not a or not b or not (a[-1].isalpha() or a[-1] == ",") or not b[0].islower():
+        return False
+    return not (len(b) > 1 and b[1] == " ")  # "o item": a bullet written as a letter
 
 
 def _join_hyphen(left: str, right: str, known: set[str]) -> str | None:

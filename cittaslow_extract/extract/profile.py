@@ -24,7 +24,7 @@ from .form import LayoutWeights
 from .units import Unit
 
 _LARGER_THAN_BODY = 1.12  # font size ratio that counts as larger type
-_SMOOTHING = 0.5
+_PRIOR_WEIGHT = 2.0  # a role seen a few times only stays close to the document's overall mix
 # Roles compared as one group by the profile (a role seen once says little on its own).
 _PROFILE_GROUP = {
     "title": "title",
@@ -156,9 +156,8 @@ class StyleProfile:
             overall = self.overall[f]
             if len(overall) < 2:
                 continue  # the same in every paragraph: says nothing
-            kinds = len(overall) + 1
-            p_role = (per[f][sig[f]] + _SMOOTHING) / (total + _SMOOTHING * kinds)
-            p_all = (overall[sig[f]] + _SMOOTHING) / (self.n + _SMOOTHING * kinds)
+            p_all = (overall[sig[f]] + 0.5) / (self.n + 0.5 * (len(overall) + 1))
+            p_role = (per[f][sig[f]] + _PRIOR_WEIGHT * p_all) / (total + _PRIOR_WEIGHT)
             ratio = math.log(p_role / p_all)
             cost -= max(-self.clip, min(self.clip, ratio))
         return self.weight * cost

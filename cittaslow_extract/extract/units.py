@@ -100,10 +100,16 @@ def build_units(blocks: list[Block], vocabulary: Vocabulary) -> list[Unit]:
         for part, gap in _split(block, vocabulary):
             match = vocabulary.match_label(part.text) if _may_hold_label(part.text) else None
             units.append(Unit(part.text, part, index, match, gap))
+    last_number: int | None = None
     for k, unit in enumerate(units):
         following = units[k + 1] if k + 1 < len(units) else None
         unit.gap_after = following is None or following.gap_before
         _shape(unit)
+        if unit.number is not None:
+            # criterion numbers count up through the document: the next one is likelier a criterion
+            if unit.number == (last_number or 0) + 1:
+                unit.shapes = unit.shapes | {"next_number"}
+            last_number = unit.number
     return units
 
 
