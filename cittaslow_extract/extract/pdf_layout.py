@@ -106,6 +106,35 @@ class Word:
     font: str | None = None  # family, subset prefix and style suffix removed
 
 
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A drawn line or thin rectangle (a table border); coordinates as for Word."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+@dataclass(slots=True)
+class _Cell:
+    row: int
+    col: int
+    words: list[Word]
+    right: float = 0.0  # x of the rule on its right
+
+
+@dataclass(slots=True)
+class _Table:
+    """A ruled table found on a page: its words by cell, taken out of the page's text flow."""
+
+    top: float
+    cells: list[_Cell]  # in reading order: row by row, left to right
+    columns: tuple[float, ...] = ()  # x of the vertical rules of its widest row
+    bottom: float = 0.0
+    rows: int = 0
+
+
 @dataclass(slots=True)
 class Line:
     words: list[Word]
@@ -144,6 +173,7 @@ class PageLayout:
     gutter: tuple[float, float] | None = None  # the page's own column gutter, if it shows one
     body: float = 10.0  # the page's dominant font size
     two_columns: bool = False
+    tables: list[_Table] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -306,15 +336,160 @@ def _cut_row(row: list[Word], limit: float) -> list[list[Word]]:
     return pieces
 
 
-def read_page(number: int, width: float, height: float, words: list[Word]) -> PageLayout:
+def read_page(
+    number: int, width: float, height: float, words: list[Word], rules: list[Rule] | None = None
+) -> PageLayout:
     """A page's words grouped into rows, with its column gutter if it has one (lines come later,
-    once the document's gutter is known)."""
+    once the document's gutter is known).  Words inside a ruled table go to the page's tables."""
     words = dedupe_words([w for w in words if w.text])
     if not words:
         return PageLayout(number, width, height, [], [])
     body = dominant_size(words) or 10.0
+    tables: list[_Table] = []
+    if rules:
+        tables, words = find_tables(rules, words)
+    rows = _rows(words) if words else []
+    gutter = _find_gutter(rows, body, height) if rows else None
+    return PageLayout(number, width, height, [], rows, gutter, body, tables=tables)
+
+
+# --------------------------------------------------------------------------- ruled tables
+_RULE_THIN = 2.0  # points: a rule is at most this thick
+_RULE_TOUCH = 2.5  # rules this close belong to one table
+_MIN_RULE = 8.0  # shorter strokes are glyph parts or decorations
+
+
+def find_tables(rules: list[Rule], words: list[Word]) -> tuple[list[_Table], list[Word]]:
+    """Ruled tables (a grid of at least 2 horizontal and 2 vertical rules) and the words outside them.
+
+    Rows lie between consecutive horizontal rules; in each row, cells lie between the vertical
+    rules that cross it, so merged cells come out whole.  A word belongs to the cell holding its
+    centre.
+    """
+    horizontal = [r for r in rules if r.bottom - r.top <= _RULE_THIN and r.x1 - r.x0 >= _MIN_RULE]
+    vertical = [r for r in rules if r.x1 - r.x0 <= _RULE_THIN and r.bottom - r.top >= _MIN_RULE]
+    candidates = horizontal + vertical
+    if len(horizontal) < 2 or len(vertical) < 2:
+        return [], words
+    # connected groups of touching rules
+    parent = list(range(len(candidates)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(candidates):
+        for j in range(i + 1, len(candidates)):
+            b = candidates[j]
+            if (
+                a.x0 - _RULE_TOUCH <= b.x1 and b.x0 - _RULE_TOUCH <= a.x1
+                and a.top - _RULE_TOUCH <= b.bottom and b.top - _RULE_TOUCH <= a.bottom
+            ):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[Rule]] = {}
+    for i, rule in enumerate(candidates):
+        groups.setdefault(find(i), []).append(rule)
+    tables: list[_Table] = []
+    taken: set[int] = set()
+    for group in groups.values():
+        hs = [r for r in group if r in horizontal]
+        vs = [r for r in group if r in vertical]
+        if len(hs) < 2 or len(vs) < 2:
+            continue
+        table = _grid_table(hs, vs, words, taken)
+        if table is not None:
+            tables.append(table)
+    tables.sort(key=lambda tb: tb.top)
+    return tables, [w for k, w in enumerate(words) if k not in taken]
+
+
+def _merge_positions(values: list[float]) -> list[float]:
+    merged: list[float] = []
+    for v in sorted(values):
+        if merged and v - merged[-1] <= _RULE_TOUCH:
+            continue
+        merged.append(v)
+    return merged
+
+
+def _grid_table(hs: list[Rule], vs: list[Rule], words: list[Word], taken: set[int]) -> _Table | None:
+    ys = _merge_positions([(r.top + r.bottom) / 2 for r in hs])
+    if len(ys) < 2:
+        return None
+    left = min(r.x0 for r in hs + vs)
+    right = max(r.x1 for r in hs + vs)
+    cells: dict[tuple[int, int], _Cell] = {}
+    for k, word in enumerate(words):
+        cx, cy = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+        if not (left <= cx <= right and ys[0] <= cy <= ys[-1]):
+            continue
+        row = next(i for i in range(len(ys) - 1) if ys[i] <= cy <= ys[i + 1])
+        middle = (ys[row] + ys[row + 1]) / 2
+        xs = _merge_positions([(v.x0 + v.x1) / 2 for v in vs if v.top - _RULE_TOUCH <= middle <= v.bottom + _RULE_TOUCH])
+        if len(xs) < 2 or not xs[0] <= cx <= xs[-1]:
+            continue
+        col = next(i for i in range(len(xs) - 1) if xs[i] <= cx <= xs[i + 1])
+        cells.setdefault((row, col), _Cell(row, col, [], xs[col + 1])).words.append(word)
+        taken.add(k)
+    if not cells:
+        return None
+    ordered = [cells[key] for key in sorted(cells)]
+    columns = max(
+        (tuple(_merge_positions([(v.x0 + v.x1) / 2 for v in vs if v.top <= (a + b) / 2 <= v.bottom])) for a, b in zip(ys, ys[1:])),
+        key=len,
+    )
+    return _Table(ys[0], ordered, columns, ys[-1], len(ys) - 1)
+
+
+def _cell_text(lines: list[list[Word]], known: set[str]) -> str:
+    """A cell paragraph's lines joined.  In a narrow cell a word too long for the cell is cut
+    without a hyphen ("INFOR" / "MATIO" / "N"): a line-end piece that is not a word of the
+    document is joined to the pieces after it when together they make one that is.  Other cuts
+    ("Approxima" / "tely") cannot be told from a wrap without a dictionary and stay cut; the
+    segmenter retries labels cut this way (extract/units.py)."""
+    pieces = [w for line in lines for w in line]
+    ends = {sum(len(line) for line in lines[: k + 1]) - 1 for k in range(len(lines) - 1)}
+    out: list[str] = []
+    k = 0
+    while k < len(pieces):
+        word = pieces[k].text
+        if k in ends and _key(word) not in known:
+            joined, j = word, k
+            while j in ends and j + 1 < len(pieces) and j - k < 3:
+                j += 1
+                joined += pieces[j].text
+                if _key(joined) in known:
+                    word, k = joined, j
+                    break
+        out.append(word)
+        k += 1
+    return " ".join(out)
+
+
+def _key(word: str) -> str:
+    return word.strip(".,;:()\"'“”‘’").casefold()
+
+
+def _cell_paragraphs(words: list[Word]) -> list[list[list[Word]]]:
+    """A cell's words as paragraphs of lines: a new paragraph where the gap between two lines is
+    wider than a third of a line (paragraph spacing inside the cell)."""
     rows = _rows(words)
-    return PageLayout(number, width, height, [], rows, _find_gutter(rows, body, height), body)
+    paragraphs: list[list[list[Word]]] = []
+    previous: list[Word] | None = None
+    for row in rows:
+        if previous is None:
+            paragraphs.append([row])
+        else:
+            size = dominant_size(row) or 10.0
+            gap = min(w.top for w in row) - max(w.bottom for w in previous)
+            if gap > 0.35 * size:
+                paragraphs.append([row])
+            else:
+                paragraphs[-1].append(row)
+        previous = row
+    return paragraphs
 
 
 def _crosses(row: list[Word], center: float, body: float) -> bool:
@@ -593,15 +768,17 @@ class LayoutBuilder:
         self.pages: list[PageLayout] = []
         self.pages_without_text: list[int] = []
 
-    def add_page(self, number: int, width: float, height: float, words: list[Word]) -> None:
-        page = read_page(number, width, height, words)
-        if not page.rows:
+    def add_page(
+        self, number: int, width: float, height: float, words: list[Word], rules: list[Rule] | None = None
+    ) -> None:
+        page = read_page(number, width, height, words, rules)
+        if not page.rows and not page.tables:
             self.pages_without_text.append(number)
         self.pages.append(page)
 
     @property
     def has_text(self) -> bool:
-        return any(page.rows or page.lines for page in self.pages)
+        return any(page.rows or page.lines or page.tables for page in self.pages)
 
     # ------------------------------------------------------------------ paragraphs
     def blocks(self) -> list[Block]:
@@ -610,9 +787,30 @@ class LayoutBuilder:
         metrics = _metrics(self.pages)
         paragraphs = self._paragraphs(metrics)
         known = self._known_words()
+        tables = [(page.number, table) for page in self.pages for table in page.tables]
         blocks: list[Block] = []
+        index = -1
+        offset = 0
+        last: tuple[int, _Table] | None = None  # the table just emitted, if nothing came after it
+
+        def emit_table(item: tuple[int, _Table]) -> None:
+            nonlocal index, offset, last
+            if last is not None and _continues(last, item):
+                offset += last[1].rows  # the same table, on from the previous page
+            else:
+                index, offset = index + 1, 0
+            blocks.extend(_table_blocks(item, index, not blocks, known, row_offset=offset))
+            last = item
+
         for paragraph in paragraphs:
+            first = paragraph.lines[0]
+            # a table comes before the first paragraph below it on its page, or on a later page
+            while tables and (tables[0][0], tables[0][1].top) < (first.page, first.top):
+                emit_table(tables.pop(0))
             blocks.extend(self._to_blocks(paragraph, known, first=not blocks))
+            last = None
+        for item in tables:
+            emit_table(item)
         return blocks
 
     def _paragraphs(self, m: _Metrics) -> list[_Paragraph]:
@@ -693,7 +891,13 @@ class LayoutBuilder:
         for page in self.pages:
             for line in page.lines:
                 for word in line.words:
-                    known.add(word.text.strip(".,;:()\"'“”‘’").casefold())
+                    known.add(_key(word.text))
+            for table in page.tables:
+                for cell in table.cells:
+                    # a cell line's last word may be the first piece of a cut word: not evidence
+                    rows = _rows(cell.words)
+                    for k, line in enumerate(rows):
+                        known.update(_key(w.text) for w in (line[:-1] if k + 1 < len(rows) else line))
         return known
 
     def _to_blocks(self, paragraph: _Paragraph, known: set[str], first: bool) -> list[Block]:
@@ -726,6 +930,52 @@ class LayoutBuilder:
                 runs=runs if len(runs) > 1 else (),
             )
         ]
+
+
+def _table_blocks(
+    item: tuple[int, _Table], index: int, first: bool, known: set[str], row_offset: int = 0
+) -> list[Block]:
+    """A table's cells as blocks, row by row: the first paragraph of a row's first cell (or of a
+    cell after an empty one) with gap_before, as the DOCX reader does."""
+    page, table = item
+    blocks: list[Block] = []
+    previous: _Cell | None = None
+    for cell in table.cells:
+        new_row = previous is None or previous.row != cell.row
+        gap = new_row or previous is None or previous.col != cell.col - 1
+        for k, lines in enumerate(_cell_paragraphs(cell.words)):
+            words = [w for line in lines for w in line]
+            texts = [" ".join(w.text for w in line) for line in lines]
+            text = " ".join(strip_invisible(_cell_text(lines, known)).split())
+            if not text:
+                continue
+            runs = _runs(words)
+            blocks.append(
+                Block(
+                    text=text,
+                    page=page,
+                    gap_before=(gap and k == 0) or (first and not blocks),
+                    bold=all(w.bold for w in words),
+                    font_size=dominant_size(words) or None,
+                    font=_dominant_font(words),
+                    in_table=True,
+                    table_index=index,
+                    table_row=cell.row + row_offset,
+                    table_col=cell.col,
+                    lines=tuple(texts) if len(texts) > 1 else (),
+                    runs=runs if len(runs) > 1 else (),
+                )
+            )
+        previous = cell
+    return blocks
+
+
+def _continues(before: tuple[int, _Table], after: tuple[int, _Table]) -> bool:
+    """A table going on at the top of the next page: the same column rules."""
+    (page_a, a), (page_b, b) = before, after
+    if page_b != page_a + 1 or len(a.columns) != len(b.columns):
+        return False
+    return all(abs(x - y) <= _RULE_TOUCH for x, y in zip(a.columns, b.columns))
 
 
 def _runs(words: list[Word]) -> tuple[Run, ...]:

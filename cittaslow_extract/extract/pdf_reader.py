@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import CorruptFile, EncryptedFile, ExtractionError, NoTextLayer, ResourceLimitExceeded
 from ..models import RawDocument
-from .pdf_layout import LayoutBuilder, Word, font_family, is_bold_font
+from .pdf_layout import LayoutBuilder, Rule, Word, font_family, is_bold_font
 
 NO_TEXT_REASON = "no text layer (a scanned or image-only PDF?); OCR is not supported yet"
 ENCRYPTED_REASON = "encrypted PDF: it cannot be opened without its password (wrong or missing password)"
@@ -121,7 +121,8 @@ def read(path: Path, options: Any = None) -> RawDocument:
             page = Page(pdf, page_obj, page_number=number)
             try:
                 words = words_from_chars(page.chars)
-                builder.add_page(number, float(page.width), float(page.height), words)
+                rules = [Rule(e["x0"], e["x1"], e["top"], e["bottom"]) for e in page.edges] if words else []
+                builder.add_page(number, float(page.width), float(page.height), words, rules)
             finally:
                 page.close()
             page_count = number

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import CorruptFile, EncryptedFile, ExtractionError, ResourceLimitExceeded
 from ..models import RawDocument
-from .pdf_layout import LayoutBuilder, Word, font_family, is_bold_font
+from .pdf_layout import LayoutBuilder, Rule, Word, font_family, is_bold_font
 from .pdf_reader import ENCRYPTED_REASON, _describe, finish
 
 # A word; PDFium joins a word hyphenated at a line end into one, with U+FFFE for the hyphen and
@@ -112,6 +112,28 @@ class _PageReader:
         return words
 
 
+def page_rules(page_raw: Any, transform: "_Transform") -> list[Rule]:
+    """The page's path objects as rules (table borders): a thin path is one rule, a box its four
+    edges, as pdfplumber's `page.edges` gives them."""
+    import pypdfium2.raw as raw
+    rules: list[Rule] = []
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    refs = tuple(ctypes.byref(v) for v in (left, bottom, right, top))
+    for index in range(raw.FPDFPage_CountObjects(page_raw)):
+        obj = raw.FPDFPage_GetObject(page_raw, index)
+        if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_PATH:
+            continue
+        if not raw.FPDFPageObj_GetBounds(obj, *refs):
+            continue
+        x0, x1, y0, y1 = transform(left.value, right.value, top.value, bottom.value)
+        x0, x1, y0, y1 = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+        if x1 - x0 <= 2.0 or y1 - y0 <= 2.0:
+            rules.append(Rule(x0, x1, y0, y1))
+        else:
+            rules.extend((Rule(x0, x1, y0, y0), Rule(x0, x1, y1, y1), Rule(x0, x0, y0, y1), Rule(x1, x1, y0, y1)))
+    return rules
+
+
 class _Transform:
     """PDFium box (page space, y up) → top-left page coordinates as pdfplumber gives them
     (relative to the media box, with the page's /Rotate applied)."""
@@ -169,9 +191,10 @@ def read(path: Path, options: Any = None) -> RawDocument:
                     words = reader.words(textpage.raw, transform)
                 finally:
                     textpage.close()
+                rules = page_rules(page.raw, transform) if words else []
             finally:
                 page.close()
-            builder.add_page(index + 1, transform.width, transform.height, words)
+            builder.add_page(index + 1, transform.width, transform.height, words, rules)
             page_count = index + 1
     except ExtractionError:
         raise

@@ -9,7 +9,9 @@ label vocabulary first meets the layout:
   because nothing in the geometry parted them) is cut before that line, and after a line that
   is a bare label;
 - a table whose first row holds only labels (labels across the top, values beneath) is read
-  column by column, so every label is followed by its value, as in a label | value table.
+  column by column, so every label is followed by its value, as in a label | value table;
+- a label in a narrow table cell, cut across lines in the middle of a word ("OBJECTI" / "VE"),
+  is read whole.
 
 Each unit carries its shape predicates (extract/form.toml [shape.*]) and the criterion number it
 may hold ("01", "1. Title", Word's automatic numbering).
@@ -97,6 +99,8 @@ def build_units(blocks: list[Block], vocabulary: Vocabulary) -> list[Unit]:
     """Units in reading order, with labels matched and shapes computed."""
     units: list[Unit] = []
     for index, block in _table_order(blocks, vocabulary):
+        if block.in_table and len(block.lines) > 1:
+            block = _rejoin_cut_label(block, vocabulary)
         for part, gap in _split(block, vocabulary):
             match = vocabulary.match_label(part.text) if _may_hold_label(part.text) else None
             units.append(Unit(part.text, part, index, match, gap))
@@ -129,7 +133,7 @@ def _split(block: Block, vocabulary: Vocabulary) -> list[tuple[Block, bool]]:
     run_split = _split_bold_label(block, vocabulary)
     if run_split is not None:
         return run_split
-    if len(block.lines) < 2:
+    if len(block.lines) < 2 or block.in_table:  # a cell's lines are wrapping, not paragraphs
         return [(block, block.gap_before)]
     pieces: list[list[str]] = [[block.lines[0]]]
     for previous, line in zip(block.lines, block.lines[1:]):
@@ -167,6 +171,25 @@ def _split_bold_label(block: Block, vocabulary: Vocabulary) -> list[tuple[Block,
     label_block = replace(block, text=label, bold=True, runs=runs[:k], lines=(), page_end=None)
     value_block = replace(block, text=value, bold=all(r.bold for r in runs[k:] if r.text.strip()), runs=runs[k:], lines=())
     return [(label_block, block.gap_before), (value_block, False)]
+
+
+_MAX_CUT_LINES = 8
+
+
+def _rejoin_cut_label(block: Block, vocabulary: Vocabulary) -> Block:
+    """A label in a narrow table cell whose words were cut across lines without a hyphen
+    ("OBJECTI" / "VE"): the joining of its lines, with or without a space at each break, that
+    reads as a bare label; the block unchanged when none does."""
+    lines = block.lines
+    if _bare_label(block.text, vocabulary) or len(lines) > _MAX_CUT_LINES:
+        return block
+    for mask in range(1, 1 << (len(lines) - 1)):
+        text = lines[0]
+        for k, line in enumerate(lines[1:]):
+            text += line if mask >> k & 1 else " " + line
+        if _bare_label(text, vocabulary):
+            return replace(block, text=text)
+    return block
 
 
 def _table_order(blocks: list[Block], vocabulary: Vocabulary) -> list[tuple[int, Block]]:
