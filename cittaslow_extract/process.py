@@ -8,7 +8,6 @@ and a one-line reason, so one broken file never stops a batch.
 from __future__ import annotations
 
 import traceback
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ class DocumentProcessor:
         self.config = config
         self.vocabulary: Vocabulary = load_vocabulary(config.label_files)
         # Readers use the labels as layout evidence: they must see the same --labels files.
-        self.read_options = replace(config.read_options, label_files=config.label_files)
+        self.read_options = config.read_options
         self._mention_extractor: Any = None
 
     @property

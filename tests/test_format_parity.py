@@ -1,7 +1,8 @@
 """The same submission gives the same projects whatever its format.
 
-1. Block level (segmenter-independent): a text rendered as DOCX or PDF (scripts/make_samples.py)
-   and read back gives the text reader's blocks: the same paragraph texts and gap_before flags.
+1. Unit level (before any role is given): a text rendered as DOCX or PDF (scripts/make_samples.py)
+   and read back gives the text reader's paragraphs once a label run is cut from its value
+   (extract/units.py): the same texts and gap_before flags.
 2. Table level: text, DOCX and PDF versions give identical projects tables apart from the columns
    that name the source (source_path, source_format, document_id, project_id) and the pages.
 3. The two PDF engines give identical tables, page numbers included.
@@ -22,7 +23,9 @@ import pytest
 from cittaslow_extract.extract import docx_reader, pdf_reader, pdfium_reader
 from cittaslow_extract.extract.readers import ReadOptions
 from cittaslow_extract.extract.text_reader import blocks_from_text
+from cittaslow_extract.extract.units import build_units
 from cittaslow_extract.models import Block, DocumentResult
+from cittaslow_extract.vocabulary import load_vocabulary
 from cittaslow_extract.process import RunConfig, process_document
 
 from render_helper import LAYOUTS, PDF_LAYOUTS, SAMPLES, render, sample_texts, seed_text
@@ -40,7 +43,7 @@ def _reader(layout: str, engine: str = "pdfplumber") -> Any:
 
 
 def _pairs(blocks: list[Block]) -> list[tuple[str, bool]]:
-    return [(b.text, b.gap_before) for b in blocks]
+    return [(u.text, u.gap_before) for u in build_units(blocks, load_vocabulary())]
 
 
 def _assert_same_blocks(text: str, path: Path, layout: str) -> None:

@@ -137,7 +137,9 @@ def test_empty_labels_give_empty_values_not_missing_ones():
     ],
 )
 def test_new_project_starts(first_labels, next_label):
-    body = "".join(f"{label}\nvalue {i}\n\n" for i, label in enumerate(first_labels))
+    # Values written as running text; a forward-order label needs the paragraph before it to read
+    # as a heading (stands alone, not a sentence) after text that does not.
+    body = "".join(f"{label}\nValue {i} for the residents.\n\n" for i, label in enumerate(first_labels))
     text = HEADER + f"P1\n\n{body}P2 Workshops\n\n{next_label}\nv\n"
     result = seg(text)
     assert [p.title for p in result.projects] == ["P1", "P2 Workshops"]
@@ -183,14 +185,14 @@ def test_layout_evidence_makes_a_paragraph_stand_alone():
         Block("Sub", heading_level=2),
         Block("P1", heading_level=3),
         Block("OBJECTIVE", bold=True),
-        Block("first objective"),
+        Block("First objective of the project."),
         Block("P2", heading_level=3),
         Block("BUDGET (TL)", bold=True),
         Block("500.000"),
     ]
     result = segment(RawDocument(Path("x.docx"), "docx", blocks), VOCAB)
     assert [(p.title, p.fields.objective, p.fields.budget) for p in result.projects] == [
-        ("P1", "first objective", None),
+        ("P1", "First objective of the project.", None),
         ("P2", None, "500.000"),
     ]
 

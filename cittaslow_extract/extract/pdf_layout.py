@@ -830,8 +830,9 @@ class LayoutBuilder:
                     brk, gap = self._break(previous, line, previous_page, page, m, band_top, first_band)
                     if brk:
                         lines_gap = None
-                        if previous.page == line.page and line.size:
-                            lines_gap = round(max(0.0, line.top - previous.bottom) / line.size, 2)
+                        if previous.page == line.page and line.size and line.bottom > previous.bottom:
+                            # baseline to baseline, less one line: the engines agree on baselines
+                            lines_gap = round(max(0.0, (line.bottom - previous.bottom) / line.size - 1.0), 1)
                         paragraphs.append(_Paragraph([line], gap, lines_gap))
                     else:
                         paragraphs[-1].lines.append(line)
@@ -925,7 +926,7 @@ class LayoutBuilder:
                 font_size=dominant_size(words) or None,
                 font=_dominant_font(words),
                 gap_lines=paragraph.gap_lines,
-                indent=round(first_line.x0, 1),
+                indent=float(round(first_line.x0)),
                 lines=lines,
                 runs=runs if len(runs) > 1 else (),
             )

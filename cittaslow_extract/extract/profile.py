@@ -102,7 +102,8 @@ def signature(unit: Unit, body_size: float | None) -> dict[str, object]:
         "bold": block.bold,
         "size": size,
         "font": block.font,
-        "style": block.style,
+        # a style name and its heading level say one thing: one feature, not two
+        "style": block.style or (f"level {block.heading_level}" if block.heading_level is not None else None),
         "italic": block.italic,
         "caps": bool(letters) and len(letters) > 3 and all(c.isupper() for c in letters),
         "gap_before": unit.gap_before,

@@ -1,7 +1,10 @@
 """The reader registry: one module per input format behind one contract.
 
 Contract: ``read(path, options) -> RawDocument``.  A reader returns the blocks of the file in reading
-order (see models.Block) or raises an ExtractionError subclass carrying the file and a one-line reason.
+order with the layout evidence it saw (see models.Block) or raises an ExtractionError subclass
+carrying the file and a one-line reason.  Readers know nothing of the checklist form: no reader
+imports the label vocabulary (tests/test_segmenter.py checks it); what a paragraph is, is decided
+by the segmenter.
 Which reader runs is decided by the file's content, not its name: a text file named .docx is read as
 text, a PDF named .txt as a PDF.
 """
@@ -24,8 +27,6 @@ class ReadOptions:
     password: str | None = None
     max_docx_uncompressed_bytes: int = 200 * 1024 * 1024
     max_pages: int = 2000
-    # --labels files: the DOCX and PDF readers use field labels as layout evidence too
-    label_files: tuple[Path, ...] = ()
 
 
 # format → (module, function).  Imported on first use so `--help` and text-only runs stay light.

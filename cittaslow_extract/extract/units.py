@@ -47,11 +47,14 @@ _BULLET_START = re.compile(
     r"""^(
         [o•●▪■◦·*\-–—]\s       # o item, • item, - item
         | [a-z][.)]\s           # a) item
+        | \d{1,2}[.)]\s+[a-zçğıöşü]  # 1. first step (a numbered heading starts with a capital)
     )""",
     re.VERBOSE,
 )
 _CLOSING_QUOTES = "\"'”’»]"  # looked through when checking how a paragraph ends
 _LONG_WORDS = 30
+_FIGURE_WORDS = 4  # "Mart 2022", "500.000 TL", "18 MONTHS": a figure, not a heading
+_NUMBER_TOKEN = re.compile(r"(?<!\w)\d[\d.,]*(?!\w)")  # a number standing as a word ("2022", "1.250.000"), not "P1"
 # A line longer than this with no separator in its first characters cannot start with a label
 # (vocabulary.py: labels are at most 60 characters, bullets and quotes before them included).
 _LABEL_WINDOW = 90
@@ -114,7 +117,28 @@ def build_units(blocks: list[Block], vocabulary: Vocabulary) -> list[Unit]:
             if unit.number == (last_number or 0) + 1:
                 unit.shapes = unit.shapes | {"next_number"}
             last_number = unit.number
+    _mark_label_like(units)
     return units
+
+
+_LABEL_LIKE_WORDS = 6
+
+
+def _caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 3 and all(c.isupper() for c in letters)
+
+
+def _mark_label_like(units: list[Unit]) -> None:
+    """A short all-capitals paragraph in a document whose labels are written in capitals reads as
+    a label the vocabulary does not know ("HEDEFLENEN ÇIKTI"): it stays in the field's text
+    rather than opening a heading."""
+    labels = [u for u in units if u.label is not None]
+    if not labels or sum(_caps(u.text) for u in labels) * 5 < len(labels) * 3:
+        return
+    for unit in units:
+        if unit.label is None and unit.number is None and len(unit.text.split()) <= _LABEL_LIKE_WORDS and _caps(unit.text):
+            unit.shapes = unit.shapes | {"label_like"}
 
 
 def _may_hold_label(text: str) -> bool:
@@ -247,6 +271,8 @@ def _shape(unit: Unit) -> None:
         shapes.add("bullet")
     if len(text.split()) > _LONG_WORDS:
         shapes.add("long")
+    if len(text.split()) <= _FIGURE_WORDS and _NUMBER_TOKEN.search(text):
+        shapes.add("figure")
     first = next((c for c in text if c.isalpha()), "")
     if first and first.islower():
         shapes.add("lowercase_start")
