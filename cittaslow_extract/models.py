@@ -230,6 +230,8 @@ class ProjectRecord:
     page_start: int | None
     page_end: int | None
     warnings: str
+    # how much better the segmenter's reading of this project is than the nearest other reading
+    segmentation_margin: Decimal | None = None
 
 
 @dataclass(slots=True)

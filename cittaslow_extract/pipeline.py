@@ -1,4 +1,5 @@
-"""Command line: `cittaslow-extract INPUT... --out DIR` and `cittaslow-extract check [FOLDER]`.
+"""Command line: `cittaslow-extract INPUT... --out DIR`, `cittaslow-extract check [FOLDER]` and
+`cittaslow-extract explain FILE`.
 
 A thin layer over the library (process.py, batch.py, check.py): it parses arguments, turns library
 errors into one-line messages and sets the exit code: 0 all documents ok, 1 some failed (the rest
@@ -33,7 +34,8 @@ projects, criteria, documents and mentions, as CSV and/or Parquet in --out.
 Exit codes: 0 every document was read, 1 some documents failed (the others are still written and
 each failure has a row in documents with its reason), 2 usage error, 3 the run could not finish
 (e.g. the tables could not be written; the previous tables are left as they were).
-Subcommand: `check [FOLDER]` compares the pipeline's output with expected files (see `check --help`).
+Subcommands: `check [FOLDER]` compares the pipeline's output with expected files (see `check --help`);
+`explain FILE` shows the role the segmenter gave every paragraph and why (see `explain --help`).
 """
 
 
@@ -133,6 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .check import main as check_main
 
             return check_main(argv[1:])
+        if argv[:1] == ["explain"]:
+            from .explain import main as explain_main
+
+            return explain_main(argv[1:])
         return run(parse_args(argv))
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

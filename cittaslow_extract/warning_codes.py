@@ -17,6 +17,7 @@ WARNING_CODES: dict[str, str] = {
     "missing_title": "A project's field labels have no title paragraph before them.",
     "orphan_text": "Text between headings that belongs to no project field was left out.",
     "criterion_out_of_order": "Criterion numbers do not increase through the document.",
+    "segmentation_uncertain": "Another reading of the project's paragraphs (title, sub-criterion, value …) came close to the one used; segmentation_margin says how close.",
     # reader registry (extract/readers.py)
     "format_mismatch": "The file's content is another format than its name says (e.g. text named .docx); it was read by its content.",
     # PDF readers (extract/pdf_layout.py)

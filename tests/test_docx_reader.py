@@ -15,6 +15,8 @@ from docx.shared import Pt
 from cittaslow_extract.errors import CorruptFile, EmptyFile
 from cittaslow_extract.extract.docx_reader import read
 from cittaslow_extract.models import Block
+from cittaslow_extract.extract.units import build_units
+from cittaslow_extract.vocabulary import load_vocabulary
 
 
 def _save(document: Any, tmp_path: Path, name: str = "doc.docx") -> Path:
@@ -79,7 +81,8 @@ def test_contextual_spacing_hides_space_between_paragraphs_of_one_style(tmp_path
     assert _texts(read(_save(d, tmp_path)).blocks) == [("Intro", True), ("item one", True), ("item two", False)]
 
 
-def test_bold_label_run_followed_by_value_gives_two_blocks(tmp_path: Path) -> None:
+def test_bold_label_run_followed_by_value_is_cut_by_the_segmenter(tmp_path: Path) -> None:
+    """The reader keeps a paragraph whole with its runs; the units cut a bold label from its value."""
     d = docx.Document()
     p = d.add_paragraph()
     p.add_run("OBJECTIVE").bold = True
@@ -91,7 +94,14 @@ def test_bold_label_run_followed_by_value_gives_two_blocks(tmp_path: Path) -> No
     p.add_run("Important").bold = True  # bold, but not a label: one paragraph
     p.add_run(" note about the project")
     blocks = read(_save(d, tmp_path)).blocks
-    assert [(b.text, b.gap_before, b.bold) for b in blocks] == [
+    assert [b.text for b in blocks] == [
+        "OBJECTIVE Making the city greener",
+        "Bütçe (TL): 1.250.000",
+        "Important note about the project",
+    ]
+    assert [(r.text, r.bold) for r in blocks[0].runs] == [("OBJECTIVE", True), ("\tMaking the city greener", False)]
+    units = build_units(blocks, load_vocabulary())
+    assert [(u.text, u.gap_before, u.bold) for u in units] == [
         ("OBJECTIVE", True, True),
         ("Making the city greener", False, False),
         ("Bütçe (TL):", False, True),

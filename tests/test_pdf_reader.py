@@ -14,6 +14,8 @@ from cittaslow_extract.errors import CorruptFile, EncryptedFile, NoTextLayer, Re
 from cittaslow_extract.extract import pdf_reader, pdfium_reader
 from cittaslow_extract.extract.readers import ReadOptions
 from cittaslow_extract.models import Block
+from cittaslow_extract.extract.units import build_units
+from cittaslow_extract.vocabulary import load_vocabulary
 
 from render_helper import pdf_fonts
 
@@ -123,15 +125,25 @@ def test_lines_paragraphs_and_gaps(tmp_path: Path) -> None:
     assert {b.page for b in blocks} == {1}
 
 
-def test_bold_label_and_value_on_one_line_give_two_blocks(tmp_path: Path) -> None:
+def test_bold_label_and_value_on_one_line_keep_their_runs(tmp_path: Path) -> None:
+    """The reader reports the formatting; the segmenter's units cut the label from its value."""
     page = [
         Text(LEFT, 80, "OBJECTIVE", bold=True),
         Text(LEFT + width_of("OBJECTIVE ", bold=True), 80, "Planting trees along the tram line"),
-        Text(LEFT, 104, "Note", bold=True),  # bold but not a label: stays one block
+        Text(LEFT, 104, "Note", bold=True),  # bold but not a label: stays one unit
         Text(LEFT + width_of("Note ", bold=True), 104, "the works start in May"),
     ]
     blocks = read_both(draw(tmp_path / "p.pdf", [page]))
     assert [(b.text, b.gap_before, b.bold) for b in blocks] == [
+        ("OBJECTIVE Planting trees along the tram line", True, False),
+        ("Note the works start in May", True, False),
+    ]
+    assert [(r.text, r.bold) for r in blocks[0].runs] == [
+        ("OBJECTIVE", True),
+        (" Planting trees along the tram line", False),
+    ]
+    units = build_units(blocks, load_vocabulary())
+    assert [(u.text, u.gap_before, u.bold) for u in units] == [
         ("OBJECTIVE", True, True),
         ("Planting trees along the tram line", False, False),
         ("Note the works start in May", True, False),

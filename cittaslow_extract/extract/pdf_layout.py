@@ -38,11 +38,14 @@ from ..normalize.turkish import strip_invisible
 # --------------------------------------------------------------------------- tunables (in em of the body size)
 _PARA_GAP_EM = 0.2  # extra vertical space above the line pitch that ends a paragraph
 _BLANK_GAP_EM = 0.8  # extra space that counts as a blank line (gap_before)
+_FULL_LINE_GAP_EM = 0.35  # … after a line that ran to the margin in the middle of a sentence
+_SENTENCE_END = ".!?:;…"
 _WIDE_GAP_EM = 3.0  # a horizontal gap this wide cuts a row into separate lines (tab stops, cells)
 _BAND_FRACTION = 0.15  # running headers/footers live in the top/bottom 15% of the page
 _HEADER_ROWS = 3  # … among the first/last three lines of the page
 _RUNNING_SHARE = 0.4  # … and repeat on at least this share of the pages (and at least twice)
 _DEDUPE_TOLERANCE = 1.0  # points: a second copy of a word this close is fake bold
+_PITCH_SAMPLES = 5  # wrapped lines of one size needed to measure that size's own line pitch
 _PAGE_EDGE = 0.06  # rows this close to the top or bottom edge are headers and footers, not columns
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|extrabold|ultrabold", re.IGNORECASE)
@@ -320,7 +323,7 @@ def _find_gutter(rows: list[list[Word]], body: float, height: float) -> tuple[fl
     fill = sum(1 for x1 in left_ends if x1 >= g0 - 0.25 * column_width) / n
     if fill < 0.1:
         return None
-    if partnered / n >= 0.7 and (labels / n >= 0.4 or fill < 0.25):
+    if partnered / n >= 0.7 and (fill < 0.25 or (labels / n >= 0.6 and fill < 0.4)):
         return None
     return g0, g1
 
@@ -656,6 +659,11 @@ class _Metrics:
     pitch_ratio: float  # baseline distance / font size inside a paragraph
     right_edge: dict[tuple[bool, int], float]  # (two-column page, column) → right text edge
     page_top: float  # usual top of the first line of a page
+    pitch_by_size: dict[float, float] = field(default_factory=dict)  # the same, per font size
+
+    def pitch(self, size: float) -> float:
+        """The line pitch of text in this size: styles of one document are often spaced differently."""
+        return self.pitch_by_size.get(round(size), self.pitch_ratio)
 
 
 def _metrics(pages: list[PageLayout]) -> _Metrics:
@@ -685,6 +693,7 @@ def _metrics(pages: list[PageLayout]) -> _Metrics:
     # The line pitch inside a paragraph, measured where a line ran up to the margin and the text
     # went on below it (between short lines the distance may include paragraph spacing).
     ratios: list[float] = []
+    by_size: dict[float, list[float]] = {}
     any_pair: list[float] = []
     for page in pages:
         previous: Line | None = None
@@ -703,13 +712,17 @@ def _metrics(pages: list[PageLayout]) -> _Metrics:
                     edge = max(edge, mirrored)
                 if previous.x1 >= edge - 0.25 * (edge - column_left[key]):
                     ratios.append((line.bottom - previous.bottom) / line.size)
+                    by_size.setdefault(round(line.size), []).append(ratios[-1])
             previous = line
     body = _body_size(sizes)
     pitch = _pitch_ratio(ratios)
     if pitch > 1.6:  # no wrapped paragraph to measure: the tightest spacing between any two lines
         tight = sorted(r for r in any_pair if 0.8 <= r <= 1.6)
         pitch = tight[0] if tight else pitch
-    return _Metrics(body or 10.0, pitch, right_edge, min(tops) if tops else 0.0)
+    pitch_by_size = {
+        size: _pitch_ratio(values) for size, values in by_size.items() if len(values) >= _PITCH_SAMPLES
+    }
+    return _Metrics(body or 10.0, pitch, right_edge, min(tops) if tops else 0.0, pitch_by_size)
 
 
 def _body_size(sizes: Counter[float]) -> float:
@@ -819,6 +832,7 @@ class LayoutBuilder:
         previous_page: PageLayout | None = None
         band_top: dict[tuple[int, int], float] = {}  # (page, band) → top of its first left-column line
         first_band: dict[int, int] = {}
+        pitch: float | None = None  # the line pitch of the paragraph being built, once it has two lines
         for page in self.pages:
             for line in page.lines:
                 first_band.setdefault(page.number, line.band)
@@ -827,8 +841,9 @@ class LayoutBuilder:
                 if previous is None:
                     paragraphs.append(_Paragraph([line], True))
                 else:
-                    brk, gap = self._break(previous, line, previous_page, page, m, band_top, first_band)
+                    brk, gap = self._break(previous, line, previous_page, page, m, band_top, first_band, pitch)
                     if brk:
+                        pitch = None
                         lines_gap = None
                         if previous.page == line.page and line.size and line.bottom > previous.bottom:
                             # baseline to baseline, less one line: the engines agree on baselines
@@ -836,6 +851,8 @@ class LayoutBuilder:
                         paragraphs.append(_Paragraph([line], gap, lines_gap))
                     else:
                         paragraphs[-1].lines.append(line)
+                        if previous.page == line.page and previous.column == line.column:
+                            pitch = line.bottom - previous.bottom
                 previous, previous_page = line, page
         return paragraphs
 
@@ -848,6 +865,7 @@ class LayoutBuilder:
         m: _Metrics,
         band_top: dict[tuple[int, int], float],
         first_band: dict[int, int],
+        pitch: float | None = None,
     ) -> tuple[bool, bool]:
         """(a paragraph starts at b, with a blank line's gap before it)."""
         body = m.body
@@ -865,10 +883,16 @@ class LayoutBuilder:
         else:
             if b.bottom <= a.bottom + 0.3 * max(b.size, 1.0):
                 return True, False  # a piece of the same row (a cut at a wide gap)
-            extra = (b.bottom - a.bottom) - m.pitch_ratio * b.size
-            if extra >= _BLANK_GAP_EM * body:
+            # the paragraph's own pitch so far: a document's spacing varies from style to style
+            same_pitch = pitch is not None and abs((b.bottom - a.bottom) - pitch) <= 0.1 * b.size
+            extra = (b.bottom - a.bottom) - m.pitch(b.size) * b.size
+            if extra >= _BLANK_GAP_EM * body and not same_pitch:
                 return True, True
-            if extra >= _PARA_GAP_EM * body and not _runs_on(a.text, b.text):
+            # in the middle of a sentence, after a line that ran to the margin, only clear spacing
+            # parts paragraphs: a taller glyph from a fallback font alone widens a line's pitch
+            mid_sentence = not self._short(a, b, page_a, m) and a.text[-1:] not in _SENTENCE_END
+            threshold = _FULL_LINE_GAP_EM if mid_sentence else _PARA_GAP_EM
+            if extra >= threshold * body and not same_pitch and not _runs_on(a.text, b.text):
                 return True, False
         if abs(a.size - b.size) > 0.5 or a.all_bold != b.all_bold:
             return True, False
@@ -1001,7 +1025,7 @@ def _dominant_font(words: list[Word]) -> str | None:
 
 
 def _runs_on(a: str, b: str) -> bool:
-    """The sentence of line a goes on in line b: a ends in a letter or a comma, b starts in lower
+    """The sentence of line a goes on in line b: a does not end a sentence, b starts in lower
     case.  Then a short line a is a narrow measure (a table cell, a right indent), not a paragraph end.
 
     >>> _runs_on("sonuçlarını üç ayda bir kamuoyuyla", "paylaşır."), _runs_on("Strategic Plan", "Objective")
@@ -1009,7 +1033,7 @@ def _runs_on(a: str, b: str) -> bool:
     >>> _runs_on("Reducing the isolation of residents", "o Keeping them active")
     False
     """
-    if not a or not b or not (a[-1].isalpha() or a[-1] == ",") or not b[0].islower():
+    if not a or not b or a[-1] in _SENTENCE_END or not b[0].islower():
         return False
     return not (len(b) > 1 and b[1] == " ")  # "o item": a bullet written as a letter
 
@@ -1018,12 +1042,15 @@ def _join_hyphen(left: str, right: str, known: set[str]) -> str | None:
     """`left` and `right` joined when `left` ends in a word split by a hyphen, else None.
 
     The hyphen is dropped ("estab-" + "lishment") unless the document spells the word with a
-    hyphen elsewhere; before a capital or a digit it stays ("Covid-" + "19").
+    hyphen elsewhere or uses the part after it as a word of its own ("self-" + "care"); before a
+    capital or a digit it stays ("Covid-" + "19").
 
     >>> _join_hyphen("the estab-", "lishment of", set())
     'the establishment of'
     >>> _join_hyphen("socio-", "economic aims", {"socio-economic"})
     'socio-economic aims'
+    >>> _join_hyphen("home cleaning, self-", "care and support", {"care"})
+    'home cleaning, self-care and support'
     >>> _join_hyphen("Covid-", "19 cases", set())
     'Covid-19 cases'
     >>> _join_hyphen("years 2019 -", "2020", set()) is None
@@ -1039,6 +1066,8 @@ def _join_hyphen(left: str, right: str, known: set[str]) -> str | None:
         return left + right
     head = left.rsplit(" ", 1)[-1][:-1]
     tail = right.split(" ", 1)[0].strip(".,;:()\"'“”‘’")
-    if f"{head}-{tail}".casefold() in known and f"{head}{tail}".casefold() not in known:
-        return left + right
+    if f"{head}{tail}".casefold() not in known and (
+        f"{head}-{tail}".casefold() in known or tail.casefold() in known
+    ):
+        return left + right  # a compound's own hyphen ("self-" + "care", where "care" is a word here)
     return left[:-1] + right

@@ -101,7 +101,16 @@ def project_record(
         page_start=raw.page_start,
         page_end=raw.page_end,
         warnings=";".join(dict.fromkeys(warnings)),
+        segmentation_margin=_margin(raw.margin),
     )
+
+
+def _margin(margin: float | None) -> Decimal | None:
+    """The decoder's margin to one decimal (finer digits only follow the cost table's tuning);
+    None when no other reading was possible."""
+    if margin is None or margin == float("inf"):
+        return None
+    return Decimal(f"{margin:.1f}")
 
 
 def criterion_records(
