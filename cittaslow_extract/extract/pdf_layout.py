@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..models import Block, Run
 from ..normalize.turkish import strip_invisible
@@ -808,11 +808,18 @@ class LayoutBuilder:
 
         def emit_table(item: tuple[int, _Table]) -> None:
             nonlocal index, offset, last
+            split = False
             if last is not None and _continues(last, item):
-                offset += last[1].rows  # the same table, on from the previous page
+                # the same table, on from the previous page; its first row may be the rest of the
+                # previous page's last row (a row taller than what was left of the page)
+                split = _row_goes_on(last[1], item[1])
+                offset += last[1].rows - (1 if split else 0)
             else:
                 index, offset = index + 1, 0
-            blocks.extend(_table_blocks(item, index, not blocks, known, row_offset=offset))
+            new = _table_blocks(item, index, not blocks, known, row_offset=offset)
+            if split:
+                new = _join_split_row(blocks, new, index, offset)
+            blocks.extend(new)
             last = item
 
         for paragraph in paragraphs:
@@ -884,7 +891,7 @@ class LayoutBuilder:
             if b.bottom <= a.bottom + 0.3 * max(b.size, 1.0):
                 return True, False  # a piece of the same row (a cut at a wide gap)
             # the paragraph's own pitch so far: a document's spacing varies from style to style
-            same_pitch = pitch is not None and abs((b.bottom - a.bottom) - pitch) <= 0.1 * b.size
+            same_pitch = pitch is not None and (b.bottom - a.bottom) <= pitch + 0.1 * b.size
             extra = (b.bottom - a.bottom) - m.pitch(b.size) * b.size
             if extra >= _BLANK_GAP_EM * body and not same_pitch:
                 return True, True
@@ -993,6 +1000,39 @@ def _table_blocks(
             )
         previous = cell
     return blocks
+
+
+def _row_goes_on(before: _Table, after: _Table) -> bool:
+    """The first row of a table's next-page part is the rest of the previous part's last row: it
+    only fills columns that row filled, and some cell of it starts in lower case."""
+    last_row = max(cell.row for cell in before.cells)
+    filled = {cell.col for cell in before.cells if cell.row == last_row}
+    first = [cell for cell in after.cells if cell.row == 0]
+    return bool(first) and {c.col for c in first} <= filled and any(
+        _rows(c.words)[0][0].text[:1].islower() for c in first
+    )
+
+
+def _join_split_row(emitted: list[Block], new: list[Block], index: int, row: int) -> list[Block]:
+    """The blocks of a row split across a page: each cell's first piece joined to the text it goes
+    on from, with a space when it starts in lower case (one paragraph cut by the page)."""
+    kept: list[Block] = []
+    seen: set[int | None] = set()
+    for block in new:
+        if block.table_row != row or block.table_col in seen:
+            kept.append(block)
+            continue
+        seen.add(block.table_col)
+        k = next((k for k in range(len(emitted) - 1, -1, -1)
+                  if emitted[k].table_index == index and emitted[k].table_row == row
+                  and emitted[k].table_col == block.table_col), None)
+        if k is None or not block.text[:1].islower():
+            kept.append(replace(block, gap_before=False) if k is not None else block)
+            continue
+        previous = emitted[k]
+        emitted[k] = replace(previous, text=f"{previous.text} {block.text}", page_end=block.page,
+                             lines=previous.lines + block.lines, runs=())
+    return kept
 
 
 def _continues(before: tuple[int, _Table], after: tuple[int, _Table]) -> bool:
