@@ -124,6 +124,7 @@ class MoneyAmount:
     approximate: bool
     years: tuple[int, ...] = ()  # the years the amount refers to, if the text says
     raw: str = ""
+    upper_bound: bool = False  # a ceiling: "up to 300.000 TL", "500.000 TL'ye kadar", "azami …"
 
 
 @dataclass(frozen=True, slots=True)

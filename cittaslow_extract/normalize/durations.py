@@ -43,7 +43,7 @@ from .dates import is_placeholder, parse_date
 from .numbers import find_numbers, parse_word_number, tidy, word_number_pattern, word_pattern
 from .turkish import ascii_key
 
-__all__ = ["parse_duration", "recurrences"]
+__all__ = ["parse_duration", "recurrences", "unit_words"]
 
 _DAYS_PER_MONTH = Decimal("365.2425") / 12
 _CENT = Decimal("0.01")
@@ -112,6 +112,16 @@ def _data() -> _DurationData:
         schedule=_keys(doc["schedule"]["phrases"]),
         conditional=_keys(doc["conditional"]["phrases"]),
     )
+
+
+def unit_words() -> frozenset[str]:
+    """ascii_key of every time-unit word ("year", "yıllık", "ay", "months"): a figure followed by
+    one counts time, not money ("3 yıllık projenin bütçesi 750.000 TL").
+
+    >>> {"yillik", "months", "gun"} <= unit_words()
+    True
+    """
+    return frozenset(_data().units)
 
 
 def recurrences() -> dict[str, str]:
