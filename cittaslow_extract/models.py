@@ -207,6 +207,7 @@ class ProjectRecord:
     page_start: int | None
     page_end: int | None
     warnings: str
+    budget_upper_bound: bool | None = None  # budget_amount is a ceiling ("up to", "-'ye kadar", "azami")
 
 
 @dataclass(slots=True)
