@@ -104,7 +104,8 @@ def _patterns(month: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
         # 2021-05-03, 2021/05/03
         ("ymd", r"(?<![\d.,])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])"),
         # 10.12.2020, 03/05/2021, 3-5-21 (day first); spaced: 11. 12. 2014, 26 . 10.21
-        ("dmy", r"(?<![\d.,/-])(?P<d>\d{1,2})\s*(?P<sep>[./-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>\d{4}|\d{2})"
+        # (after a dash only when a year ends before it: "01.03.2020-31.12.2021")
+        ("dmy", r"(?:(?<![\d.,/-])|(?<=\d{4}[-–]))(?P<d>\d{1,2})\s*(?P<sep>[./-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>\d{4}|\d{2})"
                 r"(?!\d|[.,]\d)"),
         # 1 March 2022, 1st of March 2022, the 1st day of March 2022, 1. Mart 2022
         ("d_mon_y", rf"(?<![\d.,])(?P<d>\d{{1,2}}){ordinal}\.?\s+(?:(?:day\s+)?of\s+)?{month},?\s+(?P<y>\d{{4}})(?!\d)"),

@@ -206,7 +206,8 @@ def _bare_is_money(text: str, end: int) -> bool:
         return False
     key = ascii_key(nxt["word"])
     data = _data()
-    return key in data.fillers or key in data.approx_after or key.split(" ")[0] in data.approx_after
+    after_words = data.approx_after + data.upper_after_dative + tuple(p.split(" ")[0] for p in data.upper_after)
+    return key in data.fillers or key in after_words
 
 
 def _scaled_by_dot(text: str, end: int) -> tuple[int, int] | None:
