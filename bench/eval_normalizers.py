@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import signal
 import sys
 from collections import defaultdict
 from decimal import Decimal
@@ -103,6 +104,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends the output quietly
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--quiet", action="store_true", help="figures only, not the disagreeing rows")
@@ -122,11 +124,12 @@ def main(argv: list[str] | None = None) -> int:
             misses.append(f"  {row['class']}/{row['category']} [{row['language']} {row['field']}] "
                           f"{row['input']!r}: want {row['expected']} got {shown}")
     print(f"{len(rows)} expressions from {args.corpus.relative_to(ROOT) if args.corpus.is_relative_to(ROOT) else args.corpus}")
-    print(f"{'class':<10} {'rows':>5} {'agree':>6} {'share':>7} {'target':>7}")
+    print(f"{'class':<10} {'rows':>5} {'agree':>6} {'share':>8} {'target':>7}  met")
     for name in ("money", "date", "duration"):
         oks = per_class.get(name, [])
         share = 100.0 * sum(oks) / len(oks) if oks else 0.0
-        print(f"{name:<10} {len(oks):>5} {sum(oks):>6} {share:>6.1f}% {TARGETS[name]:>6.1f}%")
+        met = "yes" if oks and 100 * sum(oks) >= TARGETS[name] * len(oks) else "no"  # exact, not rounded
+        print(f"{name:<10} {len(oks):>5} {sum(oks):>6} {share:>7.2f}% {TARGETS[name]:>6.1f}%  {met}")
     print("\nper category:")
     for (name, category), oks in sorted(per_category.items()):
         print(f"  {name:<9} {category:<16} {sum(oks):>4}/{len(oks):<4} {100.0 * sum(oks) / len(oks):6.1f}%")

@@ -116,6 +116,7 @@ class _MoneyData:
     free: tuple[str, ...]  # ascii_key phrases
     units: frozenset[str]  # ascii_key of time-unit words (durations.toml)
     glued_code: re.Pattern[str]  # "EUR45.50": a code straight before digits
+    spellings: frozenset[str]  # currency spellings, lower case ("lira" is not a dative)
 
 
 @lru_cache(maxsize=1)
@@ -147,6 +148,7 @@ def _data() -> _MoneyData:
         free=by_language(doc["free"]),
         units=unit_words(),
         glued_code=glued_code_pattern(),
+        spellings=frozenset(s.lower() for s in currencies().spellings),
     )
 
 
@@ -356,9 +358,7 @@ def _ends_dative(text: str, cand: _Candidate) -> bool:
     (not a currency spelling that merely ends in a vowel: "lira", "euro")."""
     raw = text[cand.num_start : cand.end].rstrip()
     last = raw.split()[-1] if raw.split() else ""
-    if not _DATIVE_END.search(last) or last.lower() in {s.lower() for s in currencies().spellings}:
-        return False
-    return True
+    return bool(_DATIVE_END.search(last)) and last.lower() not in _data().spellings
 
 
 def _upper_bound(text: str, cand: _Candidate, clause_start: int) -> tuple[bool, bool]:
