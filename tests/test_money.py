@@ -224,6 +224,17 @@ def test_upper_bounds(text: str, language: str, amount: Decimal, upper: bool, ap
     assert (primary.amount, primary.upper_bound, primary.approximate) == (amount, upper, approximate)
 
 
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [("500.000 TL and 200.000 TL", [D(500000), D(200000)]), ("500.000 TL ve 200.000 TL", [D(500000), D(200000)]),
+     ("€5, €7", [D(5), D(7)])],
+)
+def test_two_amounts_with_their_currencies_listed_are_not_a_range(text: str, amounts: list[Decimal]) -> None:
+    value = parse_budget(text, "en")
+    assert [a.amount for a in value.amounts] == amounts
+    assert value.warnings == ("money_several_amounts",)
+
+
 def test_several_amounts_without_years_take_the_first_with_a_warning() -> None:
     value = parse_budget("500.000 TL (municipality) + 200.000 TL (EU)", "en")
     assert [a.amount for a in value.amounts] == [D(500000), D(200000)]

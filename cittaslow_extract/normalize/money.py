@@ -393,8 +393,10 @@ def _joined_as_range(text: str, a: _Candidate, b: _Candidate) -> bool:
     """The two amounts are the ends of a range: "100.000-150.000 TL", "€5 - €7", "10 to 20 million TL"."""
     if a.end > b.num_start and a.end > b.start:
         return False
+    # between the figures ("100.000-150.000 TL"), or between the amounts when both write their
+    # currency ("€5 - €7"; "and" there lists two amounts: "500.000 TL and 200.000 TL")
     joint = _RANGE_JOINT.match(text[a.num_end : b.num_start]) or (
-        a.end <= b.start and _RANGE_JOINT.match(text[a.end : b.start])
+        a.end <= b.start and _RANGE_FORCING.match(text[a.end : b.start])
     )
     if not joint or not (a.currency is None or b.currency is None or a.currency == b.currency):
         return False
