@@ -68,6 +68,7 @@ from .errors import UsageError
 from .models import Language, Mention
 from .normalize.currency import currencies, currency_code
 from .normalize.dates import month_number, parse_date
+from .normalize.money import counts_time
 from .normalize.numbers import NumberSpan, find_numbers, word_pattern
 from .normalize.turkish import ascii_key, tr_lower
 
@@ -891,7 +892,8 @@ def _number(
         return
     j = body.token_from(stop)
     if in_budget:  # a figure of a budget text is money, never a count ("for 3 years" is neither)
-        if not number.is_year_like and _counted_phrase(body, j, lang, rules) is None:
+        counts = _counted_phrase(body, j, lang, rules) is not None or counts_time(text, stop)  # "10-year"
+        if not number.is_year_like and not counts:
             found.append(_found_at(body, first, "MONEY", start, stop, _plain(number.value), None))
         return
     glued_after = after[:1] and not after[:1].isspace() and _GLUED_AFTER.match(after[:1])

@@ -79,6 +79,8 @@ def extractor() -> MentionExtractor:
         ("Approximately 25 million TL", "en"),
         ("USD 2.3 million", "en"),
         ("₺500", "tr"),
+        ("a 10-year programme worth 2 billion liras", "en"),  # "10-year" is neither a count nor money
+        ("3 yıllık projenin bütçesi 750.000 TL", "tr"),
     ],
 )
 def test_a_money_mention_agrees_with_budget_amount(extractor: MentionExtractor, text: str, language: str) -> None:

@@ -71,7 +71,7 @@ from .numbers import (
 )
 from .turkish import ascii_key
 
-__all__ = ["parse_budget"]
+__all__ = ["counts_time", "parse_budget"]
 
 _LETTER = r"[^\W\d_]"
 _MAX_YEAR_RANGE = 30  # "2019-2021" expands to its years; a longer span is not a list of budget years
@@ -189,8 +189,13 @@ def _next_word(text: str, end: int) -> re.Match[str] | None:
     return _NEXT_TOKEN.match(text, end)
 
 
-def _counts_time(text: str, end: int) -> bool:
-    """A figure followed by a time unit or glued by a hyphen to a word: "3 yıllık", "10-year"."""
+def counts_time(text: str, end: int) -> bool:
+    """A figure ending at `end` is followed by a time unit or glued by a hyphen to a word ("3 yıllık",
+    "a 10-year programme"): it is not an amount (the mentions stage asks the same of budget figures).
+
+    >>> counts_time("a 10-year programme", 4), counts_time("3 yıllık proje", 1), counts_time("500 TL", 3)
+    (True, True, False)
+    """
     if _HYPHEN_WORD.match(text, end):
         return True
     nxt = _next_word(text, end)
@@ -254,7 +259,7 @@ def _candidate(text: str, span: NumberSpan, taken: int, force: bool = False) -> 
         return _Candidate(start, after.end, span.start, span.end, value, after.code, named=True, **common)
     if before is not None:
         return _Candidate(before.start, end, span.start, span.end, value, before.code, named=True, **common)
-    if not force and (_counts_time(text, end) or not _bare_is_money(text, end)):
+    if not force and (counts_time(text, end) or not _bare_is_money(text, end)):
         return None
     return _Candidate(span.start, end, span.start, span.end, value, None, **common)
 
