@@ -203,6 +203,8 @@ def test_check_range(start: str, end: str, warnings: tuple[str, ...]) -> None:
         ("2021-2019", "2021", "2019", False, ("date_end_before_start",)),
         ("2019 - ongoing", "2019", None, True, ()),
         ("2019", "2019", None, False, ()),
+        ("January 3, 2017 - February 1st", "2017-01-03", "2017-02-01", False, ()),
+        ("June 12-14, 2021", "2021-06-12", "2021-06-14", False, ()),
     ],
 )
 def test_parse_date_range(text: str, start: str, end: str | None, end_ongoing: bool, end_warnings: tuple[str, ...]) -> None:

@@ -343,10 +343,9 @@ def parse_date_range(text: str | None, language: Language = "en") -> tuple[DateV
     if text is None or is_placeholder(text):
         return DateValue(None), DateValue(None)
     found = _find_dates(text, language)
-    if len(found) == 2 and _RANGE_JOINT.match(text[found[0].end : found[1].start]):
-        first, second = (
-            DateValue(f.iso, False, (f.warning,) if f.warning else ()) for f in found
-        )
+    ends = _range_ends(text, found)  # an end without a year takes the other's; day ranges too
+    if ends is not None:
+        first, second = (DateValue(f.iso, False, (f.warning,) if f.warning else ()) for f in ends)
         return first, DateValue(second.iso, False, second.warnings + check_range(first, second))
     if len(found) == 1 and _has_phrase(ascii_key(text[found[0].end :]), _data().ongoing):
         only = found[0]
