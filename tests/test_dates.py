@@ -100,6 +100,9 @@ SEPARATOR_FORMS = [  # day-month-year in every separator form (issue 16; datepar
     ("the 1st day of March 2015", "en", "2015-03-01", False, ()),
     ("[Sept] 04, 2014.", "en", "2014-09-04", False, ()),
     ("Wed Aug 05 12:00:00 2015", "en", "2015-08-05", False, ()),
+    # not a day: a number before a spaced dash
+    ("Phase 1 - March 2021", "en", "2021-03", False, ()),
+    ("Phase 1 - 3 - 2021", "en", "2021", False, ()),
 ]
 TWO_DIGIT_YEARS = [  # no document years: 00-68 → 20xx, 69-99 → 19xx
     ("Apr '98", "en", "1998-04", False, ()),

@@ -105,6 +105,7 @@ NOT_THE_AMOUNT = [  # a number with a unit, a suffix or a count before the amoun
     ("1200 adet projeye toplamda 300 milyon TL hibe desteği sağlanacak.", "tr", None, D(300000000), "TRY", False, None, ()),
     ("500.000 TL bütçe ve 18 ay süre ile sınırlı", "tr", None, D(500000), "TRY", False, None, ()),
     ("3 years, 750.000", "en", "TRY", D(750000), "TRY", False, None, ()),
+    ("Toplam bütçe 500.000'dir.", "tr", "TRY", D(500000), "TRY", False, None, ()),  # a copula keeps it money
 ]
 PUNCTUATION = [  # a currency after a dot or a dash glued to the figure
     ("25.000.TL", "tr", None, D(25000), "TRY", False, None, ()),
@@ -209,6 +210,7 @@ UPPER_BOUNDS = [
     ("en fazla 2 milyon TL", "tr", D(2000000), True, False),
     ("2 milyona varan destek", "tr", D(2000000), True, False),
     ("yaklaşık 1 milyon TL'ye kadar", "tr", D(1000000), True, True),
+    ("500.000'e kadar", "tr", D(500000), True, False),  # under a (TL) label
     # not ceilings: "kadar" without the dative is "about", a minimum is not a maximum
     ("1 milyon TL kadar", "tr", D(1000000), False, True),
     ("1 milyona yakın", "tr", D(1000000), False, True),

@@ -103,14 +103,16 @@ def _patterns(month: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
         ("dd_my", r"(?<![\d.,])(?P<d>\d{1,2})\.?-(?P<d2>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)"),
         # 2021-05-03, 2021/05/03
         ("ymd", r"(?<![\d.,])(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])"),
-        # 10.12.2020, 03/05/2021, 3-5-21 (day first); spaced: 11. 12. 2014, 26 . 10.21
-        # (after a dash only when a year ends before it: "01.03.2020-31.12.2021")
-        ("dmy", r"(?:(?<![\d.,/-])|(?<=\d{4}[-–]))(?P<d>\d{1,2})\s*(?P<sep>[./-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>\d{4}|\d{2})"
+        # 10.12.2020, 03/05/2021, 3-5-21 (day first); after a dash only when a year ends before it
+        # ("01.03.2020-31.12.2021")
+        ("dmy", r"(?:(?<![\d.,/-])|(?<=\d{4}[-–]))(?P<d>\d{1,2})(?P<sep>[./-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
                 r"(?!\d|[.,]\d)"),
+        # spaced, with dots only: 11. 12. 2014, 26 . 10.21 ("Phase 1 - 3 - 2021" is not a date)
+        ("dmy", r"(?:(?<![\d.,/-])|(?<=\d{4}[-–]))(?P<d>\d{1,2})\s*(?P<sep>\.)\s*(?P<m>\d{1,2})\s*\.\s*(?P<y>\d{4}|\d{2})(?!\d|[.,]\d)"),
         # 1 March 2022, 1st of March 2022, the 1st day of March 2022, 1. Mart 2022
         ("d_mon_y", rf"(?<![\d.,])(?P<d>\d{{1,2}}){ordinal}\.?\s+(?:(?:day\s+)?of\s+)?{month},?\s+(?P<y>\d{{4}})(?!\d)"),
-        # 14-Aralık-2012, 08.Haziran.2014, 12-Mar-2014
-        ("d_mon_y", rf"(?<![\d.,])(?P<d>\d{{1,2}})\s*[-./]\s*{month}\s*[-./]?\s*(?P<y>\d{{4}})(?!\d)"),
+        # 14-Aralık-2012, 08.Haziran.2014, 12-Mar-2014 (glued: "Phase 1 - March 2021" is a month)
+        ("d_mon_y", rf"(?<![\d.,])(?P<d>\d{{1,2}})(?:[-/]|\.[ ]?){month}[-./]?[ ]?(?P<y>\d{{4}})(?!\d)"),
         # March 1, 2022; [Sept] 04, 2014; Aug 05 12:00:00 2015 (a clock time between day and year)
         ("mon_d_y", rf"{month}\]?\s+(?P<d>\d{{1,2}}){ordinal},?\s+(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s+)?(?P<y>\d{{4}})(?!\d)"),
         # March 2022, Mart 2022, Mar-2022

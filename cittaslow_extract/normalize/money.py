@@ -81,8 +81,9 @@ _ATTACHED_POWERS = {"k": 3, "m": 6, "mn": 6, "bn": 9}
 # A scale word after a dot that ends the figure ("400. milyon TL") or after the distributive suffix
 # ("60'şar bin YTL": 60 thousand each), as Turkish pages write them.
 _DOT_SCALE = re.compile(rf"(?:\.|['’]ş?[ae]r)[ \u00a0]+(?P<scale>{_LETTER}+)")
-# What a figure followed by its own suffix looks like: "10.000'in", "60'şar", "2019'da".
-_OWN_SUFFIX = re.compile(rf"['’]{_LETTER}")
+# A figure with a genitive suffix of its own is a noun of its sentence, not an amount: "nüfusu
+# 10.000'in altında" (a copula or other case stays money under a (TL) label: "500.000'dir").
+_OWN_SUFFIX = re.compile(rf"['’]n?[ıiuü]n(?!{_LETTER})")
 # A figure glued by a hyphen to a word: "10-year", "3-day" (a compound adjective, not an amount).
 _HYPHEN_WORD = re.compile(rf"-{_LETTER}")
 # Joints that make a range of two figures even when the first alone would not be money.
@@ -205,7 +206,7 @@ def counts_time(text: str, end: int) -> bool:
 def _bare_is_money(text: str, end: int) -> bool:
     """A figure without a currency is money only when no other word names what it counts."""
     if _OWN_SUFFIX.match(text, end):
-        return False  # "10.000'in altında": the figure is a noun of its own sentence
+        return False  # "10.000'in altında"
     nxt = _next_word(text, end)
     if nxt is None or nxt["stop"] is not None:
         return True
@@ -350,8 +351,14 @@ def _assign_years(
         owner.years = tuple(sorted(set(owner.years) | set(members)))
 
 
+_FIGURE_SUFFIX = re.compile(rf"['’]{_LETTER}+")  # "500.000'e kadar": a suffix on the bare figure
+
+
 def _tail_key(text: str, cand: _Candidate) -> str:
-    return ascii_key(" ".join(_WORDS.findall(text[cand.end : cand.end + 40])[:2]))
+    """The two words after the amount (a suffix on the figure itself skipped)."""
+    suffix = _FIGURE_SUFFIX.match(text, cand.end)
+    start = suffix.end() if suffix else cand.end
+    return ascii_key(" ".join(_WORDS.findall(text[start : start + 40])[:2]))
 
 
 def _starts_with_any(key: str, phrases: tuple[str, ...]) -> bool:
@@ -361,7 +368,8 @@ def _starts_with_any(key: str, phrases: tuple[str, ...]) -> bool:
 def _ends_dative(text: str, cand: _Candidate) -> bool:
     """The amount ends with a dative currency or scale word: "TL'ye", "liraya", "milyona", "bine"
     (not a currency spelling that merely ends in a vowel: "lira", "euro")."""
-    raw = text[cand.num_start : cand.end].rstrip()
+    suffix = _FIGURE_SUFFIX.match(text, cand.end)
+    raw = text[cand.num_start : suffix.end() if suffix else cand.end].rstrip()
     last = raw.split()[-1] if raw.split() else ""
     return bool(_DATIVE_END.search(last)) and last.lower() not in _data().spellings
 
