@@ -66,7 +66,9 @@ from typing import Any
 
 from .errors import UsageError
 from .models import Language, Mention
+from .normalize.currency import currencies, currency_code
 from .normalize.dates import month_number, parse_date
+from .normalize.money import counts_time
 from .normalize.numbers import NumberSpan, find_numbers, word_pattern
 from .normalize.turkish import ascii_key, tr_lower
 
@@ -256,28 +258,23 @@ class _Currencies:
 
 @lru_cache(maxsize=1)
 def _currencies() -> _Currencies:
-    """Currency spellings of data/money.toml, the table the budget normaliser reads too."""
-    table = _toml("money.toml")["currencies"]
-    codes = {" ".join(tr_lower(s).split()): code for code, spellings in table.items() for s in spellings}
-    alternation = "|".join(word_pattern(s) for s in sorted(codes, key=len, reverse=True))
-    # the characters a spelling ends with, in every case the expression accepts: the case folding of
+    """The currency table and matcher of normalize/currency.py, the ones the budget normaliser uses."""
+    shared = currencies()
+    spellings = shared.spellings
+    # the characters a spelling ends with (a Turkish suffix aside: "TL'ye" and "liraya" end an
+    # amount, not the text before one), in every case the expression accepts: the case folding of
     # `re` itself decides ("L" and "l" for "tl", the four i's for "lirası", "ſ" for "euros"), over the
     # blocks that hold every character it folds with a Latin letter or a currency sign
-    last = re.compile("|".join(sorted({word_pattern(s[-1]) for s in codes})), re.IGNORECASE)
+    last = re.compile("|".join(sorted({word_pattern(s[-1]) for s in spellings})), re.IGNORECASE)
     blocks = ((0x0000, 0x024F), (0x0370, 0x03FF), (0x1E00, 0x1EFF), (0x20A0, 0x214F))
     last_chars = frozenset(
         ch for low, high in blocks for ch in map(chr, range(low, high + 1)) if last.fullmatch(ch)
     )
-    return _Currencies(
-        codes,
-        re.compile(rf"[\s\u00a0]*(?P<cur>{alternation})(?![^\W\d_])", re.IGNORECASE),
-        re.compile(rf"(?<![^\W\d_])(?P<cur>{alternation})[\s\u00a0]*$", re.IGNORECASE),
-        last_chars,
-    )
+    return _Currencies(shared.codes, shared.after, shared.before, last_chars)
 
 
 def _currency_code(spelling: str) -> str | None:
-    return _currencies().codes.get(" ".join(tr_lower(spelling).split()))
+    return currency_code(spelling)
 
 
 # --------------------------------------------------------------------------- lemmas
@@ -895,7 +892,8 @@ def _number(
         return
     j = body.token_from(stop)
     if in_budget:  # a figure of a budget text is money, never a count ("for 3 years" is neither)
-        if not number.is_year_like and _counted_phrase(body, j, lang, rules) is None:
+        counts = _counted_phrase(body, j, lang, rules) is not None or counts_time(text, stop)  # "10-year"
+        if not number.is_year_like and not counts:
             found.append(_found_at(body, first, "MONEY", start, stop, _plain(number.value), None))
         return
     glued_after = after[:1] and not after[:1].isspace() and _GLUED_AFTER.match(after[:1])

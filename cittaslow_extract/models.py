@@ -148,6 +148,7 @@ class MoneyAmount:
     approximate: bool
     years: tuple[int, ...] = ()  # the years the amount refers to, if the text says
     raw: str = ""
+    upper_bound: bool = False  # a ceiling: "up to 300.000 TL", "500.000 TL'ye kadar", "azami …"
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +231,7 @@ class ProjectRecord:
     page_start: int | None
     page_end: int | None
     warnings: str
+    budget_upper_bound: bool | None = None  # budget_amount is a ceiling ("up to", "-'ye kadar", "azami")
     # how much better the segmenter's reading of this project is than the nearest other reading
     segmentation_margin: Decimal | None = None
 

@@ -16,7 +16,7 @@ from .errors import ExtractionError, UsageError
 from .extract.readers import read_document
 from .extract.segmenter import segment
 from .models import DocumentRecord, DocumentResult, ProjectRecord
-from .normalize.project import criterion_records, project_record
+from .normalize.project import criterion_records, document_years, project_record
 from .vocabulary import Vocabulary, load_vocabulary
 
 MENTION_FIELDS = ("objective", "brief_info", "completed", "duration_text", "budget_text")
@@ -69,6 +69,7 @@ class DocumentProcessor:
         document_id = sha256[:16]
         raw = read_document(path, self.read_options)
         segmented = segment(raw, self.vocabulary)
+        years = document_years(segmented)  # for two-digit years in date fields
         projects = [
             project_record(
                 raw_project,
@@ -78,6 +79,7 @@ class DocumentProcessor:
                 language=segmented.language,
                 checklist=segmented.checklist,
                 project_no=number,
+                document_years=years,
             )
             for number, raw_project in enumerate(segmented.projects, start=1)
         ]

@@ -29,6 +29,7 @@ WARNING_CODES: dict[str, str] = {
     "money_ambiguous_number": "A figure's separators could be read the other way ('1,500' in Turkish); the thousands reading is used.",
     "money_range": "The budget is a range ('100.000-150.000 TL'); both ends are listed, budget_amount is null.",
     "money_several_amounts": "Several amounts and no single latest year among them; budget_amount is the latest-year or first one.",
+    "money_free": "The budget text says the project costs nothing ('free', 'bedelsiz') and names no amount; budget_amount is 0.",
     # dates (normalize/dates.py)
     "date_unreadable": "The date text names no date that could be read; the date is null.",
     "date_impossible": "The date does not exist (month 13, 31 February, year outside 1900-2100); the date is null.",
@@ -36,6 +37,7 @@ WARNING_CODES: dict[str, str] = {
     "date_several": "The date text names several different dates; the date is null.",
     "date_ongoing_with_date": "The text says ongoing and also names a date; the date is null, ongoing is true.",
     "date_day_month_ambiguous": "A slashed date could be day/month or month/day; it was read day first.",
+    "date_range": "The date field gives a range ('2019-2021', 'Ocak-Haziran 2022'); the start field takes its start, the end field its end.",
     "date_end_before_start": "The end date is before the start date; both dates are left null (raw texts kept).",
     # durations (normalize/durations.py)
     "duration_unreadable": "The duration text gives no length or recurrence that could be read; both are null.",

@@ -86,6 +86,30 @@ NOT_A_DATE = [
     ("After the tender", "en", None, False, ("date_unreadable",)),
     ("1850", "en", None, False, ("date_unreadable",)),
 ]
+SEPARATOR_FORMS = [  # day-month-year in every separator form (issue 16; dateparser's test strings)
+    ("14-Aralık-2012", "tr", "2012-12-14", False, ()),
+    ("14-Aralık-2012, 20:56", "tr", "2012-12-14", False, ()),
+    ("08.Haziran.2014, 11:07", "tr", "2014-06-08", False, ()),
+    ("17.Şubat.2014", "tr", "2014-02-17", False, ()),
+    ("12-Mar-2014", "en", "2014-03-12", False, ()),
+    ("11. 12. 2014", "tr", "2014-12-11", False, ()),
+    ("11. 12. 2014, 08:45:39", "en", "2014-12-11", False, ()),
+    ("26. 10.21", "en", "2021-10-26", False, ()),
+    ("26 . 10.21", "en", "2021-10-26", False, ()),
+    ("30 . 09 . 22 12.12", "en", "2022-09-30", False, ()),
+    ("the 1st day of March 2015", "en", "2015-03-01", False, ()),
+    ("[Sept] 04, 2014.", "en", "2014-09-04", False, ()),
+    ("Wed Aug 05 12:00:00 2015", "en", "2015-08-05", False, ()),
+    # not a day: a number before a spaced dash
+    ("Phase 1 - March 2021", "en", "2021-03", False, ()),
+    ("Phase 1 - 3 - 2021", "en", "2021", False, ()),
+]
+TWO_DIGIT_YEARS = [  # no document years: 00-68 → 20xx, 69-99 → 19xx
+    ("Apr '98", "en", "1998-04", False, ()),
+    ("10.12.98", "tr", "1998-12-10", False, ()),
+    ("Dec 99", "en", "1999-12", False, ()),
+    ("1/1/16", "en", "2016-01-01", False, ()),
+]
 DAY_MONTH = [
     ("03/05/2021", "en", "2021-05-03", False, ("date_day_month_ambiguous",)),
     ("03/05/2021", "tr", "2021-05-03", False, ()),
@@ -96,7 +120,7 @@ DAY_MONTH = [
 
 @pytest.mark.parametrize(
     ("text", "language", "iso", "ongoing", "warnings"),
-    REAL_SAMPLES + FORMS + TURKISH_CASE + ONGOING + NOT_A_DATE + DAY_MONTH,
+    REAL_SAMPLES + FORMS + TURKISH_CASE + ONGOING + NOT_A_DATE + DAY_MONTH + SEPARATOR_FORMS + TWO_DIGIT_YEARS,
 )
 def test_parse_date(text: str, language: str, iso: str | None, ongoing: bool, warnings: tuple[str, ...]) -> None:
     assert parse_date(text, language) == DateValue(iso, ongoing, warnings)  # type: ignore[arg-type]
@@ -104,6 +128,46 @@ def test_parse_date(text: str, language: str, iso: str | None, ongoing: bool, wa
 
 def test_none_is_empty() -> None:
     assert parse_date(None) == DateValue(None)
+
+
+# (text, language, start field's iso, end field's iso): a range in a date field, with date_range
+RANGES_IN_A_FIELD = [
+    ("2019-2021", "en", "2019", "2021"),
+    ("2019 - 2021", "en", "2019", "2021"),
+    ("Ocak-Haziran 2022", "tr", "2022-01", "2022-06"),
+    ("Kasım-Şubat 2022", "tr", "2021-11", "2022-02"),
+    ("January to June 2022", "en", "2022-01", "2022-06"),
+    ("January 3, 2017 - February 1st", "en", "2017-01-03", "2017-02-01"),
+    ("March 2020 – December 2021", "en", "2020-03", "2021-12"),
+    ("Between March 2020 and December 2021", "en", "2020-03", "2021-12"),
+    ("2019'dan 2021'e kadar", "tr", "2019", "2021"),
+    ("June 12-14, 2021", "en", "2021-06-12", "2021-06-14"),
+    ("12-14 June 2021", "en", "2021-06-12", "2021-06-14"),
+    ("12.-14.06.2021", "tr", "2021-06-12", "2021-06-14"),
+    ("01.03.2020-31.12.2021", "tr", "2020-03-01", "2021-12-31"),  # found by the range property test
+]
+
+
+@pytest.mark.parametrize(("text", "language", "start", "end"), RANGES_IN_A_FIELD)
+def test_range_in_a_start_or_end_field(text: str, language: str, start: str, end: str) -> None:
+    assert parse_date(text, language, role="start") == DateValue(start, False, ("date_range",))  # type: ignore[arg-type]
+    assert parse_date(text, language, role="end") == DateValue(end, False, ("date_range",))  # type: ignore[arg-type]
+    assert parse_date(text, language).warnings == ("date_several",)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "years", "iso"),
+    [
+        ("Apr '98", (1997, 1999), "1998-04"),
+        ("Apr '60", (1958, 1961), "1960-04"),  # the POSIX rule alone would say 2060
+        ("Apr '60", (), "2060-04"),
+        ("10.12.70", (2019, 2021), "2070-12-10"),  # the POSIX rule alone would say 1970
+        ("April 20", (2019, 2020, 2021, 2022, 2024), "2020-04"),  # the seed's Street Art Project
+        ("December 21", (2019, 2020, 2021, 2022, 2024), "2021-12"),
+    ],
+)
+def test_two_digit_year_by_the_documents_years(text: str, years: tuple[int, ...], iso: str) -> None:
+    assert parse_date(text, "en", years=years).iso == iso
 
 
 @pytest.mark.parametrize(
@@ -142,6 +206,8 @@ def test_check_range(start: str, end: str, warnings: tuple[str, ...]) -> None:
         ("2021-2019", "2021", "2019", False, ("date_end_before_start",)),
         ("2019 - ongoing", "2019", None, True, ()),
         ("2019", "2019", None, False, ()),
+        ("January 3, 2017 - February 1st", "2017-01-03", "2017-02-01", False, ()),
+        ("June 12-14, 2021", "2021-06-12", "2021-06-14", False, ()),
     ],
 )
 def test_parse_date_range(text: str, start: str, end: str | None, end_ongoing: bool, end_warnings: tuple[str, ...]) -> None:

@@ -121,6 +121,14 @@ BUGS_CAUGHT = [
     # a number that counts things is not a length
     ("in 50 neighborhoods", "en", None, None, ("duration_unreadable",)),
 ]
+PARTS = [  # a length that is part of another is not a second length (issue 16)
+    ("17 months, including 12 months", "en", D(17), None, ()),
+    ("17 months, including 12 months of implementation", "en", D(17), None, ()),
+    ("12 ayı uygulama olmak üzere toplam 17 ay", "tr", D(17), None, ()),
+    ("Toplam 24 ay; bunun 6 ayı hazırlık", "tr", D(24), None, ()),
+    ("bir defaya mahsus olmak ve altı ayı geçmemek üzere", "tr", D(6), "one-off", ()),  # "bir defaya mahsus": once
+    ("6 months (pilot) and 2 years (full)", "en", None, None, ("duration_several",)),  # still several
+]
 EMPTY = [
     ("", "en", None, None, ()),
     ("  ", "tr", None, None, ()),
@@ -131,7 +139,7 @@ EMPTY = [
 
 @pytest.mark.parametrize(
     ("text", "language", "months", "recurrence", "warnings"),
-    REAL_SAMPLES + LENGTHS + SHORT_UNITS + RECURRENCE + WARNINGS + BUGS_CAUGHT + EMPTY,
+    REAL_SAMPLES + LENGTHS + SHORT_UNITS + RECURRENCE + WARNINGS + BUGS_CAUGHT + PARTS + EMPTY,
 )
 def test_parse_duration(
     text: str, language: str, months: Decimal | None, recurrence: str | None, warnings: tuple[str, ...]

@@ -169,3 +169,115 @@ def test_scaled_budget_round_trips(whole: int, scale: tuple[str, int], form: tup
     budget = parse_budget(pattern.format(f"{whole} {word}"), language)  # type: ignore[arg-type]
     assert budget.primary is not None
     assert (budget.primary.amount, budget.primary.currency) == (Decimal(whole) * Decimal(10) ** power, code)
+
+
+# --------------------------------------------------------------------------- inner parsers (issue 16)
+# These call the parsers under the catch-all wrappers (parse_budget, parse_date, parse_duration catch
+# ArithmeticError/ValueError so a batch never stops): a bug that raises must fail here, not be hidden.
+import datetime as _dt  # noqa: E402
+import tomllib  # noqa: E402
+from importlib import resources  # noqa: E402
+
+from cittaslow_extract.normalize import dates as _dates  # noqa: E402
+from cittaslow_extract.normalize import durations as _durations  # noqa: E402
+from cittaslow_extract.normalize import money as _money  # noqa: E402
+from cittaslow_extract.normalize.currency import currency_after, currency_before  # noqa: E402
+
+INNER_TOKENS = st.sampled_from([
+    "80", "120", "10", "2", "3,5", "1,2", "400.", "25.000.", "12.335.000", "60'şar", "10.000'in", "-", " - ",
+    " to ", " ila ", " ile ", "TL", "TL.", "-TL", ".-TL", "liralık", "liraya", "EUR45.50", "€", "m.", " m. ",
+    "mlr", "mn", "milyon", "million", "billion", "bin", "up to ", "azami ", "en fazla ", "'ye kadar", " kadar",
+    "varan", "free", "bedelsiz", "yıllık", "10-year", "Aralık", "14-Aralık-2012", "11. 12. 2014", "June 12-14, 2021",
+    "'98", "Dec", "February 1st", "2019", "including", "toplam", "ayı", "months", " ", ".", ",",
+])
+INNER_MIXED = st.lists(INNER_TOKENS, max_size=10).map("".join) | st.text(max_size=60)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(INNER_MIXED, LANGUAGES, st.sampled_from([None, "TRY"]), st.sampled_from([None, "start", "end"]))
+def test_inner_parsers_never_raise(text: str, language: str, label: str | None, role: str | None) -> None:
+    budget = _money._parse(text, language, label)  # type: ignore[arg-type]
+    assert budget.primary is None or budget.primary in budget.amounts
+    assert all(a.amount >= 0 for a in budget.amounts)
+    found = _dates._find_dates(text, language, (1998, 2021))  # type: ignore[arg-type]
+    ends = _dates._range_ends(text, found)
+    assert ends is None or len(ends) == 2
+    assert _durations._parse(text, language).months is None or _durations._parse(text, language).months >= 0  # type: ignore[arg-type, operator]
+    for pos in range(len(text) + 1):
+        hit = currency_after(text, pos)
+        assert hit is None or hit.start() == pos
+        back = currency_before(text, pos)
+        assert back is None or back.end() <= pos
+
+
+RANGE_SCALES = st.sampled_from([("milyon", 6), ("million", 6), ("billion", 9), ("milyar", 9), ("bin", 3)])
+RANGE_JOINTS = st.sampled_from(["-", " - ", "–", " to ", " ila ", " ile "])
+RANGE_CURRENCIES = st.sampled_from([(" TL", "TRY"), (" EUR", "EUR"), (" euros", "EUR"), (" liralık", "TRY")])
+
+
+@settings(max_examples=300)
+@given(st.integers(1, 998), st.integers(1, 999), RANGE_SCALES, RANGE_JOINTS, RANGE_CURRENCIES, LANGUAGES)
+def test_a_scale_word_after_the_high_end_scales_the_low_end(
+    low: int, gap: int, scale: tuple[str, int], joint: str, currency: tuple[str, str], language: str
+) -> None:
+    high = low + gap
+    word, power = scale
+    suffix, code = currency
+    budget = _money._parse(f"{low}{joint}{high} {word}{suffix}", language, None)  # type: ignore[arg-type]
+    factor = Decimal(10) ** power
+    assert [(a.amount, a.currency) for a in budget.amounts] == [(low * factor, code), (high * factor, code)]
+    assert budget.primary is None and "money_range" in budget.warnings
+
+
+UPPER_FORMS = st.sampled_from([
+    "Up to {} TL", "up to €{}", "a maximum of {} EUR", "en fazla {} TL", "azami {} TL", "maksimum {} TL",
+    "{} TL'ye kadar", "{} liraya kadar", "{} TL'ye varan",
+])
+
+
+@settings(max_examples=300)
+@given(AMOUNTS, STYLES, UPPER_FORMS, LANGUAGES)
+def test_an_upper_bound_reads_its_amount_and_says_so(value: Decimal, style: str, form: str, language: str) -> None:
+    text = form.format(_format(value, style, True))
+    budget = _money._parse(text, language, "TRY")  # type: ignore[arg-type]
+    assert budget.primary is not None, text
+    assert (budget.primary.amount, budget.primary.upper_bound, budget.primary.approximate) == (value, True, False)
+
+
+_MONTHS = tomllib.loads(resources.files("cittaslow_extract").joinpath("data/months.toml").read_bytes().decode())["months"]
+DATE_FORMS = st.sampled_from([
+    "{d}-{tr}-{y}", "{d:02d}.{tr}.{y}", "{d}.{en}.{y}", "{d:02d}.{m:02d}.{y}", "{d}. {m}. {y}",
+    "{d} . {m:02d} . {y}", "{d}/{m}/{y}", "{d} {tr} {y}", "{en} {d}, {y}", "{d}-{en}-{y}",
+])
+DATES = st.dates(min_value=_dt.date(1950, 1, 1), max_value=_dt.date(2060, 12, 31))
+
+
+def _write(day: _dt.date, form: str) -> str:
+    names = _MONTHS[str(day.month)]
+    return form.format(d=day.day, m=day.month, y=day.year, en=names[0].title(), tr=names[2].title())
+
+
+@settings(max_examples=400)
+@given(DATES, DATE_FORMS, LANGUAGES)
+def test_day_month_year_in_every_separator_form(day: _dt.date, form: str, language: str) -> None:
+    text = _write(day, form)
+    found = _dates._find_dates(text, language)  # type: ignore[arg-type]
+    assert [f.iso for f in found] == [day.isoformat()], text
+
+
+@settings(max_examples=300)
+@given(DATES, DATES, DATE_FORMS, st.sampled_from([" - ", " – ", " to ", "-"]), LANGUAGES)
+def test_a_range_in_a_date_field_gives_its_start_or_end(
+    first: _dt.date, second: _dt.date, form: str, joint: str, language: str
+) -> None:
+    start, end = sorted((first, second))
+    text = _write(start, form) + joint + _write(end, form)
+    ends = _dates._range_ends(text, _dates._find_dates(text, language))  # type: ignore[arg-type]
+    assert ends is not None, text
+    assert (ends[0].iso, ends[1].iso) == (start.isoformat(), end.isoformat())
+
+
+@given(st.integers(0, 99), st.integers(1950, 2049))  # centuries 19xx and 20xx only
+def test_a_two_digit_year_lands_nearest_the_documents_year(yy: int, year: int) -> None:
+    got = _dates._two_digit_year(f"{yy:02d}", (year,))
+    assert got % 100 == yy and abs(got - year) <= 50

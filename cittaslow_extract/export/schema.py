@@ -47,6 +47,7 @@ PROJECT_COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("page_start", "int"),
     ("page_end", "int"),
     ("warnings", "string"),
+    ("budget_upper_bound", "bool"),
     ("segmentation_margin", "decimal"),
 )
 

@@ -12,6 +12,8 @@
   a standing service: recurrence "continuous", months null, warning ``duration_schedule_only``.
 - "until <a condition>" with no year or length ("until a library is built in every neighborhood"):
   recurrence "open-ended", months null, warning ``duration_conditional``.
+- A length that is part of another ("17 months, including 12 months", "12 ayı uygulama olmak üzere
+  toplam 17 ay") is not a second length; of several, the stated total ("toplam", "in total") wins.
 - A year or date instead of a length ("2024", "operational by 2024"): months null,
   ``duration_is_date``.  A range ("6-8 months"): ``duration_range``.  Several different lengths:
   ``duration_several``.  A period outside the vocabulary ("every 3 years"): ``duration_period_only``.
@@ -43,7 +45,7 @@ from .dates import is_placeholder, parse_date
 from .numbers import find_numbers, parse_word_number, tidy, word_number_pattern, word_pattern
 from .turkish import ascii_key
 
-__all__ = ["parse_duration", "recurrences"]
+__all__ = ["parse_duration", "recurrences", "unit_words"]
 
 _DAYS_PER_MONTH = Decimal("365.2425") / 12
 _CENT = Decimal("0.01")
@@ -78,6 +80,9 @@ class _DurationData:
     phrases: dict[str, tuple[str, ...]]  # recurrence → ascii_key phrases
     schedule: tuple[str, ...]
     conditional: tuple[str, ...]
+    part_before: tuple[str, ...]  # ascii_key phrases: a length that is part of another
+    part_after: tuple[str, ...]
+    total: tuple[str, ...]
 
 
 def _keys(words: list[str]) -> tuple[str, ...]:
@@ -111,7 +116,20 @@ def _data() -> _DurationData:
         phrases={name: _keys(ps) for name, ps in recurrence["phrases"].items()},
         schedule=_keys(doc["schedule"]["phrases"]),
         conditional=_keys(doc["conditional"]["phrases"]),
+        part_before=_keys(doc["parts"]["before"]),
+        part_after=_keys(doc["parts"]["after"]),
+        total=_keys(doc["parts"]["total"]),
     )
+
+
+def unit_words() -> frozenset[str]:
+    """ascii_key of every time-unit word ("year", "yıllık", "ay", "months"): a figure followed by
+    one counts time, not money ("3 yıllık projenin bütçesi 750.000 TL").
+
+    >>> {"yillik", "months", "gun"} <= unit_words()
+    True
+    """
+    return frozenset(_data().units)
 
 
 def recurrences() -> dict[str, str]:
@@ -201,6 +219,33 @@ def _group(text: str, quantities: list[_Quantity]) -> tuple[list[list[_Quantity]
     return groups, ranged
 
 
+def _words_before(text: str, pos: int) -> str:
+    return " ".join(ascii_key(text[max(0, pos - 30) : pos]).split()[-3:])
+
+
+def _words_after(text: str, pos: int) -> str:
+    return " ".join(ascii_key(text[pos : pos + 30]).split()[:2])
+
+
+def _ends_with_any(key: str, phrases: tuple[str, ...]) -> bool:
+    return any(key == p or key.endswith(" " + p) for p in phrases)
+
+
+def _whole_lengths(text: str, groups: list[list[_Quantity]]) -> list[list[_Quantity]]:
+    """Several lengths: leave out those that are part of another ("17 months, including 12 months");
+    when one of the rest is the stated total ("toplam 17 ay"), only it."""
+    data = _data()
+    if len(groups) < 2:
+        return groups
+    whole = [
+        g for g in groups
+        if not _ends_with_any(_words_before(text, g[0].start), data.part_before)
+        and not any(_words_after(text, g[-1].end).startswith(p) for p in data.part_after)
+    ]
+    totals = [g for g in whole if _ends_with_any(_words_before(text, g[0].start), data.total)]
+    return totals if len(totals) == 1 else whole or groups
+
+
 def _has_phrase(key: str, phrases: tuple[str, ...]) -> bool:
     padded = f" {key} "
     return any(f" {p} " in padded for p in phrases)
@@ -258,7 +303,7 @@ def _parse(text: str, language: Language) -> DurationValue:
     groups, ranged = _group(text, lengths)
     if ranged:
         return DurationValue(None, recurrence, ("duration_range",))
-    values = {_months(g) for g in groups}
+    values = {_months(g) for g in _whole_lengths(text, groups)}
     if len(values) == 1:
         return DurationValue(values.pop(), recurrence)
     if len(values) > 1:

@@ -50,6 +50,7 @@ __all__ = [
     "find_numbers",
     "parse_number",
     "parse_word_number",
+    "scale_power",
     "scale_word_pattern",
     "tidy",
     "word_number_pattern",
@@ -67,6 +68,7 @@ class NumberSpan:
     raw: str  # text[start:end], scale words included ("156 thousand 313")
     is_year_like: bool  # four plain digits 1900–2100, no separators or scale word
     ambiguous: bool  # the separators could be read the other way (see the module docstring)
+    scale: int = 0  # power of ten of the first scale word read ("2 million" → 6), 0 when none
 
 
 # --------------------------------------------------------------------------- language data
@@ -136,6 +138,15 @@ def _data() -> _NumberData:
 def scale_word_pattern() -> str:
     """Regex source (compile with re.I) for one scale word of either language: "million", "milyon"."""
     return _alternation(list(_data().scales))
+
+
+def scale_power(word: str) -> int | None:
+    """The power of ten a scale word of either language stands for, else None.
+
+    >>> scale_power("Milyon"), scale_power("mlr"), scale_power("frog")
+    (6, 9, None)
+    """
+    return _data().scales.get(_fold(word))
 
 
 def word_number_pattern() -> str:
@@ -239,10 +250,10 @@ def _integer_at(text: str, pos: int) -> tuple[re.Match[str], Decimal] | None:
     return hit, read[0]
 
 
-def _extend(text: str, end: int, value: Decimal) -> tuple[Decimal, int, bool]:
+def _extend(text: str, end: int, value: Decimal) -> tuple[Decimal, int, int]:
     """Add "and a half", scale words and compound parts after a numeral ending at `end`.
 
-    Returns (value, new end, whether a scale word was read).
+    Returns (value, new end, the power of ten of the scale word read, 0 when none).
     """
     data = _data()
     half = data.half_re.match(text, end)
@@ -250,8 +261,8 @@ def _extend(text: str, end: int, value: Decimal) -> tuple[Decimal, int, bool]:
         value, end = value + Decimal("0.5"), half.end()
     scale = data.scale_re.match(text, end)
     if scale is None:
-        return value, end, False
-    power = data.scales[_fold(scale["scale"])]
+        return value, end, 0
+    power = first_power = data.scales[_fold(scale["scale"])]
     value, end = value * (Decimal(10) ** power), scale.end()
     while True:  # "2 million 300 thousand", "156 thousand 313"
         joint = _CONNECTOR.match(text, end)
@@ -272,7 +283,7 @@ def _extend(text: str, end: int, value: Decimal) -> tuple[Decimal, int, bool]:
         if plain_join and part < Decimal(10) ** power and not _is_year(hit.group()):
             value, end = value + part, hit.end()
         break
-    return value, end, True
+    return value, end, first_power
 
 
 def _date_ranges(text: str) -> list[tuple[int, int]]:
@@ -313,7 +324,7 @@ def find_numbers(text: str, language: Language = "en") -> list[NumberSpan]:
         value, end, scaled = _extend(text, hit.end(), value)
         raw = text[hit.start() : end]
         year = not scaled and _is_year(raw)
-        spans.append(NumberSpan(hit.start(), end, tidy(value), raw, year, ambiguous))
+        spans.append(NumberSpan(hit.start(), end, tidy(value), raw, year, ambiguous, scaled))
         consumed = end
     return spans
 

@@ -6,6 +6,7 @@ stays None and its normaliser's warning code goes into the row's warnings.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from ..models import (
@@ -22,6 +23,25 @@ from .money import parse_budget
 from .text import clean_field
 
 BUDGET_TOTAL_CURRENCY = "TRY"
+# A four-digit year 1900-2100 standing alone: the document's years, for two-digit years in date fields.
+_YEAR = re.compile(r"(?<![\d.,])(?:19\d\d|20\d\d|2100)(?![\d]|[.,]\d)")
+
+
+def document_years(segmented: SegmentedDocument) -> tuple[int, ...]:
+    """The four-digit years the projects' date, duration and budget fields name, sorted: the
+    context parse_date resolves a two-digit year by ("Apr '98" in a document about 1997-1999).
+
+    >>> from cittaslow_extract.models import RawFields
+    >>> p = RawProject("T", 1, "C", None, RawFields(start="March 2019", end="Dec 21", budget="2020: 5 TL"))
+    >>> document_years(SegmentedDocument(None, "en", [], [p]))
+    (2019, 2020)
+    """
+    found: set[int] = set()
+    for project in segmented.projects:
+        f = project.fields
+        for text in (f.start, f.end, f.duration, f.budget):
+            found.update(int(y) for y in _YEAR.findall(text or ""))
+    return tuple(sorted(found))
 
 
 def _ongoing(start: DateValue, end: DateValue) -> bool | None:
@@ -42,6 +62,7 @@ def project_record(
     language: Language,
     checklist: str | None,
     project_no: int,
+    document_years: tuple[int, ...] = (),
 ) -> ProjectRecord:
     fields = raw.fields
     objective = clean_field(fields.objective)
@@ -53,8 +74,8 @@ def project_record(
     completed = clean_field(fields.completed)
 
     budget = parse_budget(budget_text, language, raw.budget_label_currency)
-    start = parse_date(start_text, language)
-    end = parse_date(end_text, language)
+    start = parse_date(start_text, language, role="start", years=document_years)
+    end = parse_date(end_text, language, role="end", years=document_years)
     duration = parse_duration(duration_text, language)
     primary = budget.primary
     range_warnings = check_range(start, end)
@@ -101,6 +122,7 @@ def project_record(
         page_start=raw.page_start,
         page_end=raw.page_end,
         warnings=";".join(dict.fromkeys(warnings)),
+        budget_upper_bound=primary.upper_bound if primary else None,
         segmentation_margin=_margin(raw.margin),
     )
 
