@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from cittaslow_extract.check import build_parser as check_parser
+from cittaslow_extract.explain import build_parser as explain_parser
 from cittaslow_extract.pipeline import EXIT_NOT_FINISHED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, build_parser, main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,6 +63,7 @@ def long_options(parser) -> list[str]:
 DOCUMENTED = [  # (command, option, the README section that must name it)
     *[("cittaslow-extract", option, "Usage") for option in long_options(build_parser())],
     *[("check", option, "Samples and regression checking") for option in long_options(check_parser())],
+    *[("explain", option, "Segmentation") for option in long_options(explain_parser())],
 ]
 
 

@@ -242,3 +242,87 @@ def test_roles_explain_every_block():
         ("label", "OBJECTIVE"),
         ("value", "x"),
     ]
+
+
+# --------------------------------------------------------------------------- evidence, grammar, decoder
+def test_no_reader_knows_the_vocabulary():
+    """Readers report evidence only: none imports the label vocabulary (the segmenter does)."""
+    import ast
+
+    extract = Path(__file__).resolve().parents[1] / "cittaslow_extract" / "extract"
+    readers = [p for p in extract.glob("*.py") if p.stem.endswith("reader") or p.stem == "pdf_layout"]
+    assert {p.stem for p in readers} >= {"text_reader", "docx_reader", "pdf_reader", "pdfium_reader", "pdf_layout"}
+    for path in readers:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = [
+            (node.module or "") if isinstance(node, ast.ImportFrom) else alias.name
+            for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+            for alias in node.names
+        ]
+        assert not [m for m in imported if "vocabulary" in m], f"{path.name} imports the vocabulary"
+
+
+NUMBERED_FORMS = [  # (text of the criteria part, expected criteria, expected sub-criterion of P)
+    pytest.param("First criterion\n\n01\n\nFirst sub\n\n", [(1, "First criterion")], "First sub", id="title-then-number"),
+    pytest.param("01 First criterion\n\nFirst sub\n\n", [(1, "First criterion")], "First sub", id="number-and-title"),
+    pytest.param("1. First criterion\n\n1.1 First sub\n\n", [(1, "First criterion")], "First sub", id="numbered-headings"),
+    pytest.param("1) First criterion\n1.1. First sub\n", [(1, "First criterion")], "First sub", id="no-gaps"),
+]
+
+
+@pytest.mark.parametrize("criteria_text, criteria, sub", NUMBERED_FORMS)
+def test_criterion_heading_forms(criteria_text, criteria, sub):
+    text = ("Cittaslow Metropolis Checklist: Good Governance\n\n" + criteria_text
+            + "Project one\n\nOBJECTIVE\nTo try every form.\n\n2. Second criterion\n\nProject two\n\nOBJECTIVE\nAgain.\n")
+    result = seg(text)
+    assert [(c.number, c.title) for c in result.criteria] == [*criteria, (2, "Second criterion")]
+    assert [(p.title, p.criterion_no, p.subcriterion) for p in result.projects] == [
+        ("Project one", 1, sub), ("Project two", 2, None)]
+
+
+def test_a_numbered_list_in_a_value_stays_in_the_value():
+    text = HEADER + "P\n\nOBJECTIVE\nThe project has two aims:\n1. cleaner streets\n2. fewer cars\n\nBUDGET (TL)\n5.000\n"
+    result = seg(text)
+    assert len(result.criteria) == 1
+    assert result.projects[0].fields.objective == "The project has two aims:\n1. cleaner streets\n2. fewer cars"
+
+
+def test_spaced_document_values_without_full_stops_are_not_titles():
+    """Every paragraph spaced (a gap says nothing) and short values without a full stop: the issue's
+    LibreOffice case.  Values stay values; titles are found by their own formatting."""
+    def para(text: str, bold: bool = False, font: str = "Serif", size: float = 11.0) -> Block:
+        return Block(text, gap_before=True, bold=bold, font=font, font_size=size)
+
+    blocks = [
+        para("Cittaslow Metropolis Checklist: X", True, "Sans", 16.0),
+        para("Crit", True, "Sans", 14.0), para("01", True, "Sans", 14.0), para("Sub", False, "Sans", 12.0),
+    ]
+    for title in ("Strategic Plan", "Performance Program", "Street Art"):
+        blocks += [para(title, True, "Sans", 12.0), para("OBJECTIVE", True), para("Making a plan together"),
+                   para("BUDGET (TL)", True), para("500.000"), para("START DATE", True), para("2019"),
+                   para("END DATE", True), para("Ongoing")]
+    result = segment(RawDocument(Path("x.pdf"), "pdf", blocks), VOCAB)
+    assert [p.title for p in result.projects] == ["Strategic Plan", "Performance Program", "Street Art"]
+    assert {(p.fields.budget, p.fields.start, p.fields.end) for p in result.projects} == {("500.000", "2019", "Ongoing")}
+
+
+def test_close_readings_are_flagged_and_sure_ones_are_not():
+    sure = seg(HEADER + "Project\n\nOBJECTIVE\nTo grow food.\n\nBUDGET (TL)\n5.000\n").projects[0]
+    assert sure.margin is not None and sure.margin > 2.0 and "segmentation_uncertain" not in sure.warnings
+    # Nothing but the grammar to go on: a heading-shaped line between a value and a title.
+    close = seg(HEADER + "P1\n\nOBJECTIVE\nGrow food\nA plain line\n\nP2\n\nOBJECTIVE\nx\n").projects[0]
+    assert close.margin is not None and close.margin < 1.0
+    assert "segmentation_uncertain" in close.warnings
+
+
+def test_form_grammar_rejects_unknown_roles():
+    import tomllib
+
+    from cittaslow_extract.extract.form import parse_form
+    from importlib.resources import files
+
+    doc = tomllib.loads(files("cittaslow_extract").joinpath("data/form.toml").read_text(encoding="utf-8"))
+    parse_form(doc)  # the shipped form is valid
+    doc["transitions"]["value"]["heading"] = 1.0
+    with pytest.raises(ValueError, match="unknown role 'heading' after 'value'"):
+        parse_form(doc)
