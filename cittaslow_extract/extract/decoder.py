@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ..models import FIELD_NAMES
 from .form import START, Form
-from .profile import HeadingEvidence, StyleProfile, signature
+from .profile import HeadingEvidence, StyleProfile, anchor_roles, signature
 from .units import Unit
 
 _FIELD_BIT = {name: 1 << index for index, name in enumerate(FIELD_NAMES)}
@@ -27,6 +27,10 @@ _INF = math.inf
 # Roles a unit with these shapes can never take: running text is never a heading.
 _TEXT_ONLY_ROLES = ("value", "orphan", "preamble")
 _END_FORBIDDEN = frozenset({"title", "crit_title"})  # each needs a following unit
+_IN_PROJECT = frozenset({"label", "value"})  # roles inside an open project
+_PLAIN_STATES: dict[str, tuple[str, int, int]] = {
+    role: (role, 0, 0) for role in ("doc_title", "preamble", "crit_title", "crit_no", "crit_head", "sub", "orphan")
+}
 
 
 @dataclass(slots=True)
@@ -84,19 +88,27 @@ def _costs(unit: Unit, roles: tuple[str, ...], form: Form, evidence: HeadingEvid
 
 
 def decode(units: list[Unit], doc_title_index: int | None, form: Form) -> Decoding:
-    """Two passes: layout evidence alone, then with the style profile of the first reading."""
+    """The best reading, scored by shape, the document's heading evidence and its style profile."""
     evidence = HeadingEvidence.of(units, form.layout)
-    allowed = [allowed_roles(u, i == doc_title_index) for i, u in enumerate(units)]
-    costs = [_costs(u, allowed[i], form, evidence) for i, u in enumerate(units)]
-    first = _viterbi(units, allowed, costs, form, margins=False)
+    profile: StyleProfile | None = None
+    signatures: list[tuple[object, ...]] = []
     if form.layout.profile_weight:
         signatures = [signature(u, evidence.body_size) for u in units]
-        profile = StyleProfile.of(signatures, first.roles, form.layout)
-        for unit_costs, sig, roles in zip(costs, signatures, allowed):
-            if len(roles) > 1:
-                unit_costs.profile = {r: profile.cost(sig, r) for r in roles}
-                # the profile measures the layout role by role: it replaces the first guess
-                unit_costs.layout = {r: c * form.layout.first_pass_share for r, c in unit_costs.layout.items()}
+        profile = StyleProfile.of(signatures, anchor_roles(units), form.layout)
+    allowed = [allowed_roles(u, i == doc_title_index) for i, u in enumerate(units)]
+    # Units that look alike cost alike: costs are computed once per kind of unit.
+    cache: dict[tuple[object, ...], UnitCosts] = {}
+    costs: list[UnitCosts] = []
+    for i, unit in enumerate(units):
+        key = (allowed[i], unit.shapes, tuple(evidence.present(unit)), signatures[i] if signatures else None)
+        found = cache.get(key)
+        if found is None:
+            found = _costs(unit, allowed[i], form, evidence)
+            if profile is not None and len(allowed[i]) > 1:
+                found.profile = {r: profile.cost(signatures[i], r) for r in allowed[i]}
+                found.layout = {r: c * form.layout.evidence_share for r, c in found.layout.items()}
+            cache[key] = found
+        costs.append(found)
     result = _viterbi(units, allowed, costs, form, margins=True)
     result.evidence = evidence
     return result
@@ -108,46 +120,92 @@ _State = tuple[str, int, int]  # (role, open fields, current field; for a title:
 def _viterbi(
     units: list[Unit], allowed: list[tuple[str, ...]], costs: list[UnitCosts], form: Form, margins: bool
 ) -> Decoding:
+    """The best reading, by dynamic programming over (unit, state); states further than the beam
+    behind the best one at a unit are dropped (they cannot come back: see form.toml [search])."""
     n = len(units)
+    beam = form.beam
     alpha: list[dict[_State, float]] = []
     back: list[dict[_State, tuple[_State | None, bool]]] = []
     edges: list[list[tuple[_State | None, _State, float]]] = []
-    previous: dict[_State, float] = {}
+    previous: dict[_State | None, float] = {None: 0.0}
+    successors_of = form.transitions
+    missing_title, back_in_order = form.missing_title, form.back_in_order
+    forward_new, shape_change, continuation = form.forward_new_project, form.shape_change, form.continuation
     for i, unit in enumerate(units):
-        emission = {r: costs[i].total(r) for r in allowed[i]}
+        emission = [(r, costs[i].total(r)) for r in allowed[i]]
         here: dict[_State, float] = {}
         pointer: dict[_State, tuple[_State | None, bool]] = {}
         step_edges: list[tuple[_State | None, _State, float]] = []
-        sources: list[tuple[_State | None, float]] = (
-            [(None, 0.0)] if i == 0 else list(previous.items())
-        )
         prior = units[i - 1] if i else None
-        for state, score in sources:
-            prev_role = START if state is None else state[0]
-            mask = 0 if state is None else state[1]
-            successor_role = prev_role
-            if prev_role == "label" and prior is not None and prior.label is not None and prior.label.inline_value:
-                successor_role = "value"  # "Objective: text" already holds its value
-            successors = form.successors(successor_role)
-            for role, emit in emission.items():
+        inline_prior = prior is not None and prior.label is not None and bool(prior.label.inline_value)
+        changes_shape = prior is not None and "sentence" in prior.shapes and "sentence" not in unit.shapes
+        bit = _FIELD_BIT[unit.label.field] if unit.label is not None else 0
+        for state, score in previous.items():
+            if state is None:
+                prev_role, mask, current = START, 0, 0
+            else:
+                prev_role, mask, current = state
+            # "Objective: text" already holds its value: what may follow is what follows a value
+            successors = successors_of.get("value" if prev_role == "label" and inline_prior else prev_role, {})
+            for role, emit in emission:
                 step = successors.get(role)
                 if step is None:
                     continue
-                for new_state, extra, opens in _moves(prev_role, mask, state, role, unit, prior, form):
-                    total = score + step + extra + emit
+                if role in _PLAIN_STATES:  # a heading or text outside a project: one state, no extra cost
+                    new_state = _PLAIN_STATES[role]
+                    total = score + step + emit
                     if margins:
-                        step_edges.append((state, new_state, step + extra + emit))
+                        step_edges.append((state, new_state, step + emit))
+                    if total < here.get(new_state, _INF):
+                        here[new_state] = total
+                        pointer[new_state] = (state, False)
+                    continue
+                moves: tuple[tuple[_State, float, bool], ...]
+                if role == "value":
+                    extra = 0.0
+                    if prev_role == "value":
+                        extra = continuation.get(current, 0.0) + (shape_change if changes_shape else 0.0)
+                    moves = ((("value", mask, current), extra, False),)
+                elif role == "label":
+                    if prev_role == "title":
+                        before = current  # a title's state holds the fields of the project before it
+                        extra = forward_new if before and not before & bit and not _goes_back(before, bit) else 0.0
+                        moves = ((("label", bit, bit), extra, True),)
+                    elif prev_role in _IN_PROJECT:
+                        if mask & bit:
+                            moves = ((("label", bit, bit), missing_title, True),)
+                        elif _goes_back(mask, bit):
+                            moves = ((("label", mask | bit, bit), back_in_order, False),
+                                     (("label", bit, bit), missing_title, True))
+                        else:
+                            moves = ((("label", mask | bit, bit), 0.0, False),)
+                    else:
+                        moves = ((("label", bit, bit), missing_title, True),)
+                elif role == "title":
+                    moves = ((("title", 0, mask if prev_role in _IN_PROJECT else 0), 0.0, False),)
+                else:
+                    moves = (((role, 0, 0), 0.0, False),)
+                for new_state, extra, opens in moves:
+                    cost = step + extra + emit
+                    total = score + cost
+                    if margins:
+                        step_edges.append((state, new_state, cost))
                     if total < here.get(new_state, _INF):
                         here[new_state] = total
                         pointer[new_state] = (state, opens)
         if not here:  # nothing fits the grammar (cannot happen with the shipped form): restart
-            here = {(r, 0, 0): e for r, e in emission.items()}
+            here = {(r, 0, 0): e for r, e in emission}
             pointer = {s: (None, False) for s in here}
+        best = min(here.values())
+        if len(here) > 1:
+            here = {s: c for s, c in here.items() if c <= best + beam}
         alpha.append(here)
         back.append(pointer)
         edges.append(step_edges)
-        previous = here
-    final = {s: c for s, c in previous.items() if s[0] not in _END_FORBIDDEN} or previous
+        previous = here  # type: ignore[assignment]
+    final = {s: c for s, c in previous.items() if s is not None and s[0] not in _END_FORBIDDEN}
+    if not final:
+        final = {s: c for s, c in previous.items() if s is not None}
     end_state = min(final, key=lambda s: (final[s], s))
     total = final[end_state]
     roles: list[str] = [""] * n
@@ -159,42 +217,8 @@ def _viterbi(
         state, opens[i] = back[i][state]
     result = Decoding(roles, opens, [_INF] * n, [None] * n, costs, None, total)  # type: ignore[arg-type]
     if margins:
-        _max_marginals(result, alpha, edges, final)
+        _max_marginals(result, alpha, edges, final, allowed, beam)
     return result
-
-
-def _moves(
-    prev_role: str, mask: int, state: _State | None, role: str, unit: Unit, prior: Unit | None, form: Form
-) -> list[tuple[_State, float, bool]]:
-    """(new state, extra cost, opens a project) for entering `role` from the previous state."""
-    if role == "label":
-        assert unit.label is not None
-        bit = _FIELD_BIT[unit.label.field]
-        if prev_role == "title":
-            before = state[2] if state is not None else 0
-            extra = form.forward_new_project if before and not before & bit and not _goes_back(before, bit) else 0.0
-            return [(("label", bit, bit), extra, True)]
-        if prev_role in ("label", "value"):
-            if mask & bit:
-                return [(("label", bit, bit), form.missing_title, True)]
-            if _goes_back(mask, bit):
-                return [
-                    (("label", mask | bit, bit), form.back_in_order, False),
-                    (("label", bit, bit), form.missing_title, True),
-                ]
-            return [(("label", mask | bit, bit), 0.0, False)]
-        return [(("label", bit, bit), form.missing_title, True)]
-    if role == "value":
-        current = state[2] if state is not None else 0
-        extra = 0.0
-        if prev_role == "value":
-            extra = form.continuation.get(current, 0.0)
-            if prior is not None and "sentence" in prior.shapes and "sentence" not in unit.shapes:
-                extra += form.shape_change
-        return [(("value", mask, current), extra, False)]
-    if role == "title":
-        return [(("title", 0, mask if prev_role in ("label", "value") else 0), 0.0, False)]
-    return [((role, 0, 0), 0.0, False)]
 
 
 def _goes_back(mask: int, bit: int) -> bool:
@@ -207,7 +231,11 @@ def _max_marginals(
     alpha: list[dict[_State, float]],
     edges: list[list[tuple[_State | None, _State, float]]],
     final: dict[_State, float],
+    allowed: list[tuple[str, ...]],
+    beam: float,
 ) -> None:
+    """Per unit, the margin between the best reading and the best one giving it another role.  A
+    unit with other allowed roles but none within the beam gets the beam as its margin (a bound)."""
     n = len(alpha)
     beta: dict[_State, float] = {s: 0.0 for s in final}
     for i in range(n - 1, -1, -1):
@@ -220,8 +248,10 @@ def _max_marginals(
                     best_by_role[state[0]] = value
         ranked = sorted(best_by_role.items(), key=lambda item: item[1])
         if len(ranked) > 1:
-            result.margins[i] = ranked[1][1] - ranked[0][1]
+            result.margins[i] = min(beam, ranked[1][1] - ranked[0][1])
             result.runner_up[i] = ranked[1][0] if ranked[0][0] == result.roles[i] else ranked[0][0]
+        elif len(allowed[i]) > 1:
+            result.margins[i] = beam
         if i == 0:
             break
         previous_beta: dict[_State, float] = {}

@@ -33,7 +33,7 @@ class LayoutWeights:
     profile_weight: float
     profile_clip: float
     profile_features: tuple[str, ...]
-    first_pass_share: float  # how much of the first pass's heading evidence stays in the second
+    evidence_share: float  # how much of the generic heading evidence stays beside the profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,7 @@ class Form:
     shapes: dict[str, dict[str, float]]  # predicate → role → cost
     layout: LayoutWeights
     close_margin: float
+    beam: float  # states this much costlier than the best at a unit are dropped
 
     def successors(self, role: str) -> dict[str, float]:
         return self.transitions.get(role, {})
@@ -86,9 +87,10 @@ def parse_form(doc: dict[str, Any]) -> Form:
             profile_weight=float(layout["profile_weight"]),
             profile_clip=float(layout["profile_clip"]),
             profile_features=tuple(layout["profile_features"]),
-            first_pass_share=float(layout["first_pass_share"]),
+            evidence_share=float(layout["evidence_share"]),
         ),
         close_margin=float(doc["confidence"]["close_margin"]),
+        beam=float(doc["search"]["beam"]),
     )
 
 

@@ -7,10 +7,13 @@ measures it per document:
 1. `HeadingEvidence`: before any role is known, a kind of evidence (a gap before, all bold,
    larger type, a heading style) counts for "set apart like a heading" only as much as it is
    informative here: evidence that every paragraph has (or none has) weighs nothing.
-2. `StyleProfile`: once a first reading of the document exists, each paragraph's formatting
-   signature (bold, size, font, style, caps, gaps, table column …) is compared with the
-   signatures of the paragraphs read as each role: a paragraph formatted like this document's
-   project titles costs less as a title.  A feature shared by all roles alike cancels out.
+2. `StyleProfile`: the certain anchors of the document tell what each role looks like here: the
+   paragraph after a label is a value, the paragraph before a label that starts a project (its
+   field already given, or earlier in the form's order) is a title, the paragraph before a
+   criterion number is a criterion and the one after it a sub-criterion (`anchor_roles`).  Every
+   paragraph's formatting signature (bold, size, font, style, caps, table column …) is compared
+   with theirs: a paragraph formatted like this document's project titles costs less as a title.
+   A feature shared by all roles alike cancels out.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from ..models import FIELD_NAMES
 from .form import LayoutWeights
-from .units import Unit
+from .units import Unit, caps
 
 _LARGER_THAN_BODY = 1.12  # font size ratio that counts as larger type
 _PRIOR_WEIGHT = 2.0  # a role seen a few times only stays close to the document's overall mix
@@ -90,75 +94,113 @@ class HeadingEvidence:
         return [name for name, w in self.weights.items() if w and self.has(unit, name)]
 
 
-def signature(unit: Unit, body_size: float | None) -> dict[str, object]:
-    """A unit's formatting, feature by feature (the profile's categorical features)."""
+_FIELD_ORDER = {name: index for index, name in enumerate(FIELD_NAMES)}
+
+
+def anchor_roles(units: list[Unit]) -> list[str | None]:
+    """The roles the text alone makes (nearly) certain, None elsewhere; see the module's doc."""
+    n = len(units)
+    votes: list[set[str]] = [set() for _ in range(n)]
+    given: set[str] = set()
+    for i, unit in enumerate(units):
+        previous = units[i - 1] if i else None
+        if unit.label is not None:
+            name = unit.label.field
+            starts = not given or name in given or _FIELD_ORDER[name] < max(_FIELD_ORDER[f] for f in given)
+            if starts and previous is not None and previous.label is None and previous.number is None:
+                votes[i - 1].add("title")
+            given = {name} if starts else given | {name}
+            continue
+        if previous is not None and previous.label is not None and not previous.label.inline_value:
+            votes[i].add("value")
+        if "number_only" in unit.shapes:
+            given = set()
+            if previous is not None and previous.label is None:
+                votes[i - 1].add("crit_title")
+            following = units[i + 1] if i + 1 < n else None
+            after = units[i + 2] if i + 2 < n else None
+            if following is not None and following.label is None and (after is None or after.label is None):
+                votes[i + 1].add("sub")
+        elif "numbered_heading" in unit.shapes and "next_number" in unit.shapes:
+            given = set()
+            votes[i].add("crit_head")
+    return [next(iter(v)) if len(v) == 1 else None for v in votes]
+
+
+SIGNATURE_FEATURES: tuple[str, ...] = (
+    "bold", "size", "font", "style", "italic", "caps", "gap_before", "gap_after", "table_col", "align",
+)
+
+
+def signature(unit: Unit, body_size: float | None) -> tuple[object, ...]:
+    """A unit's formatting, feature by feature, in SIGNATURE_FEATURES order."""
     block = unit.block
     size: object = None
     if block.font_size and body_size:
         ratio = block.font_size / body_size
         size = "small" if ratio < 0.95 else "body" if ratio < _LARGER_THAN_BODY else "larger" if ratio < 1.4 else "large"
-    letters = [c for c in unit.text if c.isalpha()]
-    return {
-        "bold": block.bold,
-        "size": size,
-        "font": block.font,
+    text = unit.text
+    return (
+        block.bold,
+        size,
+        block.font,
         # a style name and its heading level say one thing: one feature, not two
-        "style": block.style or (f"level {block.heading_level}" if block.heading_level is not None else None),
-        "italic": block.italic,
-        "caps": bool(letters) and len(letters) > 3 and all(c.isupper() for c in letters),
-        "gap_before": unit.gap_before,
-        "gap_after": unit.gap_after,
-        "table_col": block.table_col if block.in_table else None,
-        "align": block.align,
-    }
+        block.style or (f"level {block.heading_level}" if block.heading_level is not None else None),
+        block.italic,
+        caps(text),
+        unit.gap_before,
+        unit.gap_after,
+        block.table_col if block.in_table else None,
+        block.align,
+    )
 
 
 @dataclass(slots=True)
 class StyleProfile:
     """Counts of each feature value per role group, from a first reading of the document."""
 
-    features: tuple[str, ...]
-    counts: dict[str, dict[str, Counter[object]]]  # group → feature → value → count
+    features: tuple[int, ...]  # indices into SIGNATURE_FEATURES
+    counts: dict[str, list[Counter[object]]]  # group → per feature: value → count
     totals: dict[str, int]
-    overall: dict[str, Counter[object]]
+    overall: list[Counter[object]]
     n: int
     clip: float
     weight: float
 
     @classmethod
     def of(
-        cls, signatures: list[dict[str, object]], roles: list[str], layout: LayoutWeights
+        cls, signatures: list[tuple[object, ...]], roles: list[str | None], layout: LayoutWeights
     ) -> "StyleProfile":
-        features = layout.profile_features
-        counts: dict[str, dict[str, Counter[object]]] = {}
+        features = tuple(SIGNATURE_FEATURES.index(f) for f in layout.profile_features)
+        counts: dict[str, list[Counter[object]]] = {}
         totals: Counter[str] = Counter()
-        overall: dict[str, Counter[object]] = {f: Counter() for f in features}
+        overall: list[Counter[object]] = [Counter() for _ in features]
         n = 0
         for sig, role in zip(signatures, roles):
-            group = _PROFILE_GROUP.get(role)
+            group = _PROFILE_GROUP.get(role) if role is not None else None
             if group is None:
                 continue
             n += 1
             totals[group] += 1
-            per = counts.setdefault(group, {f: Counter() for f in features})
-            for f in features:
-                per[f][sig[f]] += 1
-                overall[f][sig[f]] += 1
+            per = counts.setdefault(group, [Counter() for _ in features])
+            for k, f in enumerate(features):
+                per[k][sig[f]] += 1
+                overall[k][sig[f]] += 1
         return cls(features, counts, dict(totals), overall, n, layout.profile_clip, layout.profile_weight)
 
-    def cost(self, sig: dict[str, object], role: str) -> float:
+    def cost(self, sig: tuple[object, ...], role: str) -> float:
         """Minus the log-ratio P(signature | role) / P(signature), feature by feature, clipped."""
         group = _PROFILE_GROUP.get(role)
         if group is None or group not in self.counts or self.n == 0:
             return 0.0
         per, total = self.counts[group], self.totals[group]
         cost = 0.0
-        for f in self.features:
-            overall = self.overall[f]
+        for k, f in enumerate(self.features):
+            overall = self.overall[k]
             if len(overall) < 2:
                 continue  # the same in every paragraph: says nothing
             p_all = (overall[sig[f]] + 0.5) / (self.n + 0.5 * (len(overall) + 1))
-            p_role = (per[f][sig[f]] + _PRIOR_WEIGHT * p_all) / (total + _PRIOR_WEIGHT)
+            p_role = (per[k][sig[f]] + _PRIOR_WEIGHT * p_all) / (total + _PRIOR_WEIGHT)
             ratio = math.log(p_role / p_all)
             cost -= max(-self.clip, min(self.clip, ratio))
         return self.weight * cost

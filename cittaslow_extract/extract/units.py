@@ -124,9 +124,13 @@ def build_units(blocks: list[Block], vocabulary: Vocabulary) -> list[Unit]:
 _LABEL_LIKE_WORDS = 6
 
 
-def _caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) > 3 and all(c.isupper() for c in letters)
+def caps(text: str) -> bool:
+    """All capitals: every cased letter upper case, and more than a few of them.
+
+    >>> caps("BÜTÇE (TL)"), caps("Bütçe (TL)"), caps("01"), caps("AB")
+    (True, False, False, False)
+    """
+    return len(text) > 3 and text.isupper()
 
 
 def _mark_label_like(units: list[Unit]) -> None:
@@ -134,10 +138,10 @@ def _mark_label_like(units: list[Unit]) -> None:
     a label the vocabulary does not know ("HEDEFLENEN ÇIKTI"): it stays in the field's text
     rather than opening a heading."""
     labels = [u for u in units if u.label is not None]
-    if not labels or sum(_caps(u.text) for u in labels) * 5 < len(labels) * 3:
+    if not labels or sum(caps(u.text) for u in labels) * 5 < len(labels) * 3:
         return
     for unit in units:
-        if unit.label is None and unit.number is None and len(unit.text.split()) <= _LABEL_LIKE_WORDS and _caps(unit.text):
+        if unit.label is None and unit.number is None and len(unit.text) < 80 and caps(unit.text) and len(unit.text.split()) <= _LABEL_LIKE_WORDS:
             unit.shapes = unit.shapes | {"label_like"}
 
 
