@@ -19,8 +19,11 @@ def _row(fields: RawFields, language: str = "en", years: tuple[int, ...] = (), l
     )
 
 
-def test_budget_upper_bound_is_the_last_column() -> None:
-    assert PROJECT_COLUMNS[-1] == ("budget_upper_bound", "bool")
+def test_budget_upper_bound_comes_after_the_original_columns() -> None:
+    # new columns go at the end, so scripts that read columns by position keep working
+    names = [name for name, _ in PROJECT_COLUMNS]
+    assert names.index("budget_upper_bound") == names.index("warnings") + 1
+    assert PROJECT_COLUMNS[names.index("budget_upper_bound")] == ("budget_upper_bound", "bool")
 
 
 @pytest.mark.parametrize(

@@ -446,7 +446,7 @@ def _grid_table(hs: list[Rule], vs: list[Rule], words: list[Word], taken: set[in
     return _Table(ys[0], ordered, columns, ys[-1], len(ys) - 1)
 
 
-def _cell_text(lines: list[list[Word]], known: set[str]) -> str:
+def _cell_text(lines: list[list[Word]], known: Counter[str]) -> str:
     """A cell paragraph's lines joined.  In a narrow cell a word too long for the cell is cut
     without a hyphen ("INFOR" / "MATIO" / "N"): a line-end piece that is not a word of the
     document is joined to the pieces after it when together they make one that is.  Other cuts
@@ -918,12 +918,13 @@ class LayoutBuilder:
         return a.x1 + space + (first.x1 - first.x0) < edge - 1.0
 
     # ------------------------------------------------------------------ text
-    def _known_words(self) -> set[str]:
-        known: set[str] = set()
+    def _known_words(self) -> Counter[str]:
+        """Every word of the document (casefolded, punctuation stripped), with how often it occurs."""
+        known: Counter[str] = Counter()
         for page in self.pages:
             for line in page.lines:
                 for word in line.words:
-                    known.add(_key(word.text))
+                    known[_key(word.text)] += 1
             for table in page.tables:
                 for cell in table.cells:
                     # a cell line's last word may be the first piece of a cut word: not evidence
@@ -932,7 +933,7 @@ class LayoutBuilder:
                         known.update(_key(w.text) for w in (line[:-1] if k + 1 < len(rows) else line))
         return known
 
-    def _to_blocks(self, paragraph: _Paragraph, known: set[str], first: bool) -> list[Block]:
+    def _to_blocks(self, paragraph: _Paragraph, known: Counter[str], first: bool) -> list[Block]:
         words: list[Word] = []
         parts: list[str] = []
         for line in paragraph.lines:
@@ -965,7 +966,7 @@ class LayoutBuilder:
 
 
 def _table_blocks(
-    item: tuple[int, _Table], index: int, first: bool, known: set[str], row_offset: int = 0
+    item: tuple[int, _Table], index: int, first: bool, known: Counter[str], row_offset: int = 0
 ) -> list[Block]:
     """A table's cells as blocks, row by row: the first paragraph of a row's first cell (or of a
     cell after an empty one) with gap_before, as the DOCX reader does."""
@@ -1078,22 +1079,22 @@ def _runs_on(a: str, b: str) -> bool:
     return not (len(b) > 1 and b[1] == " ")  # "o item": a bullet written as a letter
 
 
-def _join_hyphen(left: str, right: str, known: set[str]) -> str | None:
+def _join_hyphen(left: str, right: str, known: Counter[str]) -> str | None:
     """`left` and `right` joined when `left` ends in a word split by a hyphen, else None.
 
     The hyphen is dropped ("estab-" + "lishment") unless the document spells the word with a
     hyphen elsewhere or uses the part after it as a word of its own ("self-" + "care"); before a
     capital or a digit it stays ("Covid-" + "19").
 
-    >>> _join_hyphen("the estab-", "lishment of", set())
+    >>> _join_hyphen("the estab-", "lishment of", Counter({"lishment": 1}))
     'the establishment of'
-    >>> _join_hyphen("socio-", "economic aims", {"socio-economic"})
+    >>> _join_hyphen("socio-", "economic aims", Counter({"socio-economic": 1}))
     'socio-economic aims'
-    >>> _join_hyphen("home cleaning, self-", "care and support", {"care"})
+    >>> _join_hyphen("home cleaning, self-", "care and support", Counter({"care": 2}))
     'home cleaning, self-care and support'
-    >>> _join_hyphen("Covid-", "19 cases", set())
+    >>> _join_hyphen("Covid-", "19 cases", Counter())
     'Covid-19 cases'
-    >>> _join_hyphen("years 2019 -", "2020", set()) is None
+    >>> _join_hyphen("years 2019 -", "2020", Counter()) is None
     True
     """
     if len(left) < 2 or left[-1] not in _HYPHENS or not left[-2].isalpha() or not right:
@@ -1107,7 +1108,7 @@ def _join_hyphen(left: str, right: str, known: set[str]) -> str | None:
     head = left.rsplit(" ", 1)[-1][:-1]
     tail = right.split(" ", 1)[0].strip(".,;:()\"'“”‘’")
     if f"{head}{tail}".casefold() not in known and (
-        f"{head}-{tail}".casefold() in known or tail.casefold() in known
+        f"{head}-{tail}".casefold() in known or known[tail.casefold()] > 1  # a word elsewhere too
     ):
         return left + right  # a compound's own hyphen ("self-" + "care", where "care" is a word here)
     return left[:-1] + right
