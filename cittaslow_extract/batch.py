@@ -29,8 +29,11 @@ from .models import DocumentResult
 from .outputs import (
     ROW_TABLES,
     RenderOptions,
+    WORKBOOK_KEY,
     TableManifest,
+    needs_rows,
     new_parts_dir,
+    output_names,
     output_lock,
     publish_parts,
     table_records,
@@ -116,6 +119,7 @@ class BatchOptions:
     partitioned: bool = False  # Dask workers write Parquet parts themselves
     incremental: bool = False
     neutralize_formulas: bool = True
+    csv_bom: bool = False  # CSV files start with a UTF-8 byte-order mark (Excel on Windows)
 
 
 @dataclass(slots=True)
@@ -199,11 +203,11 @@ def run_batch(
             tables = list(table_records([], mentions=config.mentions))
             written = publish_parts(parts_dir, out_dir, tables)
         else:
-            names = [f"{t}.{fmt}" for t in table_records([], config.mentions) for fmt in options.formats]
+            names = output_names(options.formats, config.mentions)
             skip = frozenset()
             if manifest is not None:
-                skip = manifest.up_to_date(out_dir, names, options.neutralize_formulas)
-            if any(name.partition(".")[0] in ROW_TABLES for name in set(names) - skip):
+                skip = manifest.up_to_date(out_dir, names, options.neutralize_formulas, options.csv_bom)
+            if any(needs_rows(name) for name in set(names) - skip):
                 if _load_rows(files, results, cached, config, options) and cache is not None:
                     manifest, skip = _manifest(cache, config, results), frozenset()  # rows changed
             written = write_tables(
@@ -212,6 +216,7 @@ def run_batch(
                 options.formats,
                 mentions=config.mentions,
                 neutralize_formulas=options.neutralize_formulas,
+                csv_bom=options.csv_bom,
                 manifest=manifest,
                 skip=skip,
             )
@@ -271,6 +276,7 @@ def _manifest(cache: DocumentCache, config: RunConfig, results: Sequence[Documen
     rows_key = _digest([cache.fingerprint, config.mentions, with_rows])
     documents_key = _digest([cache.fingerprint, [dataclasses.astuple(d) for d in documents]])
     keys = {table: rows_key for table in ROW_TABLES} | {"documents": documents_key}
+    keys[WORKBOOK_KEY] = _digest([rows_key, documents_key])  # the workbook holds every table
     return TableManifest(cache.root / MANIFEST_NAME, keys)
 
 

@@ -84,6 +84,25 @@ def _parts(results: Sequence[DocumentResult], table: str, fmt: str, neutralize_f
     return parts
 
 
+WORKBOOK_NAME = "tables.xlsx"  # --format xlsx: every table in one workbook (export/xlsx.py)
+WORKBOOK_KEY = "tables"  # the workbook's entry in TableManifest.keys: it holds every table
+
+
+def output_names(formats: Sequence[str], mentions: bool = True) -> list[str]:
+    """The table files a run writes in these formats.
+
+    >>> output_names(["csv", "xlsx"], mentions=False)
+    ['projects.csv', 'criteria.csv', 'documents.csv', 'tables.xlsx']
+    """
+    names = [f"{t}.{fmt}" for t in table_records([], mentions) for fmt in formats if fmt != "xlsx"]
+    return names + ([WORKBOOK_NAME] if "xlsx" in formats else [])
+
+
+def needs_rows(file_name: str) -> bool:
+    """Whether writing this file needs the rows of every document (not only the documents rows)."""
+    return file_name.partition(".")[0] in (*ROW_TABLES, WORKBOOK_KEY)
+
+
 def write_tables(
     results: Sequence[DocumentResult],
     out_dir: Path,
@@ -91,6 +110,7 @@ def write_tables(
     *,
     mentions: bool = True,
     neutralize_formulas: bool = True,
+    csv_bom: bool = False,
     manifest: TableManifest | None = None,
     skip: frozenset[str] = frozenset(),
 ) -> list[Path]:
@@ -109,12 +129,20 @@ def write_tables(
         for table in table_records([], mentions):
             for fmt in formats:
                 target = out_dir / f"{table}.{fmt}"
-                if target.name in skip:
+                if fmt == "xlsx" or target.name in skip:
                     continue
                 parts = _parts(results, table, fmt, neutralize_formulas)
-                data = table_from_parts(table, fmt, parts, neutralize_formulas=neutralize_formulas)
+                data = table_from_parts(table, fmt, parts, neutralize_formulas=neutralize_formulas, csv_bom=csv_bom)
                 digests[target.name] = hashlib.sha256(data).hexdigest()
                 staged.append((stage_file(target, data), target))
+        if "xlsx" in formats and WORKBOOK_NAME not in skip:
+            from .export.xlsx import workbook_bytes
+
+            target = out_dir / WORKBOOK_NAME
+            sheets = {t: b"".join(_parts(results, t, "xlsx", neutralize_formulas)) for t in table_records([], mentions)}
+            data = workbook_bytes(sheets)
+            digests[target.name] = hashlib.sha256(data).hexdigest()
+            staged.append((stage_file(target, data), target))
         for temporary, target in staged:
             os.replace(temporary, target)
         _fsync_dir(out_dir)
@@ -122,7 +150,7 @@ def write_tables(
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)  # only left when something failed before the rename
     if manifest is not None:
-        manifest.save(digests, neutralize_formulas)
+        manifest.save(digests, neutralize_formulas, csv_bom)
     remove_stale_parts(out_dir)
     return [target for _, target in staged]
 
@@ -141,9 +169,9 @@ class TableManifest:
     path: Path  # DIR/.cittaslow-cache/tables.json
     keys: dict[str, str]
 
-    def _key(self, file_name: str, neutralize_formulas: bool) -> str:
+    def _key(self, file_name: str, neutralize_formulas: bool, csv_bom: bool = False) -> str:
         table, _, fmt = file_name.partition(".")
-        flag = f"neutralize={neutralize_formulas}" if fmt == "csv" else ""
+        flag = f"neutralize={neutralize_formulas}|bom={csv_bom}" if fmt == "csv" else ""
         return hashlib.sha256(f"{self.keys[table]}|{fmt}|{flag}".encode()).hexdigest()
 
     def _load(self) -> dict[str, dict[str, str]]:
@@ -153,14 +181,16 @@ class TableManifest:
             return {}
         return entries if isinstance(entries, dict) else {}
 
-    def up_to_date(self, out_dir: Path, file_names: Sequence[str], neutralize_formulas: bool) -> frozenset[str]:
+    def up_to_date(
+        self, out_dir: Path, file_names: Sequence[str], neutralize_formulas: bool, csv_bom: bool = False
+    ) -> frozenset[str]:
         entries = self._load()
         fresh = set()
         for name in file_names:
             entry = entries.get(name)
             if not isinstance(entry, dict) or name.partition(".")[0] not in self.keys:
                 continue
-            if entry.get("key") != self._key(name, neutralize_formulas):
+            if entry.get("key") != self._key(name, neutralize_formulas, csv_bom):
                 continue
             try:
                 digest = hashlib.sha256((out_dir / name).read_bytes()).hexdigest()
@@ -170,11 +200,11 @@ class TableManifest:
                 fresh.add(name)
         return frozenset(fresh)
 
-    def save(self, written: dict[str, str], neutralize_formulas: bool) -> None:
+    def save(self, written: dict[str, str], neutralize_formulas: bool, csv_bom: bool = False) -> None:
         entries = self._load()
         for name, digest in written.items():
             if name.partition(".")[0] in self.keys:
-                entries[name] = {"key": self._key(name, neutralize_formulas), "sha256": digest}
+                entries[name] = {"key": self._key(name, neutralize_formulas, csv_bom), "sha256": digest}
             else:
                 entries.pop(name, None)
         temporary = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp")

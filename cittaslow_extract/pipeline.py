@@ -22,9 +22,16 @@ from .cli_options import (
     limits_from_args,
     run_config_from_args,
 )
-from .errors import UsageError
+from .errors import OutputLimitError, UsageError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_NOT_FINISHED = 0, 1, 2, 3
+FORMAT_CHOICES = {
+    "csv": ("csv",),
+    "parquet": ("parquet",),
+    "xlsx": ("xlsx",),
+    "both": ("csv", "parquet"),
+    "all": ("csv", "parquet", "xlsx"),
+}
 
 DESCRIPTION = """\
 Turn Cittaslow Metropolis checklist submissions (PDF, DOCX or text; English or Turkish) into tables:
@@ -47,8 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="submission files or folders (folders are searched recursively)")
     parser.add_argument("--out", required=True, type=Path, metavar="DIR",
                         help="folder for the output tables (created if missing)")
-    parser.add_argument("--format", choices=("csv", "parquet", "both"), default=None,
-                        help="table format (default: both; parquet with --dask-output partitioned)")
+    parser.add_argument("--format", choices=("csv", "parquet", "xlsx", "both", "all"), default=None,
+                        help="table format: csv, parquet, xlsx (one Excel workbook, tables.xlsx), both "
+                             "(csv and parquet, the default) or all three; parquet with --dask-output partitioned")
+    parser.add_argument("--csv-bom", action="store_true",
+                        help="start each CSV with a UTF-8 byte-order mark, for Excel on Windows")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="parallel worker processes (default: the machine's cores)")
     parser.add_argument("--incremental", action="store_true",
@@ -104,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("no submission files found in the given inputs")
     options = BatchOptions(
         out_dir=args.out,
-        formats=("csv", "parquet") if args.format == "both" else (args.format,),
+        formats=FORMAT_CHOICES[args.format],
         workers=args.workers or available_cores(),
         limits=args.limits,
         engine=args.engine,
@@ -112,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
         partitioned=args.dask_output == "partitioned",
         incremental=args.incremental,
         neutralize_formulas=not args.no_formula_escape,
+        csv_bom=args.csv_bom,
     )
     progress = Progress(len(files), quiet=args.quiet)
     try:
@@ -137,6 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OutputLimitError as exc:
+        print(f"error: {exc}; previous tables left as they were", file=sys.stderr)
+        return EXIT_NOT_FINISHED
     except KeyboardInterrupt:
         print("interrupted: previous tables left as they were", file=sys.stderr)
         return 130

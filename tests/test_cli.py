@@ -84,7 +84,7 @@ USAGE_ERRORS = [  # (arguments, message part)
     ([str(SAMPLE), "--out", "{out}", "--engine", "dask", "--dask-output", "partitioned", "--format", "csv"],
      "writes Parquet only"),
     ([str(SAMPLE), "--out", str(SAMPLE)], "exists and is not a folder"),
-    ([str(SAMPLE), "--out", "{out}", "--format", "xlsx"], "invalid choice: 'xlsx'"),
+    ([str(SAMPLE), "--out", "{out}", "--format", "ods"], "invalid choice: 'ods'"),
 ]
 
 

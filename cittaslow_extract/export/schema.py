@@ -86,6 +86,9 @@ MENTION_COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("planned", "bool"),
 )
 
+# ISO partial-date columns (kind string): a full date (YYYY-MM-DD) is a date cell in the workbook.
+FULL_DATE_COLUMNS = frozenset({"start_date", "end_date"})
+
 TABLES: dict[str, tuple[tuple[str, Kind], ...]] = {
     "projects": PROJECT_COLUMNS,
     "criteria": CRITERIA_COLUMNS,

@@ -23,7 +23,8 @@ from typing import Any
 from ..models import MoneyAmount
 from .schema import TABLES, Kind, arrow_schema
 
-FORMATS = ("csv", "parquet")
+FORMATS = ("csv", "parquet", "xlsx")
+UTF8_BOM = b"\xef\xbb\xbf"  # --csv-bom: what Excel on Windows needs to open a CSV as UTF-8
 # Cells a spreadsheet would run as a formula (OWASP CSV injection): prefixed with a quote in CSV.
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -241,16 +242,19 @@ def _parquet(arrow: Any) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-# The serialised rows a format's file is assembled from: CSV lines for CSV, JSON lines for Parquet.
-PART_KINDS = {"csv": "csv", "parquet": "json"}
+# The serialised rows a format's file is assembled from: CSV lines for CSV, JSON lines for Parquet
+# and for the Excel workbook (export/xlsx.py).
+PART_KINDS = {"csv": "csv", "parquet": "json", "xlsx": "json"}
 
 
 def row_parts(table: str, records: Sequence[Any], formats: Sequence[str], *, neutralize_formulas: bool = True) -> dict[str, bytes]:
     """Some rows of a table serialised for each format, to be joined with other documents' parts
     by table_from_parts (a worker does this for its document, in parallel with the others)."""
-    parts = {}
+    parts: dict[str, bytes] = {}
     for fmt in formats:
         kind = PART_KINDS[fmt]
+        if kind in parts:
+            continue
         if kind == "csv":
             parts[kind] = csv_rows(table, records, neutralize_formulas=neutralize_formulas)
         else:
@@ -258,10 +262,13 @@ def row_parts(table: str, records: Sequence[Any], formats: Sequence[str], *, neu
     return parts
 
 
-def table_from_parts(table: str, fmt: str, parts: Sequence[bytes], *, neutralize_formulas: bool = True) -> bytes:
+def table_from_parts(
+    table: str, fmt: str, parts: Sequence[bytes], *, neutralize_formulas: bool = True, csv_bom: bool = False
+) -> bytes:
     """A table's file from its rows' parts in order: the same bytes as table_bytes of all the rows."""
     if fmt == "csv":
-        return csv_header(table, neutralize_formulas=neutralize_formulas) + b"".join(parts)
+        bom = UTF8_BOM if csv_bom else b""
+        return bom + csv_header(table, neutralize_formulas=neutralize_formulas) + b"".join(parts)
     if fmt == "parquet":
         return _parquet(arrow_from_json(table, b"".join(parts)))
     raise ValueError(f"unknown format {fmt!r}")
@@ -269,7 +276,7 @@ def table_from_parts(table: str, fmt: str, parts: Sequence[bytes], *, neutralize
 
 def table_bytes(table: str, records: Sequence[Any], fmt: str, *, neutralize_formulas: bool = True) -> bytes:
     """One table serialised in one format ("csv" or "parquet"): its rows as one part."""
-    if fmt not in PART_KINDS:
+    if fmt not in ("csv", "parquet"):
         raise ValueError(f"unknown format {fmt!r}")
     part = row_parts(table, records, [fmt], neutralize_formulas=neutralize_formulas)[PART_KINDS[fmt]]
     return table_from_parts(table, fmt, [part], neutralize_formulas=neutralize_formulas)
