@@ -25,7 +25,7 @@ from .engines import DaskOptions, DocumentTask, prepare_local, run_dask, run_loc
 from .export.writers import import_in_background
 from .incremental import MANIFEST_NAME, CachedDocument, DocumentCache
 from .isolation import NO_LIMITS, Limits
-from .models import DocumentResult
+from .models import DocumentRecord, DocumentResult
 from .outputs import (
     ROW_TABLES,
     RenderOptions,
@@ -55,6 +55,7 @@ RECOGNISED_UNREADABLE_SUFFIXES = frozenset(
 class InputFile:
     path: Path
     source_path: str  # as written in the tables: stable, relative where the user gave it relative
+    skip_reason: str | None = None  # not a submission (selection.py): a `skipped` row, not read
 
 
 def display_path(path: Path) -> str:
@@ -74,36 +75,52 @@ def display_path(path: Path) -> str:
     return text
 
 
-def discover_inputs(inputs: Sequence[Path]) -> list[InputFile]:
+def discover_inputs(
+    inputs: Sequence[Path], include: Sequence[str] = (), exclude: Sequence[str] = ()
+) -> list[InputFile]:
     """Files named on the command line, in order; folders walked recursively in sorted order.
 
     A file named explicitly is always processed (its reader is chosen by content); inside folders only
-    document-like suffixes are taken, and hidden files and folders are skipped.
+    document-like suffixes are taken, hidden folders are not entered, and files that are plainly not
+    submissions (lock files, hidden files, photos, archives, spreadsheets: see selection.py) come
+    with a skip_reason.  `include`/`exclude`: glob patterns (selection.selected).
     """
+    from .selection import selected
+
     found: list[InputFile] = []
     seen: set[Path] = set()
     for given in inputs:
         if given.is_dir():
-            candidates = sorted(_walk(given), key=lambda p: p.as_posix())
+            candidates = sorted(_walk(given), key=lambda c: c[0].as_posix())
         else:
-            candidates = [given]
-        for path in candidates:
+            candidates = [(given, None)]
+        for path, reason in candidates:
+            relative = path.relative_to(given).as_posix() if given.is_dir() else path.as_posix()
+            if not selected(relative, include, exclude):
+                continue
             key = path.resolve()
             if key in seen:
                 continue
             seen.add(key)
-            found.append(InputFile(path, display_path(path)))
+            found.append(InputFile(path, display_path(path), reason))
     return found
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
+    from .selection import HIDDEN_FILE_REASON, NON_SUBMISSION_SUFFIXES, skip_reason
+
+    readable = READABLE_SUFFIXES | RECOGNISED_UNREADABLE_SUFFIXES
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
             suffix = Path(name).suffix.lower()
-            if name.startswith(".") or suffix not in READABLE_SUFFIXES | RECOGNISED_UNREADABLE_SUFFIXES:
-                continue
-            yield Path(root) / name
+            reason = skip_reason(name, READABLE_SUFFIXES)
+            listed = suffix in readable or suffix in NON_SUBMISSION_SUFFIXES
+            if reason is None and not listed:
+                continue  # expected outputs, notes, …: not listed at all
+            if reason == HIDDEN_FILE_REASON and not listed:
+                continue  # .DS_Store and the like
+            yield Path(root) / name, reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +149,10 @@ class BatchSummary:
         return sum(r.document.status == "failed" for r in self.results)
 
     @property
+    def skipped(self) -> int:
+        return sum(r.document.status == "skipped" for r in self.results)
+
+    @property
     def reused(self) -> int:
         return sum(r.document.status == "reused" for r in self.results)
 
@@ -156,6 +177,11 @@ def run_batch(
         cached: dict[int, CachedDocument] = {}
         todo: list[int] = []
         for index, input_file in enumerate(files):
+            if input_file.skip_reason is not None:
+                results[index] = skipped_result(input_file)
+                if on_result is not None:
+                    on_result(results[index])
+                continue
             if not _regular_file(input_file.path):  # a pipe or device might never end: not read
                 from .process import failed_result
 
@@ -282,6 +308,17 @@ def _manifest(cache: DocumentCache, config: RunConfig, results: Sequence[Documen
 
 def _digest(value: object) -> str:
     return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def skipped_result(input_file: InputFile) -> DocumentResult:
+    """The documents row of a file that is not a submission: status skipped, the reason in error."""
+    try:
+        sha256 = file_sha256(input_file.path) if _regular_file(input_file.path) else ""
+    except OSError:
+        sha256 = ""  # a lock file may be unreadable while the document is open
+    return DocumentResult(
+        DocumentRecord(sha256[:16], input_file.source_path, None, "skipped", input_file.skip_reason, 0, 0, None, sha256)
+    )
 
 
 def _regular_file(path: Path) -> bool:

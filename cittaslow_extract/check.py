@@ -551,7 +551,9 @@ def check_folder(
     # A document with an expected file is always checked, even where a folder walk would skip it
     # (a hidden name, a suffix it does not take): named explicitly, discover_inputs keeps it.
     named = [document_path(e) for e in expected_files if document_path(e).is_file()]
-    files = [f for f in discover_inputs([folder, *named]) if not is_expected_file(f.path)]
+    files = [
+        f for f in discover_inputs([*named, folder]) if not is_expected_file(f.path) and f.skip_reason is None
+    ]
     if not files and not expected_files:
         raise UsageError(f"{folder}: no sample documents found")
 

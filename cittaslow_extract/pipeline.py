@@ -52,8 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
                         help="submission files or folders (folders are searched recursively)")
-    parser.add_argument("--out", required=True, type=Path, metavar="DIR",
-                        help="folder for the output tables (created if missing)")
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help="folder for the output tables (created if missing); required unless --dry-run")
+    parser.add_argument("--include", action="append", default=[], metavar="GLOB",
+                        help="read only files in the input folders whose path or name matches "
+                             "(e.g. '*.pdf', '2023/*'); repeatable")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="leave out files whose path or name matches (e.g. 'annex*'); repeatable")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="list the files that would be read and those skipped (with the reason); write nothing")
     parser.add_argument("--format", choices=("csv", "parquet", "xlsx", "both", "all"), default=None,
                         help="table format: csv, parquet, xlsx (one Excel workbook, tables.xlsx), both "
                              "(csv and parquet, the default) or all three; parquet with --dask-output partitioned")
@@ -83,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = build_parser().parse_args(argv)
+    if args.out is None and not args.dry_run:
+        raise UsageError("cittaslow-extract: the following arguments are required: --out")
     if args.workers is not None and args.workers < 1:
         raise UsageError("cittaslow-extract: --workers must be at least 1")
     args.limits = limits_from_args(args, "cittaslow-extract")
@@ -109,9 +118,18 @@ def run(args: argparse.Namespace) -> int:
 
         if not dask_available():
             raise UsageError("--engine dask needs Dask: pip install 'cittaslow-extract[dask]'")
-    files = discover_inputs(args.inputs)
+    files = discover_inputs(args.inputs, args.include, args.exclude)
     if not files:
         raise UsageError("no submission files found in the given inputs")
+    if args.dry_run:
+        for input_file in files:
+            if input_file.skip_reason is None:
+                print(f"read  {input_file.source_path}")
+            else:
+                print(f"skip  {input_file.source_path}  ({input_file.skip_reason})")
+        to_read = sum(f.skip_reason is None for f in files)
+        print(f"{to_read} files would be read, {len(files) - to_read} skipped", file=sys.stderr)
+        return EXIT_OK
     options = BatchOptions(
         out_dir=args.out,
         formats=FORMAT_CHOICES[args.format],
@@ -129,8 +147,9 @@ def run(args: argparse.Namespace) -> int:
         summary = run_batch(files, config, options, on_result=lambda r: progress.document(r.document))
     finally:
         progress.close()
+    skipped = f", {summary.skipped} skipped" if summary.skipped else ""
     progress.message(
-        f"{len(summary.results)} documents ({summary.failed} failed, {summary.reused} reused), "
+        f"{len(summary.results)} documents ({summary.failed} failed{skipped}, {summary.reused} reused), "
         f"{summary.projects} projects → {args.out}"
     )
     return EXIT_SOME_FAILED if summary.failed else EXIT_OK

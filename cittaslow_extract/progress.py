@@ -52,7 +52,7 @@ class Progress:
     def document(self, record: DocumentRecord) -> None:
         with self._lock:
             self.done += 1
-            if record.status != "reused":  # the rate is of reading: reused rows cost no reading
+            if record.status not in ("reused", "skipped"):  # the rate is of reading: reused rows cost no reading
                 self.pages += record.page_count or 1
             if record.status == "failed":
                 self.failed += 1

@@ -517,11 +517,38 @@ def test_a_second_run_on_a_busy_folder_is_refused(tmp_path):
 
 
 def test_discovery_is_sorted_and_skips_hidden_and_non_documents(tmp_path):
-    for name in ["b.txt", "a.pdf", "notes.md", ".hidden.txt", "sub/c.docx", ".git/d.txt", "x.txt.expected.json"]:
+    names = ["b.txt", "a.pdf", "notes.md", ".hidden.txt", "sub/c.docx", ".git/d.txt", "x.txt.expected.json",
+             ".DS_Store", "~$b.docx", ".~lock.c.docx#", "photo.JPG", "annex.xlsx", "old.doc"]
+    for name in names:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
-    found = [f.path.relative_to(tmp_path).as_posix() for f in discover_inputs([tmp_path])]
-    assert found == ["a.pdf", "b.txt", "sub/c.docx"]
+    found = [(f.path.relative_to(tmp_path).as_posix(), f.skip_reason) for f in discover_inputs([tmp_path])]
+    assert [name for name, reason in found if reason is None] == ["a.pdf", "b.txt", "old.doc", "sub/c.docx"]
+    skipped = {name: reason.split(" (")[0].split(",")[0] for name, reason in found if reason is not None}
+    assert skipped == {
+        ".hidden.txt": "a hidden file",
+        ".~lock.c.docx#": "an Office lock file",
+        "annex.xlsx": "a spreadsheet",
+        "photo.JPG": "an image",
+        "~$b.docx": "an Office lock file",
+    }
+
+
+INCLUDE_EXCLUDE = [  # (include, exclude, files kept)
+    ([], [], ["2022/a.pdf", "2022/annex/b.pdf", "2023/c.txt", "draft-d.docx"]),
+    (["*.pdf"], [], ["2022/a.pdf", "2022/annex/b.pdf"]),
+    (["2022/*"], ["*/annex/*"], ["2022/a.pdf"]),
+    ([], ["draft-*", "2023"], ["2022/a.pdf", "2022/annex/b.pdf", "2023/c.txt"]),
+]
+
+
+@pytest.mark.parametrize("include, exclude, kept", INCLUDE_EXCLUDE)
+def test_include_and_exclude_patterns_select_files(tmp_path, include, exclude, kept):
+    for name in ["2022/a.pdf", "2022/annex/b.pdf", "2023/c.txt", "draft-d.docx"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    found = [f.path.relative_to(tmp_path).as_posix() for f in discover_inputs([tmp_path], include, exclude)]
+    assert found == kept
 
 
 def test_a_file_named_twice_is_processed_once(tmp_path):
