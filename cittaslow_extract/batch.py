@@ -2,7 +2,7 @@
 
 run_batch is the whole batch behind the command line:
 1. every input file is hashed; with --incremental a file whose content and run fingerprint are in
-   the output folder's cache is taken from there (status "reused");
+   the output folder's cache is taken from there (documents.reused true, status still "ok");
 2. the other files go to an engine (engines.py: local worker processes or Dask), each under the
    per-document time and memory limits; a file that fails becomes a failed documents row;
 3. the tables are written beside the old ones and renamed into place all together (outputs.py),
@@ -154,7 +154,7 @@ class BatchSummary:
 
     @property
     def reused(self) -> int:
-        return sum(r.document.status == "reused" for r in self.results)
+        return sum(r.document.reused for r in self.results)
 
     @property
     def projects(self) -> int:
@@ -195,7 +195,7 @@ def run_batch(
                 todo.append(index)
                 continue
             cached[index] = hit
-            hit.document.status, hit.document.source_path = "reused", input_file.source_path
+            hit.document.reused, hit.document.source_path = True, input_file.source_path
             results[index] = DocumentResult(hit.document)  # its other rows are read when needed
             if on_result is not None:
                 on_result(results[index])
@@ -248,7 +248,7 @@ def run_batch(
             )
         final = [DocumentResult(r.document) for r in results if r is not None]
         if cache is not None:
-            cache.prune({r.document.sha256 for r in final if r.document.status in ("ok", "reused")})
+            cache.prune({r.document.sha256 for r in final if r.document.status == "ok"})
     return BatchSummary(final, written)
 
 
@@ -298,7 +298,7 @@ def _manifest(cache: DocumentCache, config: RunConfig, results: Sequence[Documen
     """What each table's content depends on (see TableManifest): the run fingerprint and the
     documents in order; for the documents table, every documents row itself."""
     documents = [r.document for r in results if r is not None]
-    with_rows = [(d.sha256, d.source_path) for d in documents if d.status in ("ok", "reused")]
+    with_rows = [(d.sha256, d.source_path) for d in documents if d.status == "ok"]
     rows_key = _digest([cache.fingerprint, config.mentions, with_rows])
     documents_key = _digest([cache.fingerprint, [dataclasses.astuple(d) for d in documents]])
     keys = {table: rows_key for table in ROW_TABLES} | {"documents": documents_key}

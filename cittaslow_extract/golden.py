@@ -33,7 +33,8 @@ EXPECTED_SUFFIX = ".expected.json"
 FORMAT_VERSION = 1
 SECTIONS = ("format", "document", "criteria", "projects")
 # Left out of snapshots: they depend on the path the sample was read from, not on its content.
-VOLATILE_COLUMNS = frozenset({"source_path"})
+# reused says how this run got the rows (--incremental), not what they are.
+VOLATILE_COLUMNS = frozenset({"source_path", "reused"})
 # Columns of a project row that only repeat what the document section says.
 PROJECT_IDENTITY_COLUMNS = frozenset({"document_id", "source_path", "project_id"})
 

@@ -224,7 +224,7 @@ class DocumentRecord:
     document_id: str
     source_path: str
     source_format: str | None
-    status: str  # ok | failed | reused
+    status: str  # ok | failed | skipped
     error: str | None
     project_count: int
     criterion_count: int
@@ -233,6 +233,7 @@ class DocumentRecord:
     encoding: str | None = None
     language: str | None = None
     warnings: str = ""
+    reused: bool = False  # --incremental: rows taken from the previous run (status stays "ok")
 
 
 @dataclass(frozen=True, slots=True)

@@ -232,8 +232,9 @@ def test_dask_partitioned_incremental_keeps_every_document(corpus, dask_schedule
     changed = sorted(folder.iterdir())[1]
     changed.write_text(changed.read_text(encoding="utf-8") + "\nchanged\n", encoding="utf-8")
     run_batch(discover_inputs([folder]), FAST, options)
-    statuses = pd.read_parquet(out / "documents.parquet")["status"].tolist()
-    assert statuses == ["reused", "ok", "reused"]
+    documents = pd.read_parquet(out / "documents.parquet")
+    assert documents["status"].tolist() == ["ok", "ok", "ok"]
+    assert documents["reused"].tolist() == [True, False, True]
     second = pd.read_parquet(out / "projects.parquet")
     assert len(second) == len(first)
     assert second["source_path"].tolist() == first["source_path"].tolist()
@@ -268,6 +269,11 @@ def test_dask_engine_through_the_command_line_with_its_own_cluster(corpus, one_w
 FAST = RunConfig(mentions=False)  # no spaCy start-up in the workers: these tests are about reuse
 
 
+def state(row: dict[str, str]) -> str:
+    """A documents row's status, or "reused" for a row --incremental took from the previous run."""
+    return "reused" if row["reused"] == "true" else row["status"]
+
+
 def run_incremental(folder: Path, out: Path, config: RunConfig = FAST) -> list[dict[str, str]]:
     options = BatchOptions(out, workers=2, limits=LIMITS, incremental=True)
     run_batch(discover_inputs([folder]), config, options)
@@ -279,11 +285,12 @@ def test_incremental_reuses_unchanged_files_byte_identically(corpus, one_worker_
     first = run_incremental(corpus, out, RunConfig())
     assert {r["status"] for r in first} == {"ok"}
     second = run_incremental(corpus, out, RunConfig())
-    assert {r["status"] for r in second} == {"reused"}
-    # every table but documents is byte-identical to a fresh run; documents differs only in status
+    assert {state(r) for r in second} == {"reused"}
+    assert {r["status"] for r in second} == {"ok"}  # a filter on status == "ok" keeps reused rows
+    # every table but documents is byte-identical to a fresh run; documents differs only in reused
     fresh = {k: v for k, v in one_worker_tables.items() if not k.startswith("documents")}
     assert tables(out, list(fresh)) == fresh
-    assert [dict(r, status="ok") for r in second] == first
+    assert [dict(r, reused="false") for r in second] == first
 
 
 def test_incremental_redoes_only_a_changed_file(tmp_path):
@@ -294,7 +301,7 @@ def test_incremental_redoes_only_a_changed_file(tmp_path):
     changed.write_text(changed.read_text(encoding="utf-8") + "\nchanged\n", encoding="utf-8")
     (folder / "new.txt").write_bytes(TEXT_SAMPLES[0].read_bytes())
     rows = run_incremental(folder, out)
-    status = {Path(r["source_path"]).name: r["status"] for r in rows}
+    status = {Path(r["source_path"]).name: state(r) for r in rows}
     assert status.pop(changed.name) == "ok" and status.pop("new.txt") == "ok"
     assert set(status.values()) == {"reused"}
 
@@ -308,7 +315,7 @@ def test_incremental_follows_renamed_files_and_prunes_removed_ones(tmp_path):
     first[1].unlink()
     rows = run_incremental(folder, out)
     by_name = {Path(r["source_path"]).name: r for r in rows}
-    assert by_name["renamed.txt"]["status"] == "reused"
+    assert state(by_name["renamed.txt"]) == "reused"
     projects = list(csv.DictReader(io.StringIO((out / "projects.csv").read_text(encoding="utf-8"))))
     assert {Path(p["source_path"]).name for p in projects} == set(by_name)
     cached = [p for p in (out / CACHE_DIR_NAME).rglob("*.json") if p.parent.name != CACHE_DIR_NAME]
@@ -327,7 +334,7 @@ def test_incremental_tables_equal_a_fresh_run_after_changes(tmp_path):
     run_batch(discover_inputs([folder]), FAST, BatchOptions(fresh, limits=NO_LIMITS))
     names = [n for n in TABLE_FILES if not n.startswith(("documents", "mentions"))]
     assert tables(out, names) == tables(fresh, names)
-    assert [dict(r, status="ok") for r in documents(out)] == documents(fresh)
+    assert [dict(r, reused="false") for r in documents(out)] == documents(fresh)
 
 
 def test_unchanged_tables_are_not_rewritten(tmp_path):
@@ -353,12 +360,12 @@ def test_a_changed_setting_invalidates_the_cache(tmp_path):
     folder = make_corpus(tmp_path / "in", copies=1)
     out = tmp_path / "out"
     run_incremental(folder, out)
-    assert {r["status"] for r in run_incremental(folder, out)} == {"reused"}
+    assert {state(r) for r in run_incremental(folder, out)} == {"reused"}
     labels = tmp_path / "labels.toml"
     labels.write_text("", encoding="utf-8")
     with_labels = RunConfig(mentions=False, label_files=(labels,))
     assert {r["status"] for r in run_incremental(folder, out, with_labels)} == {"ok"}
-    assert {r["status"] for r in run_incremental(folder, out, with_labels)} == {"reused"}
+    assert {state(r) for r in run_incremental(folder, out, with_labels)} == {"reused"}
     labels.write_text("# edited\n", encoding="utf-8")  # same path, new content
     assert {r["status"] for r in run_incremental(folder, out, with_labels)} == {"ok"}
 
@@ -379,11 +386,11 @@ def test_a_damaged_cache_entry_is_recomputed(tmp_path, damage):
     entry.write_bytes(DAMAGES[damage](entry.read_bytes()))
     (out / "projects.csv").unlink()  # so the cached rows are needed, not only the documents rows
     rows = run_incremental(folder, out)
-    assert [r["sha256"] for r in rows if r["status"] == "ok"] == [entry.stem]
+    assert [r["sha256"] for r in rows if state(r) == "ok"] == [entry.stem]
     fresh = tmp_path / "fresh"
     run_batch(discover_inputs([folder]), FAST, BatchOptions(fresh, limits=NO_LIMITS))
     assert (out / "projects.csv").read_bytes() == (fresh / "projects.csv").read_bytes()
-    assert [r["status"] for r in run_incremental(folder, out)] == ["reused"] * len(rows)
+    assert [state(r) for r in run_incremental(folder, out)] == ["reused"] * len(rows)
 
 
 def test_failed_documents_are_not_cached(tmp_path):
@@ -567,7 +574,9 @@ def test_display_path_keeps_non_utf8_names_writable():
 
 
 def record(name: str, status: str = "ok", pages: int | None = None) -> DocumentRecord:
-    return DocumentRecord("id", name, "txt", status, "broken" if status == "failed" else None, 0, 0, pages, "")
+    reused = status == "reused"
+    status = "ok" if reused else status
+    return DocumentRecord("id", name, "txt", status, "broken" if status == "failed" else None, 0, 0, pages, "", reused=reused)
 
 
 def test_progress_off_a_terminal_prints_plain_lines():

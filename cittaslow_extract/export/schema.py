@@ -72,6 +72,7 @@ DOCUMENT_COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("encoding", "string"),
     ("language", "string"),
     ("warnings", "string"),
+    ("reused", "bool"),
 )
 
 MENTION_COLUMNS: tuple[tuple[str, Kind], ...] = (
