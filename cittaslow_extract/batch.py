@@ -24,7 +24,9 @@ from pathlib import Path
 from .engines import DaskOptions, DocumentTask, prepare_local, run_dask, run_local
 from .export.writers import import_in_background
 from .incremental import MANIFEST_NAME, CachedDocument, DocumentCache
+from .identity import Identity, apply_identity, copy_id
 from .isolation import NO_LIMITS, Limits
+from .manifest import Manifest
 from .models import DocumentRecord, DocumentResult
 from .outputs import (
     ROW_TABLES,
@@ -137,6 +139,7 @@ class BatchOptions:
     incremental: bool = False
     neutralize_formulas: bool = True
     csv_bom: bool = False  # CSV files start with a UTF-8 byte-order mark (Excel on Windows)
+    manifest: Manifest | None = None  # --manifest: city, year and extra columns per file
 
 
 @dataclass(slots=True)
@@ -176,9 +179,11 @@ def run_batch(
         results: list[DocumentResult | None] = [None] * len(files)
         cached: dict[int, CachedDocument] = {}
         todo: list[int] = []
+        hashes = [file_hash(f) for f in files]
+        identities = plan_identities(files, hashes, options.manifest)
         for index, input_file in enumerate(files):
             if input_file.skip_reason is not None:
-                results[index] = skipped_result(input_file)
+                results[index] = apply_identity(skipped_result(input_file, hashes[index]), identities[index])
                 if on_result is not None:
                     on_result(results[index])
                 continue
@@ -190,13 +195,14 @@ def run_batch(
                 if on_result is not None:
                     on_result(results[index])
                 continue
-            hit = _lookup(cache, input_file) if cache is not None else None
+            hit = cache.load(hashes[index]) if cache is not None and hashes[index] else None
             if hit is None:
                 todo.append(index)
                 continue
             cached[index] = hit
             hit.document.reused, hit.document.source_path = True, input_file.source_path
-            results[index] = DocumentResult(hit.document)  # its other rows are read when needed
+            # its other rows are read when needed (_load_rows)
+            results[index] = apply_identity(DocumentResult(hit.document), identities[index])
             if on_result is not None:
                 on_result(results[index])
         dask_gather = options.engine == "dask" and not options.partitioned
@@ -212,8 +218,11 @@ def run_batch(
         render = None
         if options.engine == "local":
             render = RenderOptions(options.formats, options.neutralize_formulas, config.mentions)
+        # The workers give each document its identity, after caching it (the cache keeps content
+        # only); when Dask gathers the rows, this process does, after caching them.
+        task_identities = [None] * len(files) if dask_gather else identities
         try:
-            done = _run(files, todo, config, options, task_cache, parts_dir, on_result, render)
+            done = _run(files, todo, config, options, task_cache, parts_dir, on_result, render, task_identities)
         finally:
             if importing is not None:
                 importing.join()
@@ -221,9 +230,10 @@ def run_batch(
             results[index] = result
             if dask_gather and cache is not None:
                 cache.store(result)
+            apply_identity(result, identities[index])  # the documents row of a failure made here too
         manifest = None if cache is None else _manifest(cache, config, results)
         if parts_dir is not None:
-            redone = _load_rows(files, results, cached, config, options)
+            redone = _load_rows(files, results, cached, config, options, identities)
             for index in [*cached, *redone]:  # the engine's workers wrote the others
                 write_parts(parts_dir, index, results[index])
             tables = list(table_records([], mentions=config.mentions))
@@ -234,7 +244,7 @@ def run_batch(
             if manifest is not None:
                 skip = manifest.up_to_date(out_dir, names, options.neutralize_formulas, options.csv_bom)
             if any(needs_rows(name) for name in set(names) - skip):
-                if _load_rows(files, results, cached, config, options) and cache is not None:
+                if _load_rows(files, results, cached, config, options, identities) and cache is not None:
                     manifest, skip = _manifest(cache, config, results), frozenset()  # rows changed
             written = write_tables(
                 [r for r in results if r is not None],
@@ -245,6 +255,7 @@ def run_batch(
                 csv_bom=options.csv_bom,
                 manifest=manifest,
                 skip=skip,
+                extra_document_columns=options.manifest.extra_columns if options.manifest else (),
             )
         final = [DocumentResult(r.document) for r in results if r is not None]
         if cache is not None:
@@ -261,8 +272,11 @@ def _run(
     parts_dir: Path | None,
     on_result: Callable[[DocumentResult], None] | None,
     render: RenderOptions | None = None,
+    identities: Sequence[Identity | None] | None = None,
 ) -> list[DocumentResult]:
-    tasks = [_task(files[i], config, cache, options.engine, render) for i in indexes]
+    tasks = [
+        _task(files[i], config, cache, options.engine, render, identities[i] if identities else None) for i in indexes
+    ]
     if not tasks:
         return []
     if options.engine == "dask":
@@ -277,6 +291,7 @@ def _load_rows(
     cached: dict[int, CachedDocument],
     config: RunConfig,
     options: BatchOptions,
+    identities: Sequence[Identity | None],
 ) -> list[int]:
     """Put the full rows of reused documents into `results`; a document whose entry is damaged
     is processed again, here, and left out of `cached` (returns those indexes)."""
@@ -286,9 +301,9 @@ def _load_rows(
         if full is None:
             damaged.append(index)
         else:
-            results[index] = full
+            results[index] = apply_identity(full, identities[index])
     redo = BatchOptions(options.out_dir, workers=1, limits=options.limits)  # records: see run_batch
-    for index, result in zip(damaged, _run(files, damaged, config, redo, None, None, None)):
+    for index, result in zip(damaged, _run(files, damaged, config, redo, None, None, None, None, identities)):
         results[index] = result
         del cached[index]
     return damaged
@@ -298,7 +313,8 @@ def _manifest(cache: DocumentCache, config: RunConfig, results: Sequence[Documen
     """What each table's content depends on (see TableManifest): the run fingerprint and the
     documents in order; for the documents table, every documents row itself."""
     documents = [r.document for r in results if r is not None]
-    with_rows = [(d.sha256, d.source_path) for d in documents if d.status == "ok"]
+    # the rows carry the document's identity too: its id (copies), its city (--manifest)
+    with_rows = [(d.sha256, d.source_path, d.document_id, d.city) for d in documents if d.status == "ok"]
     rows_key = _digest([cache.fingerprint, config.mentions, with_rows])
     documents_key = _digest([cache.fingerprint, [dataclasses.astuple(d) for d in documents]])
     keys = {table: rows_key for table in ROW_TABLES} | {"documents": documents_key}
@@ -310,12 +326,8 @@ def _digest(value: object) -> str:
     return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def skipped_result(input_file: InputFile) -> DocumentResult:
+def skipped_result(input_file: InputFile, sha256: str) -> DocumentResult:
     """The documents row of a file that is not a submission: status skipped, the reason in error."""
-    try:
-        sha256 = file_sha256(input_file.path) if _regular_file(input_file.path) else ""
-    except OSError:
-        sha256 = ""  # a lock file may be unreadable while the document is open
     return DocumentResult(
         DocumentRecord(sha256[:16], input_file.source_path, None, "skipped", input_file.skip_reason, 0, 0, None, sha256)
     )
@@ -328,12 +340,41 @@ def _regular_file(path: Path) -> bool:
         return True  # missing or unreadable: the worker reports why
 
 
-def _lookup(cache: DocumentCache, input_file: InputFile) -> CachedDocument | None:
+def file_hash(input_file: InputFile) -> str:
+    """The file's SHA-256, or "" when it cannot be read here (the worker reports why) or is not a
+    regular file (never read: a pipe might not end)."""
+    if not _regular_file(input_file.path):
+        return ""
     try:
-        sha256 = file_sha256(input_file.path)
+        return file_sha256(input_file.path)
     except OSError:
-        return None  # the worker reports the read error
-    return cache.load(sha256)
+        return ""
+
+
+def plan_identities(
+    files: Sequence[InputFile], hashes: Sequence[str], manifest: Manifest | None = None
+) -> list[Identity | None]:
+    """Each file's Identity (identity.py): a path-qualified id and duplicate_of for a byte-identical
+    copy of an earlier file, and its --manifest row; None when it needs none."""
+    first: dict[str, str] = {}  # sha256 → the first copy's document_id
+    planned: list[Identity | None] = []
+    for input_file, sha256 in zip(files, hashes):
+        document_id = duplicate_of = None
+        if sha256:
+            if sha256 in first:
+                document_id, duplicate_of = copy_id(sha256, input_file.source_path), first[sha256]
+            else:
+                first[sha256] = sha256[:16]
+        row = manifest.lookup(input_file.path, input_file.source_path) if manifest else None
+        identity = Identity(
+            document_id=document_id,
+            duplicate_of=duplicate_of,
+            city=row.city if row else None,
+            submission_year=row.year if row else None,
+            manifest_columns=row.extra if row else tuple((c, None) for c in manifest.extra_columns) if manifest else (),
+        )
+        planned.append(None if identity.empty else identity)
+    return planned
 
 
 def _task(
@@ -342,10 +383,11 @@ def _task(
     cache: DocumentCache | None,
     engine: str,
     render: RenderOptions | None = None,
+    identity: Identity | None = None,
 ) -> DocumentTask:
     # Dask workers may run elsewhere (same shared folders, other working directory): absolute paths.
     path = input_file.path.absolute() if engine == "dask" else input_file.path
-    return DocumentTask(os.fspath(path), input_file.source_path, config, cache, render)
+    return DocumentTask(os.fspath(path), input_file.source_path, config, cache, render, identity)
 
 
 def process_files(

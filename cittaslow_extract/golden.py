@@ -33,8 +33,9 @@ EXPECTED_SUFFIX = ".expected.json"
 FORMAT_VERSION = 1
 SECTIONS = ("format", "document", "criteria", "projects")
 # Left out of snapshots: they depend on the path the sample was read from, not on its content.
-# reused says how this run got the rows (--incremental), not what they are.
-VOLATILE_COLUMNS = frozenset({"source_path", "reused"})
+# reused and duplicate_of say how this run got the rows (--incremental) and what else it read,
+# not what the document is.
+VOLATILE_COLUMNS = frozenset({"source_path", "reused", "duplicate_of"})
 # Columns of a project row that only repeat what the document section says.
 PROJECT_IDENTITY_COLUMNS = frozenset({"document_id", "source_path", "project_id"})
 

@@ -63,6 +63,9 @@ class RawDocument:
     page_count: int | None = None
     encoding: str | None = None  # detected text encoding (text files only)
     warnings: list[str] = field(default_factory=list)
+    # text the reader saw but that is not content: running headers and footers (PDF lines the
+    # layout stage drops, DOCX header and footer parts); identity.py reads the city and year from it
+    running_text: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- segmenting
@@ -206,6 +209,7 @@ class ProjectRecord:
     page_start: int | None
     page_end: int | None
     warnings: str
+    city: str | None = None  # the submission's city (documents.city), so one table of all cities needs no join
 
 
 @dataclass(slots=True)
@@ -234,6 +238,11 @@ class DocumentRecord:
     language: str | None = None
     warnings: str = ""
     reused: bool = False  # --incremental: rows taken from the previous run (status stays "ok")
+    city: str | None = None  # municipality: from --manifest, else read from the document (identity.py)
+    submission_year: int | None = None
+    duplicate_of: str | None = None  # document_id of an earlier byte-identical file in the batch
+    # --manifest's other columns for this file, (column, value): extra documents columns
+    manifest_columns: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

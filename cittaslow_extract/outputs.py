@@ -66,7 +66,9 @@ def render_result(result: DocumentResult, options: RenderOptions) -> DocumentRes
     return DocumentResult(result.document, rendered=RenderedRows(options.neutralize_formulas, parts))
 
 
-def _parts(results: Sequence[DocumentResult], table: str, fmt: str, neutralize_formulas: bool) -> list[bytes]:
+def _parts(
+    results: Sequence[DocumentResult], table: str, fmt: str, neutralize_formulas: bool, columns: Any = None
+) -> list[bytes]:
     """The table's rows, per document in order, serialised for `fmt` (by the worker when it did)."""
     from .export.writers import PART_KINDS, row_parts
 
@@ -76,7 +78,7 @@ def _parts(results: Sequence[DocumentResult], table: str, fmt: str, neutralize_f
         rendered = result.rendered
         if rendered is None or table not in rendered.parts:
             records = table_records([result])[table]
-            parts.append(row_parts(table, records, [fmt], neutralize_formulas=neutralize_formulas)[kind])
+            parts.append(row_parts(table, records, [fmt], neutralize_formulas=neutralize_formulas, columns=columns)[kind])
             continue
         if kind not in rendered.parts[table] or (kind == "csv" and rendered.neutralize_formulas != neutralize_formulas):
             raise ValueError(f"{result.document.source_path}: rows were serialised for other options")
@@ -113,13 +115,18 @@ def write_tables(
     csv_bom: bool = False,
     manifest: TableManifest | None = None,
     skip: frozenset[str] = frozenset(),
+    extra_document_columns: tuple[str, ...] = (),
 ) -> list[Path]:
     """Write every table in every format, then rename them all into place; returns the targets.
 
     `skip`: file names (e.g. "projects.csv") known to be up to date already (see TableManifest),
-    left as they are; `results` need not hold their rows.
+    left as they are; `results` need not hold their rows.  `extra_document_columns`: a --manifest's
+    columns, written after the documents table's own.
     """
+    from .export.schema import table_columns
     from .export.writers import stage_file, table_from_parts
+
+    columns = {"documents": table_columns("documents", extra_document_columns)} if extra_document_columns else {}
 
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
@@ -131,16 +138,20 @@ def write_tables(
                 target = out_dir / f"{table}.{fmt}"
                 if fmt == "xlsx" or target.name in skip:
                     continue
-                parts = _parts(results, table, fmt, neutralize_formulas)
-                data = table_from_parts(table, fmt, parts, neutralize_formulas=neutralize_formulas, csv_bom=csv_bom)
+                parts = _parts(results, table, fmt, neutralize_formulas, columns.get(table))
+                data = table_from_parts(
+                    table, fmt, parts, neutralize_formulas=neutralize_formulas, csv_bom=csv_bom, columns=columns.get(table)
+                )
                 digests[target.name] = hashlib.sha256(data).hexdigest()
                 staged.append((stage_file(target, data), target))
         if "xlsx" in formats and WORKBOOK_NAME not in skip:
             from .export.xlsx import workbook_bytes
 
             target = out_dir / WORKBOOK_NAME
-            sheets = {t: b"".join(_parts(results, t, "xlsx", neutralize_formulas)) for t in table_records([], mentions)}
-            data = workbook_bytes(sheets)
+            sheets = {
+                t: b"".join(_parts(results, t, "xlsx", neutralize_formulas, columns.get(t))) for t in table_records([], mentions)
+            }
+            data = workbook_bytes(sheets, columns)
             digests[target.name] = hashlib.sha256(data).hexdigest()
             staged.append((stage_file(target, data), target))
         for temporary, target in staged:

@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "(e.g. '*.pdf', '2023/*'); repeatable")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                         help="leave out files whose path or name matches (e.g. 'annex*'); repeatable")
+    parser.add_argument("--manifest", type=Path, default=None, metavar="FILE.csv",
+                        help="a CSV naming each file (path) with its city, year and any other columns "
+                             "(added to documents); wins over what the documents say")
     parser.add_argument("--dry-run", action="store_true",
                         help="list the files that would be read and those skipped (with the reason); write nothing")
     parser.add_argument("--format", choices=("csv", "parquet", "xlsx", "both", "all"), default=None,
@@ -118,6 +121,11 @@ def run(args: argparse.Namespace) -> int:
 
         if not dask_available():
             raise UsageError("--engine dask needs Dask: pip install 'cittaslow-extract[dask]'")
+    manifest = None
+    if args.manifest is not None:
+        from .manifest import load_manifest
+
+        manifest = load_manifest(args.manifest)
     files = discover_inputs(args.inputs, args.include, args.exclude)
     if not files:
         raise UsageError("no submission files found in the given inputs")
@@ -141,6 +149,7 @@ def run(args: argparse.Namespace) -> int:
         incremental=args.incremental,
         neutralize_formulas=not args.no_formula_escape,
         csv_bom=args.csv_bom,
+        manifest=manifest,
     )
     progress = Progress(len(files), quiet=args.quiet)
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 Kind = Literal["string", "int", "bool", "decimal", "amounts"]
+Columns = tuple[tuple[str, Kind], ...]
 
 PROJECT_COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("document_id", "string"),
@@ -47,6 +48,7 @@ PROJECT_COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("page_start", "int"),
     ("page_end", "int"),
     ("warnings", "string"),
+    ("city", "string"),
 )
 
 CRITERIA_COLUMNS: tuple[tuple[str, Kind], ...] = (
@@ -73,6 +75,9 @@ DOCUMENT_COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("language", "string"),
     ("warnings", "string"),
     ("reused", "bool"),
+    ("city", "string"),
+    ("submission_year", "int"),
+    ("duplicate_of", "string"),
 )
 
 MENTION_COLUMNS: tuple[tuple[str, Kind], ...] = (
@@ -97,6 +102,15 @@ TABLES: dict[str, tuple[tuple[str, Kind], ...]] = {
     "mentions": MENTION_COLUMNS,
 }
 
+def table_columns(table: str, extra: tuple[str, ...] = ()) -> tuple[tuple[str, Kind], ...]:
+    """A table's columns, with `extra` text columns after them (documents: a --manifest's columns).
+
+    >>> table_columns("documents", ("region",))[-2:]
+    (('duplicate_of', 'string'), ('region', 'string'))
+    """
+    return TABLES[table] + tuple((name, "string") for name in extra)
+
+
 _PANDAS_DTYPES: dict[Kind, str] = {
     "string": "string",
     "int": "Int64",
@@ -115,7 +129,7 @@ def pandas_dtypes(table: str) -> dict[str, str]:
     return {name: _PANDAS_DTYPES[kind] for name, kind in TABLES[table] if kind != "amounts"}
 
 
-def arrow_schema(table: str) -> Any:
+def arrow_schema(table: str, columns: Columns | None = None) -> Any:
     """The pyarrow schema of a table (pyarrow imported only when Parquet is written)."""
     import pyarrow as pa
 
@@ -135,4 +149,4 @@ def arrow_schema(table: str) -> Any:
         "decimal": pa.float64(),
         "amounts": pa.list_(amount_struct),
     }
-    return pa.schema([(name, types[kind]) for name, kind in TABLES[table]])
+    return pa.schema([(name, types[kind]) for name, kind in columns or TABLES[table]])

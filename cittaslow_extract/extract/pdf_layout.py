@@ -408,8 +408,9 @@ def _margin_lines(page: PageLayout) -> tuple[list[Line], list[Line]]:
     return top, bottom
 
 
-def remove_running_lines(pages: list[PageLayout], is_label: Callable[[str], bool]) -> None:
-    """Drop running headers, footers and page numbers from every page, in place.
+def remove_running_lines(pages: list[PageLayout], is_label: Callable[[str], bool]) -> list[str]:
+    """Drop running headers, footers and page numbers from every page, in place; returns the
+    dropped texts, each once (RawDocument.running_text: a submission's city and year are there).
 
     Candidates are the lines of the top and bottom margins (_margin_lines) that are not field
     labels.  A candidate goes when its text (digits aside) comes back at the same height on at
@@ -448,9 +449,12 @@ def remove_running_lines(pages: list[PageLayout], is_label: Callable[[str], bool
         elif len(pages) == 1 and line.size < _inner_size(page, candidates) - 0.5:
             # one page: nothing repeats, but small print cut off in the margin is a header/footer
             drop.add(id(line))
+    dropped: dict[str, None] = {}
     if drop:
         for page in pages:
+            dropped.update(dict.fromkeys(line.text for line in page.lines if id(line) in drop))
             page.lines = [line for line in page.lines if id(line) not in drop]
+    return list(dropped)
 
 
 def _inner_size(page: PageLayout, candidates: list[tuple[PageLayout, Line, str]]) -> float:
@@ -579,6 +583,7 @@ class LayoutBuilder:
         self.pages: list[PageLayout] = []
         self.vocabulary = vocabulary or load_vocabulary()
         self.pages_without_text: list[int] = []
+        self.running_text: list[str] = []  # filled by blocks(): the running headers and footers
 
     def add_page(self, number: int, width: float, height: float, words: list[Word]) -> None:
         page = read_page(number, width, height, words, self._is_bare_label)
@@ -593,7 +598,7 @@ class LayoutBuilder:
     # ------------------------------------------------------------------ paragraphs
     def blocks(self) -> list[Block]:
         assign_columns(self.pages)
-        remove_running_lines(self.pages, self._is_bare_label)
+        self.running_text = remove_running_lines(self.pages, self._is_bare_label)
         metrics = _metrics(self.pages)
         paragraphs = self._paragraphs(metrics)
         known = self._known_words()
