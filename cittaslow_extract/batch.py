@@ -32,7 +32,9 @@ from .outputs import (
     ROW_TABLES,
     RenderOptions,
     WORKBOOK_KEY,
+    RunChange,
     TableManifest,
+    finish_run,
     needs_rows,
     new_parts_dir,
     output_names,
@@ -146,6 +148,7 @@ class BatchOptions:
 class BatchSummary:
     results: list[DocumentResult]  # each file's documents row (its other rows are in the tables)
     written: list[Path]
+    change: RunChange | None = None  # the previous run into --out had other inputs
 
     @property
     def failed(self) -> int:
@@ -238,6 +241,7 @@ def run_batch(
                 write_parts(parts_dir, index, results[index])
             tables = list(table_records([], mentions=config.mentions))
             written = publish_parts(parts_dir, out_dir, tables)
+            names = [f"{table}.parquet" for table in tables]
         else:
             names = output_names(options.formats, config.mentions)
             skip = frozenset()
@@ -260,7 +264,8 @@ def run_batch(
         final = [DocumentResult(r.document) for r in results if r is not None]
         if cache is not None:
             cache.prune({r.document.sha256 for r in final if r.document.status == "ok"})
-    return BatchSummary(final, written)
+        change = finish_run(out_dir, names, [(r.document.source_path, r.document.sha256) for r in final])
+    return BatchSummary(final, written, change)
 
 
 def _run(

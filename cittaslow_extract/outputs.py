@@ -30,6 +30,8 @@ from .models import DocumentResult, RenderedRows
 TABLE_NAMES = ("projects", "criteria", "documents", "mentions")
 PARTS_DIR = ".parts"
 LOCK_NAME = ".cittaslow.lock"
+RUN_RECORD_NAME = "cittaslow-run.json"  # which run the table files in the folder belong to
+RUN_RECORD_FORMAT = 1
 
 
 def table_records(results: Sequence[DocumentResult], mentions: bool = True) -> dict[str, list[Any]]:
@@ -225,6 +227,78 @@ class TableManifest:
             os.replace(temporary, self.path)
         except OSError:
             temporary.unlink(missing_ok=True)  # without a manifest the next run rewrites every table
+
+
+# --- which run the tables belong to ------------------------------------------------------------
+
+
+def all_table_names() -> list[str]:
+    """Every table file name a run may write, in any format."""
+    return output_names(["csv", "parquet", "xlsx"])
+
+
+@dataclass(frozen=True, slots=True)
+class RunChange:
+    """The previous run into the folder, when its inputs were not this run's."""
+
+    before: int  # input files then
+    now: int
+    common: int  # files (path and content) in both
+
+    def message(self, out_dir: Path) -> str:
+        return (
+            f"note: the inputs differ from the previous run into {out_dir} ({self.before} files then, "
+            f"{self.now} now, {self.common} the same): all of its tables are replaced"
+        )
+
+
+def _read_run_record(out_dir: Path) -> dict[str, Any] | None:
+    try:
+        record = json.loads((out_dir / RUN_RECORD_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def finish_run(out_dir: Path, names: Sequence[str], inputs: Sequence[tuple[str, str]]) -> RunChange | None:
+    """After the tables are in place: remove every table file of another run (a format or a
+    table this run did not write, e.g. Parquet after a --format csv run, mentions after
+    --no-mentions), then record which files make up this run (DIR/cittaslow-run.json: the run id,
+    its inputs, each table file's SHA-256).  Returns how the inputs changed, when they did.
+
+    `names`: this run's table files (written or left up to date); `inputs`: (source_path, sha256).
+    """
+    previous = _read_run_record(out_dir)
+    for name in set(all_table_names()) - set(names):
+        target = out_dir / name
+        if target.is_symlink() or target.is_file():
+            target.unlink(missing_ok=True)
+    remove_stale_parts(out_dir)
+    tables = {}
+    for name in names:
+        target = out_dir / name
+        try:
+            tables[name] = hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() and not target.is_symlink() else None
+        except OSError:
+            tables[name] = None
+    entries = sorted(set(inputs))
+    inputs_key = hashlib.sha256(json.dumps(entries, ensure_ascii=False).encode("utf-8")).hexdigest()
+    run_id = hashlib.sha256(json.dumps([inputs_key, sorted(tables.items())]).encode("utf-8")).hexdigest()[:16]
+    record = {
+        "format": RUN_RECORD_FORMAT,
+        "run": run_id,
+        "inputs_sha256": inputs_key,
+        "input_count": len(inputs),
+        "inputs": [{"source_path": path, "sha256": sha256} for path, sha256 in inputs],
+        "tables": {name: {"run": run_id, "sha256": digest} for name, digest in sorted(tables.items())},
+    }
+    from .export.writers import write_atomic
+
+    write_atomic(out_dir / RUN_RECORD_NAME, (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    if previous is None or previous.get("inputs_sha256") == inputs_key:
+        return None
+    before = {(e.get("source_path"), e.get("sha256")) for e in previous.get("inputs", []) if isinstance(e, dict)}
+    return RunChange(len(before), len(inputs), len(before & set(entries)))
 
 
 def remove_stale_temporaries(out_dir: Path) -> None:

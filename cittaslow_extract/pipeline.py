@@ -156,6 +156,8 @@ def run(args: argparse.Namespace) -> int:
         summary = run_batch(files, config, options, on_result=lambda r: progress.document(r.document))
     finally:
         progress.close()
+    if summary.change is not None:
+        progress.message(summary.change.message(args.out))
     skipped = f", {summary.skipped} skipped" if summary.skipped else ""
     progress.message(
         f"{len(summary.results)} documents ({summary.failed} failed{skipped}, {summary.reused} reused), "
