@@ -142,6 +142,7 @@ class BatchOptions:
     neutralize_formulas: bool = True
     csv_bom: bool = False  # CSV files start with a UTF-8 byte-order mark (Excel on Windows)
     manifest: Manifest | None = None  # --manifest: city, year and extra columns per file
+    keep_records: bool = False  # the summary keeps every row as records (api.extract_folder)
 
 
 @dataclass(slots=True)
@@ -149,6 +150,7 @@ class BatchSummary:
     results: list[DocumentResult]  # each file's documents row (its other rows are in the tables)
     written: list[Path]
     change: RunChange | None = None  # the previous run into --out had other inputs
+    records: list[DocumentResult] | None = None  # with keep_records: every document's rows
 
     @property
     def failed(self) -> int:
@@ -219,7 +221,7 @@ def run_batch(
         # Local workers send their rows serialised for the tables (see RenderedRows), so that this
         # process only joins them; Dask workers send records (cached here, or written as parts).
         render = None
-        if options.engine == "local":
+        if options.engine == "local" and not options.keep_records:
             render = RenderOptions(options.formats, options.neutralize_formulas, config.mentions)
         # The workers give each document its identity, after caching it (the cache keeps content
         # only); when Dask gathers the rows, this process does, after caching them.
@@ -247,7 +249,7 @@ def run_batch(
             skip = frozenset()
             if manifest is not None:
                 skip = manifest.up_to_date(out_dir, names, options.neutralize_formulas, options.csv_bom)
-            if any(needs_rows(name) for name in set(names) - skip):
+            if options.keep_records or any(needs_rows(name) for name in set(names) - skip):
                 if _load_rows(files, results, cached, config, options, identities) and cache is not None:
                     manifest, skip = _manifest(cache, config, results), frozenset()  # rows changed
             written = write_tables(
@@ -265,7 +267,8 @@ def run_batch(
         if cache is not None:
             cache.prune({r.document.sha256 for r in final if r.document.status == "ok"})
         change = finish_run(out_dir, names, [(r.document.source_path, r.document.sha256) for r in final])
-    return BatchSummary(final, written, change)
+    records = [r for r in results if r is not None] if options.keep_records else None
+    return BatchSummary(final, written, change, records)
 
 
 def _run(

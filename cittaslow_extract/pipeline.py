@@ -112,58 +112,80 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .batch import BatchOptions, discover_inputs, run_batch
+    """The command: a thin layer over api.extract_folder (progress, the summary line, the exit code)."""
+    from .api import extract_folder
     from .progress import Progress
 
-    config = run_config_from_args(args)
     if args.engine == "dask":
         from .engines import dask_available
 
         if not dask_available():
             raise UsageError("--engine dask needs Dask: pip install 'cittaslow-extract[dask]'")
-    manifest = None
-    if args.manifest is not None:
-        from .manifest import load_manifest
-
-        manifest = load_manifest(args.manifest)
-    files = discover_inputs(args.inputs, args.include, args.exclude)
-    if not files:
-        raise UsageError("no submission files found in the given inputs")
     if args.dry_run:
-        for input_file in files:
-            if input_file.skip_reason is None:
-                print(f"read  {input_file.source_path}")
-            else:
-                print(f"skip  {input_file.source_path}  ({input_file.skip_reason})")
-        to_read = sum(f.skip_reason is None for f in files)
-        print(f"{to_read} files would be read, {len(files) - to_read} skipped", file=sys.stderr)
-        return EXIT_OK
-    options = BatchOptions(
-        out_dir=args.out,
-        formats=FORMAT_CHOICES[args.format],
-        workers=args.workers or available_cores(),
-        limits=args.limits,
-        engine=args.engine,
-        scheduler=args.scheduler,
-        partitioned=args.dask_output == "partitioned",
-        incremental=args.incremental,
-        neutralize_formulas=not args.no_formula_escape,
-        csv_bom=args.csv_bom,
-        manifest=manifest,
-    )
-    progress = Progress(len(files), quiet=args.quiet)
+        return dry_run(args)
+    progress: list[Progress] = []
+
+    def started(files: Sequence[object]) -> None:
+        progress.append(Progress(len(files), quiet=args.quiet))
+
     try:
-        summary = run_batch(files, config, options, on_result=lambda r: progress.document(r.document))
+        result = extract_folder(
+            args.inputs,
+            out=args.out,
+            formats=FORMAT_CHOICES[args.format],
+            include=args.include,
+            exclude=args.exclude,
+            manifest=args.manifest,
+            workers=args.workers or available_cores(),
+            timeout=args.timeout,
+            max_memory=args.max_memory,
+            incremental=args.incremental,
+            mentions=not args.no_mentions,
+            labels=args.labels,
+            gazetteer=args.gazetteer,
+            pdf_engine=args.pdf_engine,
+            password=args.password,
+            spacy_model=args.spacy_model,
+            csv_bom=args.csv_bom,
+            formula_escape=not args.no_formula_escape,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            partitioned=args.dask_output == "partitioned",
+            debug=args.debug,
+            on_files=started,
+            on_result=lambda r: progress[0].document(r.document),
+            tables=False,
+        )
     finally:
-        progress.close()
+        for bar in progress:
+            bar.close()
+    summary, shown = result.summary, progress[0]
     if summary.change is not None:
-        progress.message(summary.change.message(args.out))
+        shown.message(summary.change.message(args.out))
     skipped = f", {summary.skipped} skipped" if summary.skipped else ""
-    progress.message(
+    shown.message(
         f"{len(summary.results)} documents ({summary.failed} failed{skipped}, {summary.reused} reused), "
         f"{summary.projects} projects → {args.out}"
     )
     return EXIT_SOME_FAILED if summary.failed else EXIT_OK
+
+
+def dry_run(args: argparse.Namespace) -> int:
+    """--dry-run: the files a run would read and those it would skip, on stdout; nothing written."""
+    from .batch import discover_inputs
+
+    run_config_from_args(args)  # the same usage errors as a run
+    files = discover_inputs(args.inputs, args.include, args.exclude)
+    if not files:
+        raise UsageError("no submission files found in the given inputs")
+    for input_file in files:
+        if input_file.skip_reason is None:
+            print(f"read  {input_file.source_path}")
+        else:
+            print(f"skip  {input_file.source_path}  ({input_file.skip_reason})")
+    to_read = sum(f.skip_reason is None for f in files)
+    print(f"{to_read} files would be read, {len(files) - to_read} skipped", file=sys.stderr)
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
