@@ -84,20 +84,21 @@ def discover_inputs(
 ) -> list[InputFile]:
     """Files named on the command line, in order; folders walked recursively in sorted order.
 
-    A file named explicitly is always processed (its reader is chosen by content); inside folders only
+    A file named explicitly is always processed (its reader is chosen by content; only an Office
+    lock file is skipped, since a shell's `folder/*` names it too); inside folders only
     document-like suffixes are taken, hidden folders are not entered, and files that are plainly not
     submissions (lock files, hidden files, photos, archives, spreadsheets: see selection.py) come
     with a skip_reason.  `include`/`exclude`: glob patterns (selection.selected).
     """
-    from .selection import selected
+    from .selection import LOCK_FILE_PREFIXES, LOCK_FILE_REASON, selected
 
     found: list[InputFile] = []
     seen: set[Path] = set()
     for given in inputs:
         if given.is_dir():
             candidates = sorted(_walk(given), key=lambda c: c[0].as_posix())
-        else:
-            candidates = [(given, None)]
+        else:  # named: always read, except an Office lock file (`folder/*` names those too)
+            candidates = [(given, LOCK_FILE_REASON if given.name.startswith(LOCK_FILE_PREFIXES) else None)]
         for path, reason in candidates:
             relative = path.relative_to(given).as_posix() if given.is_dir() else path.as_posix()
             if not selected(relative, include, exclude):

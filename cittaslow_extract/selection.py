@@ -5,7 +5,8 @@ listed in the documents table as `skipped` with the reason instead of failing th
 The non-submission kinds are data (NON_SUBMISSION_SUFFIXES) keyed on the file suffix, and a suffix
 that a reader takes (extract/readers.py SUPPORTED_SUFFIXES, e.g. images once an OCR reader is
 registered for them) is never skipped: a new reader takes its formats off this list by itself.
-Only folder walks skip: a file named on the command line is always read.
+Only folder walks skip, and Office lock files wherever they come from: any other file named on the
+command line is always read.
 """
 
 from __future__ import annotations

@@ -82,3 +82,11 @@ def test_a_file_named_on_the_command_line_is_always_read(folder, tmp_path):
     photo = folder / "site-photo.jpg"
     code, _, _ = run([str(photo), "--out", str(tmp_path / "out"), "--quiet"])
     assert code == 1  # read by content: an image is an unsupported format, a failure
+
+
+def test_a_lock_file_named_by_a_shell_glob_is_skipped_too(folder, tmp_path):
+    named = sorted(str(p) for p in folder.iterdir() if p.suffix in (".txt", ".docx"))  # what `folder/*.docx` gives
+    code, stdout, _ = run([*named, "--dry-run"])
+    assert code == EXIT_OK
+    assert f"skip  {folder.as_posix()}/~$izmir-2023.docx  ({NOT_SUBMISSIONS['~$izmir-2023.docx'][1]}" in stdout
+    assert f"read  {folder.as_posix()}/._community-en.txt" in stdout  # a hidden file named explicitly is read
