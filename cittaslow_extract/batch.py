@@ -20,13 +20,12 @@ import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .engines import DaskOptions, DocumentTask, prepare_local, run_dask, run_local
 from .export.writers import import_in_background
 from .incremental import MANIFEST_NAME, CachedDocument, DocumentCache
-from .identity import Identity, apply_identity, copy_id
 from .isolation import NO_LIMITS, Limits
-from .manifest import Manifest
 from .models import DocumentRecord, DocumentResult
 from .outputs import (
     ROW_TABLES,
@@ -45,6 +44,10 @@ from .outputs import (
     write_tables,
 )
 from .config import RunConfig, file_sha256
+
+if TYPE_CHECKING:
+    from .identity import Identity
+    from .manifest import Manifest
 
 # Files a folder walk picks up: the readable formats, and document formats we recognise but cannot
 # read (they get a failed row saying so instead of vanishing).  Anything else in a folder (expected
@@ -168,6 +171,15 @@ class BatchSummary:
     @property
     def projects(self) -> int:
         return sum(r.document.project_count for r in self.results)
+
+
+def apply_identity(result: DocumentResult, identity: Identity | None) -> DocumentResult:
+    """identity.apply_identity, imported only when a document has an identity to apply."""
+    if identity is None:
+        return result
+    from .identity import apply_identity as apply
+
+    return apply(result, identity)
 
 
 def run_batch(
@@ -365,6 +377,8 @@ def plan_identities(
 ) -> list[Identity | None]:
     """Each file's Identity (identity.py): a path-qualified id and duplicate_of for a byte-identical
     copy of an earlier file, and its --manifest row; None when it needs none."""
+    from .identity import Identity, copy_id
+
     first: dict[str, str] = {}  # sha256 → the first copy's document_id
     planned: list[Identity | None] = []
     for input_file, sha256 in zip(files, hashes):

@@ -19,7 +19,6 @@ from typing import Any
 
 from .config import RunConfig, file_sha256
 from .errors import UsageError
-from .identity import Identity, apply_identity
 from .incremental import DocumentCache
 from .isolation import CallFailure, Limits, call_isolated, can_start_workers, map_ordered, preload, start_server
 from .models import DocumentResult
@@ -37,7 +36,7 @@ class DocumentTask:
     config: RunConfig
     cache: DocumentCache | None = None  # --incremental: store the result here
     render: RenderOptions | None = None  # send the rows back serialised for these tables
-    identity: Identity | None = None  # the batch's ids and --manifest values (identity.py)
+    identity: Any = None  # identity.Identity: the batch's ids and --manifest values
 
 
 def run_document(task: DocumentTask) -> DocumentResult:
@@ -47,7 +46,10 @@ def run_document(task: DocumentTask) -> DocumentResult:
     result = processor_for(task.config).process(Path(task.path), task.source_path)
     if task.cache is not None:
         task.cache.store(result)  # content only: the identity belongs to this batch
-    apply_identity(result, task.identity)
+    if task.identity is not None:
+        from .identity import apply_identity
+
+        apply_identity(result, task.identity)
     if task.render is not None:
         # serialised here, in parallel, rather than by the one process that writes the tables
         result = render_result(result, task.render)

@@ -100,7 +100,7 @@ def test_workbook_bytes_are_deterministic(tmp_path):
 
 def test_a_cell_longer_than_excel_holds_is_a_clear_error(tmp_path):
     long = project(objective="x" * (xlsx.MAX_CELL_CHARS + 1))
-    with pytest.raises(OutputLimitError, match=r"projects row 1, column objective holds 32,768 characters.*--format csv"):
+    with pytest.raises(OutputLimitError, match=r"projects table, data row 1, column objective holds 32,768 characters.*--format csv"):
         write_tables([_result([long])], tmp_path, ["xlsx", "csv"])
     assert list(tmp_path.iterdir()) == []  # nothing written, not even the CSV
 
@@ -136,3 +136,19 @@ def test_libreoffice_opens_the_workbook_with_texts_as_written(tmp_path):
     assert [row["budget_text"] for row in rows[: len(AS_WRITTEN)]] == AS_WRITTEN
     assert rows[0]["budget_amount"] == "435000000"
     assert rows[-1]["start_date"] == "2022-11-15"
+
+
+def test_the_command_exits_3_with_one_line_and_keeps_the_previous_tables(tmp_path, monkeypatch, capsys):
+    from cittaslow_extract.pipeline import EXIT_NOT_FINISHED, main
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "community-en.txt"
+    out = tmp_path / "out"
+    assert main([str(sample), "--out", str(out), "--format", "all", "--quiet", "--no-mentions"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    monkeypatch.setattr(xlsx, "MAX_CELL_CHARS", 50)
+    capsys.readouterr()
+    assert main([str(sample), "--out", str(out), "--format", "all", "--quiet"]) == EXIT_NOT_FINISHED
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and error.startswith("error: tables.xlsx: projects table, data row 1, column subcriterion holds 58 characters")
+    assert error.rstrip().endswith("--format csv or parquet; previous tables left as they were")
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before

@@ -112,7 +112,7 @@ def _write_sheet(workbook: Any, table: str, columns: tuple[tuple[str, Kind], ...
                         continue
                 if len(text) > MAX_CELL_CHARS:
                     raise OutputLimitError(
-                        f"{WORKBOOK_NAME}: {table} row {row_no}, column {name} holds {len(text):,} characters, "
+                        f"{WORKBOOK_NAME}: {table} table, data row {row_no}, column {name} holds {len(text):,} characters, "
                         f"more than an Excel cell holds ({MAX_CELL_CHARS:,}); write it as --format csv or parquet"
                     )
                 sheet.write_string(row_no, col, text)
