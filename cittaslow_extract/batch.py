@@ -155,6 +155,7 @@ class BatchSummary:
     written: list[Path]
     change: RunChange | None = None  # the previous run into --out had other inputs
     records: list[DocumentResult] | None = None  # with keep_records: every document's rows
+    manifest_unmatched: int = 0  # --manifest rows that name no input file
 
     @property
     def failed(self) -> int:
@@ -281,7 +282,8 @@ def run_batch(
             cache.prune({r.document.sha256 for r in final if r.document.status == "ok"})
         change = finish_run(out_dir, names, [(r.document.source_path, r.document.sha256) for r in final])
     records = [r for r in results if r is not None] if options.keep_records else None
-    return BatchSummary(final, written, change, records)
+    unmatched = options.manifest.unmatched([f.path for f in files]) if options.manifest else 0
+    return BatchSummary(final, written, change, records, unmatched)
 
 
 def _run(

@@ -39,6 +39,10 @@ class Manifest:
     def lookup(self, path: Path, source_path: str) -> ManifestRow | None:
         return self.rows.get(_key(path))
 
+    def unmatched(self, paths: list[Path]) -> int:
+        """How many of its rows name none of these files (a typo, a file moved or left out)."""
+        return len(set(self.rows) - {_key(path) for path in paths})
+
 
 def _key(path: Path) -> str:
     return os.path.normcase(os.path.realpath(path))

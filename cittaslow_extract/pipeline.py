@@ -162,6 +162,8 @@ def run(args: argparse.Namespace) -> int:
     summary, shown = result.summary, progress[0]
     if summary.change is not None:
         shown.message(summary.change.message(args.out))
+    if summary.manifest_unmatched:
+        shown.message(f"note: {summary.manifest_unmatched} rows of {args.manifest} name no input file")
     skipped = f", {summary.skipped} skipped" if summary.skipped else ""
     shown.message(
         f"{len(summary.results)} documents ({summary.failed} failed{skipped}, {summary.reused} reused), "

@@ -160,3 +160,11 @@ def test_city_and_year_from_a_docx_header(tmp_path):
     assert raw.running_text[0] == "KONYA BÜYÜKŞEHİR BELEDİYESİ — 2023"  # the sample has a footer too
     result = process_document(path, RunConfig(mentions=False))
     assert (result.document.city, result.document.submission_year) == ("Konya", 2023)
+
+
+def test_manifest_rows_naming_no_input_file_are_noted(tmp_path, capsys):
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("path,city\nnot-there.txt,Bursa\n", encoding="utf-8")
+    sample = SAMPLES / "community-en.txt"
+    assert main([str(sample), "--out", str(tmp_path / "out"), "--manifest", str(manifest), "--no-mentions"]) == EXIT_OK
+    assert f"note: 1 rows of {manifest} name no input file" in capsys.readouterr().err.splitlines()

@@ -152,3 +152,16 @@ def test_the_command_exits_3_with_one_line_and_keeps_the_previous_tables(tmp_pat
     assert error.count("\n") == 1 and error.startswith("error: tables.xlsx: projects table, data row 1, column subcriterion holds 58 characters")
     assert error.rstrip().endswith("--format csv or parquet; previous tables left as they were")
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+def test_every_schema_column_is_in_the_readme_data_dictionary():
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    dictionary = readme[readme.index("## Data dictionary"):readme.index("### Warning codes")]
+    sections = dict(re.findall(r"(?ms)^### (\w+) — (.*?)(?=^### |\Z)", dictionary))
+    assert set(sections) == set(TABLES)
+    for table, columns in TABLES.items():
+        first_cells = " ".join(re.findall(r"(?m)^\| ([^|]+) \|", sections[table]))
+        missing = [name for name, _ in columns if not re.search(rf"\b{name}\b", first_cells)]
+        assert not missing, f"README data dictionary, {table}: {missing}"
