@@ -56,8 +56,9 @@ def test_identical_files_and_a_manifest_give_unique_ids_duplicates_and_the_manif
     folder = tmp_path / "in"
     (folder / "2023").mkdir(parents=True)
     names = ["community-en.txt", "yonetisim-tr.styled.docx", "urban-resilience-en.word.pdf"]
-    for name in names:
-        (folder / name).write_bytes((SAMPLES / name).read_bytes())
+    for sample in sorted(SAMPLES.iterdir()):  # every sample document
+        if sample.suffix in (".txt", ".pdf", ".docx"):
+            (folder / sample.name).write_bytes(sample.read_bytes())
     (folder / "2023" / "community-copy.txt").write_bytes((SAMPLES / names[0]).read_bytes())  # two copies
     (folder / "zz-community-again.txt").write_bytes((SAMPLES / names[0]).read_bytes())
     manifest = tmp_path / "manifest.csv"
@@ -168,3 +169,35 @@ def test_manifest_rows_naming_no_input_file_are_noted(tmp_path, capsys):
     sample = SAMPLES / "community-en.txt"
     assert main([str(sample), "--out", str(tmp_path / "out"), "--manifest", str(manifest), "--no-mentions"]) == EXIT_OK
     assert f"note: 1 rows of {manifest} name no input file" in capsys.readouterr().err.splitlines()
+
+
+def test_without_a_manifest_the_city_comes_from_the_documents_that_name_one(tmp_path):
+    import docx
+
+    from render_helper import SEED
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for sample in sorted(SAMPLES.iterdir()):
+        if sample.suffix in (".txt", ".pdf", ".docx"):
+            (folder / sample.name).write_bytes(sample.read_bytes())
+    named = docx.Document(str(SAMPLES / "yonetisim-tr.styled.docx"))
+    named.sections[0].header.is_linked_to_previous = False
+    named.sections[0].header.paragraphs[0].text = "Konya Büyükşehir Belediyesi · 2023"
+    named.save(str(folder / "konya.docx"))
+    expected = {"konya.docx": ("Konya", 2023)}
+    if SEED.exists():
+        (folder / "izmir.txt").write_bytes(SEED.read_bytes())
+        expected["izmir.txt"] = ("İzmir", None)
+    out = tmp_path / "out"
+    assert run([str(folder), "--out", str(out), "--quiet", "--no-mentions"]) == EXIT_OK
+    documents = pd.read_parquet(out / "documents.parquet")
+    found = {
+        Path(row.source_path).name: (row.city, None if pd.isna(row.submission_year) else int(row.submission_year))
+        for row in documents.itertuples()
+        if pd.notna(row.city)
+    }
+    assert found == expected  # and no sample (none names a city) gets one
+    projects = pd.read_parquet(out / "projects.parquet")
+    konya = documents.loc[documents["source_path"].str.endswith("konya.docx"), "document_id"].item()
+    assert set(projects.loc[projects["document_id"] == konya, "city"]) == {"Konya"}
