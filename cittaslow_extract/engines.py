@@ -173,6 +173,10 @@ def dask_document(task: DocumentTask, limits: Limits, index: int, partition_dir:
     """What a Dask worker runs for one file: run_document under the limits, and, when the output
     is partitioned, write the rows as Parquet parts and send back only the documents row."""
     result = run_limited(task, limits)
+    if task.identity is not None:  # a failure row made here (time limit, crash) gets it too
+        from .identity import apply_identity
+
+        apply_identity(result, task.identity)
     if partition_dir is None:
         return result
     from .outputs import write_parts

@@ -334,11 +334,15 @@ def new_parts_dir(out_dir: Path) -> Path:
 
 
 def write_parts(parts_dir: Path, index: int, result: DocumentResult) -> None:
-    """One document's rows as `<table>/part-<index>.parquet` files (empty tables too, for the schema)."""
+    """One document's rows as `<table>/part-<index>.parquet` files (empty tables too, for the schema);
+    the documents part has the --manifest's columns the document carries."""
+    from .export.schema import table_columns
     from .export.writers import parquet_bytes, write_atomic
 
+    extra = tuple(name for name, _ in result.document.manifest_columns)
     for table, records in table_records([result]).items():
-        write_atomic(parts_dir / table / f"part-{index:06d}.parquet", parquet_bytes(table, records))
+        columns = table_columns(table, extra) if table == "documents" and extra else None
+        write_atomic(parts_dir / table / f"part-{index:06d}.parquet", parquet_bytes(table, records, columns))
 
 
 def publish_parts(parts_dir: Path, out_dir: Path, tables: Sequence[str]) -> list[Path]:

@@ -220,6 +220,26 @@ def test_dask_partitioned_output_has_the_same_rows(corpus, one_worker_tables, da
     assert len(list((out / outputs.PARTS_DIR).iterdir())) == 1
 
 
+def test_dask_partitioned_output_keeps_ids_unique_and_the_manifests_columns(dask_scheduler, tmp_path):
+    import pandas as pd
+
+    from cittaslow_extract.manifest import load_manifest
+
+    folder = make_corpus(tmp_path / "in", copies=1)
+    first = sorted(folder.iterdir())[0]
+    (folder / "zz-copy.txt").write_bytes(first.read_bytes())
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(f"path,city,region\n{first},Bursa,Marmara\n", encoding="utf-8")
+    out = tmp_path / "out"
+    options = BatchOptions(out, formats=("parquet",), limits=LIMITS, engine="dask", scheduler=dask_scheduler,
+                           partitioned=True, manifest=load_manifest(manifest))
+    run_batch(discover_inputs([folder]), FAST, options)
+    documents = pd.read_parquet(out / "documents.parquet")
+    assert documents["document_id"].is_unique and documents["duplicate_of"].notna().sum() == 1
+    assert documents["region"].fillna("").tolist() == ["Marmara"] + [""] * (len(documents) - 1)
+    assert pd.read_parquet(out / "projects.parquet")["project_id"].is_unique
+
+
 def test_dask_partitioned_incremental_keeps_every_document(corpus, dask_scheduler, tmp_path):
     import pandas as pd
 

@@ -237,8 +237,8 @@ def import_in_background(modules: Sequence[str] = PARQUET_MODULES) -> threading.
     return thread
 
 
-def parquet_bytes(table: str, records: Iterable[Any]) -> bytes:
-    return _parquet(arrow_table(table, records))
+def parquet_bytes(table: str, records: Iterable[Any], columns: Columns | None = None) -> bytes:
+    return _parquet(arrow_from_json(table, json_rows(table, records, columns), columns))
 
 
 def _parquet(arrow: Any) -> bytes:
