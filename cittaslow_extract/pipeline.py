@@ -1,6 +1,6 @@
 """Command line: `cittaslow-extract INPUT... --out DIR` and `cittaslow-extract check [FOLDER]`.
 
-A thin layer over the library (process.py, batch.py, check.py): it parses arguments, turns library
+A thin layer over the library (api.extract_folder, check.py): it parses arguments, turns library
 errors into one-line messages and sets the exit code: 0 all documents ok, 1 some failed (the rest
 are still written), 2 usage error, 3 the run could not finish (tables left as they were).
 Only the standard library is imported here, so `--help` stays instant.

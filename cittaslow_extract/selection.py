@@ -3,8 +3,9 @@ plainly not submissions (Office lock files, hidden files, photos, archives, spre
 listed in the documents table as `skipped` with the reason instead of failing the run.
 
 The non-submission kinds are data (NON_SUBMISSION_SUFFIXES) keyed on the file suffix, and a suffix
-that a reader takes (extract/readers.py SUPPORTED_SUFFIXES, e.g. images once an OCR reader is
-registered for them) is never skipped: a new reader takes its formats off this list by itself.
+that a reader takes in this run (the `readable_suffixes` given to skip_reason: batch.READABLE_SUFFIXES,
+plus e.g. the image suffixes when an OCR reader is on) is never skipped: a new reader takes its
+formats off this list by adding them there.
 Only folder walks skip, and Office lock files wherever they come from: any other file named on the
 command line is always read.
 """
