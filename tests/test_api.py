@@ -62,3 +62,19 @@ def test_bad_options_raise_usage_errors(tmp_path):
         cittaslow_extract.extract_document(SAMPLES / "community-en.txt", labels=[tmp_path / "missing.toml"])
     with pytest.raises(UsageError, match="no submission files"):
         cittaslow_extract.extract_folder([tmp_path])
+
+
+def test_the_readme_example_of_the_tables_is_what_the_samples_give():
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("What the tables look like"):].split("```")[1]
+    shown = [line.split()[:2] for line in block.strip().splitlines()[1:]]  # project_id, criterion_no
+    tables = cittaslow_extract.extract_folder([SAMPLES / "community-en.txt", SAMPLES / "yonetisim-tr.txt"], mentions=False)
+    projects = tables.projects.set_index("project_id")
+    for project_id, criterion_no in shown:
+        assert re.fullmatch(r"[0-9a-f]{16}-\d{3}", project_id)
+        assert int(projects.loc[project_id, "criterion_no"]) == int(criterion_no)
+        row = block.splitlines()[[l.split()[:1] for l in block.splitlines()].index([project_id])]
+        title = projects.loc[project_id, "title"]
+        assert title in row or title[:24] in row, (project_id, title)
