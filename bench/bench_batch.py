@@ -58,7 +58,8 @@ def run(args: list[str]) -> tuple[float, subprocess.CompletedProcess]:
 
 def statuses(out: Path) -> dict[str, str]:
     rows = csv.DictReader(io.StringIO((out / "documents.csv").read_text(encoding="utf-8")))
-    return {Path(r["source_path"]).name: r["status"] for r in rows}
+    # --incremental keeps status "ok" and marks reuse in its own column
+    return {Path(r["source_path"]).name: "reused" if r.get("reused") == "true" else r["status"] for r in rows}
 
 
 def pages(out: Path) -> int:

@@ -30,7 +30,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
@@ -120,6 +120,7 @@ class DocumentCheck:
     reason: str | None = None  # for new / missing / invalid: what is wrong, in one line
     updated: bool = False  # --update wrote (or, for a missing document, removed) the expected file
     mentions_compared: bool = True
+    refused: str | None = None  # --update did not rewrite it: why (an internal error; see --force)
 
     @property
     def ok(self) -> bool:
@@ -140,6 +141,7 @@ class DocumentCheck:
             "reason": self.reason,
             "updated": self.updated,
             "mentions_compared": self.mentions_compared,
+            "refused": self.refused,
             "difference_count": self.difference_count,
             "differences": [d.as_json() for d in self.differences],
         }
@@ -165,8 +167,11 @@ class CheckReport:
 
     @property
     def exit_code(self) -> int:
-        # After --update every differing expected file has been rewritten: nothing is left to fail.
-        return EXIT_OK if self.ok or self.update else EXIT_DIFFERS
+        # After --update every differing expected file has been rewritten: nothing is left to fail,
+        # unless one was refused (its document failed with an internal error).
+        if self.ok or (self.update and not any(d.refused for d in self.documents)):
+            return EXIT_OK
+        return EXIT_DIFFERS
 
     def as_json(self) -> dict[str, JsonValue]:
         return {
@@ -529,6 +534,7 @@ def check_folder(
     workers: int = 1,
     limits: Limits = NO_LIMITS,
     on_result: Callable[[DocumentResult], None] | None = None,
+    force: bool = False,
 ) -> CheckReport:
     """Run the pipeline on every sample under `folder` and compare with the expected files.
 
@@ -536,7 +542,8 @@ def check_folder(
     `limits` the per-document time and memory limits (a document over them is a failed one).
     With `update`, the expected file of every document that differs is rewritten (an expected file
     whose document is gone is removed) after the differences are collected, so the report still
-    shows them.  Raises UsageError when the folder does not exist or holds no documents.
+    shows them; but not with a document that failed with an internal error (a missing dependency, a
+    bug: not what the document is), unless `force`.  Raises UsageError when the folder does not exist or holds no documents.
     """
     from .batch import discover_inputs, process_files
     from .process import RunConfig
@@ -551,13 +558,15 @@ def check_folder(
     # A document with an expected file is always checked, even where a folder walk would skip it
     # (a hidden name, a suffix it does not take): named explicitly, discover_inputs keeps it.
     named = [document_path(e) for e in expected_files if document_path(e).is_file()]
-    files = [f for f in discover_inputs([folder, *named]) if not is_expected_file(f.path)]
+    files = [
+        f for f in discover_inputs([*named, folder]) if not is_expected_file(f.path) and f.skip_reason is None
+    ]
     if not files and not expected_files:
         raise UsageError(f"{folder}: no sample documents found")
 
     results = process_files(files, config, workers=workers, on_result=on_result, limits=limits)
     checks = [
-        _check_document(f.path, result, config.mentions, update) for f, result in zip(files, results)
+        _check_document(f.path, result, config.mentions, update, force) for f, result in zip(files, results)
     ]
     for expected in expected_files:
         document = document_path(expected)
@@ -570,9 +579,17 @@ def check_folder(
     return CheckReport(folder, tuple(checks), update)
 
 
-def _check_document(path: Path, result: DocumentResult, mentions: bool, update: bool) -> DocumentCheck:
+INTERNAL_ERROR_PREFIX = "internal error"  # process.py's reason for an exception in the pipeline itself
+
+
+def _check_document(path: Path, result: DocumentResult, mentions: bool, update: bool, force: bool = False) -> DocumentCheck:
     target = expected_path(path)
     actual = snapshot(result, mentions=mentions)
+    error = result.document.error or ""
+    if update and not force and result.document.status == "failed" and error.startswith(INTERNAL_ERROR_PREFIX):
+        refused = f"not updated: the document failed with an {error} (fix that, or use --force)"
+        check = _check_document(path, result, mentions, update=False)
+        return replace(check, refused=refused)
     if not target.exists():
         if update:
             write(target, actual)
@@ -758,6 +775,8 @@ def _status_line(check: DocumentCheck) -> str:
         text = f"invalid expected file ({check.reason})"
     if check.updated:
         text += " → expected file " + ("removed" if check.status == "missing" else "written")
+    if check.refused:
+        text += f" → {check.refused}"
     return f"{name}: {text}"
 
 
@@ -775,6 +794,10 @@ def format_text(report: CheckReport) -> str:
         updated = sum(c.updated for c in report.documents)
         lines.append(f"updated {_count(updated, 'expected file')} ({differences}); "
                      "review them with git diff and commit")
+        refused = sum(bool(c.refused) for c in report.documents)
+        if refused:
+            lines.append(f"refused to update {_count(refused, 'expected file')}: the document failed with "
+                         "an internal error; fix it, or run check --update --force")
     else:
         verb = "differs" if differing == 1 else "differ"
         lines.append(f"{_count(differing, 'document')} of {total} {verb} ({differences}); "
@@ -800,6 +823,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--update", action="store_true",
                         help="after showing the differences, rewrite the expected files of the documents "
                         "that differ (write missing ones, remove those whose document is gone)")
+    parser.add_argument("--force", action="store_true",
+                        help="with --update: rewrite expected files even from documents that failed "
+                        "with an internal error")
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="report format (default: text)")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
@@ -830,7 +856,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         args = parse_args(sys.argv[2:] if argv is None else argv)
         config = run_config_from_args(args)
         workers = args.workers or available_cores()
-        report = check_folder(args.folder, config, update=args.update, workers=workers, limits=args.limits)
+        report = check_folder(
+            args.folder, config, update=args.update, workers=workers, limits=args.limits, force=args.force
+        )
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -36,6 +36,7 @@ class DocumentTask:
     config: RunConfig
     cache: DocumentCache | None = None  # --incremental: store the result here
     render: RenderOptions | None = None  # send the rows back serialised for these tables
+    identity: Any = None  # identity.Identity: the batch's ids and --manifest values
 
 
 def run_document(task: DocumentTask) -> DocumentResult:
@@ -44,7 +45,11 @@ def run_document(task: DocumentTask) -> DocumentResult:
 
     result = processor_for(task.config).process(Path(task.path), task.source_path)
     if task.cache is not None:
-        task.cache.store(result)
+        task.cache.store(result)  # content only: the identity belongs to this batch
+    if task.identity is not None:
+        from .identity import apply_identity
+
+        apply_identity(result, task.identity)
     if task.render is not None:
         # serialised here, in parallel, rather than by the one process that writes the tables
         result = render_result(result, task.render)
@@ -168,6 +173,10 @@ def dask_document(task: DocumentTask, limits: Limits, index: int, partition_dir:
     """What a Dask worker runs for one file: run_document under the limits, and, when the output
     is partitioned, write the rows as Parquet parts and send back only the documents row."""
     result = run_limited(task, limits)
+    if task.identity is not None:  # a failure row made here (time limit, crash) gets it too
+        from .identity import apply_identity
+
+        apply_identity(result, task.identity)
     if partition_dir is None:
         return result
     from .outputs import write_parts

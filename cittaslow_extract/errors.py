@@ -52,3 +52,8 @@ class UnsafeFile(ExtractionError):
 
 class UsageError(Exception):
     """Bad command-line input or configuration (exit code 2)."""
+
+
+class OutputLimitError(Exception):
+    """A table does not fit its output format (Excel's rows or cell size): the run writes nothing
+    and the previous tables stay as they were (exit code 3).  The message is one line."""

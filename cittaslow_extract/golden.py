@@ -33,7 +33,9 @@ EXPECTED_SUFFIX = ".expected.json"
 FORMAT_VERSION = 1
 SECTIONS = ("format", "document", "criteria", "projects")
 # Left out of snapshots: they depend on the path the sample was read from, not on its content.
-VOLATILE_COLUMNS = frozenset({"source_path"})
+# reused and duplicate_of say how this run got the rows (--incremental) and what else it read,
+# not what the document is.
+VOLATILE_COLUMNS = frozenset({"source_path", "reused", "duplicate_of"})
 # Columns of a project row that only repeat what the document section says, and the segmenter's
 # margin: it moves with every cost in data/form.toml and with the projects around it, so a check
 # would report it on every project after any rule change; what it means for a reader (a close

@@ -36,7 +36,7 @@ from . import __version__
 from .models import CriterionRecord, DocumentRecord, DocumentResult, Mention, MoneyAmount, ProjectRecord
 
 CACHE_DIR_NAME = ".cittaslow-cache"
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 MANIFEST_NAME = "tables.json"  # outputs.TableManifest: what the tables were written from
 _LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "charset-normalizer", "spacy")
 _RECORD_TYPES: dict[str, type] = {
@@ -183,8 +183,8 @@ def _decode_rows(document: DocumentRecord, line: bytes) -> DocumentResult:
 
 
 def as_reused(result: DocumentResult, source_path: str) -> DocumentResult:
-    """A cached result as this run's (changed in place): status "reused", the file's current path."""
-    result.document.status = "reused"
+    """A cached result as this run's (changed in place): marked reused, the file's current path."""
+    result.document.reused = True
     result.document.source_path = source_path
     for project in result.projects:
         project.source_path = source_path

@@ -86,6 +86,9 @@ class RawDocument:
     page_count: int | None = None
     encoding: str | None = None  # detected text encoding (text files only)
     warnings: list[str] = field(default_factory=list)
+    # text the reader saw but that is not content: running headers and footers (PDF lines the
+    # layout stage drops, DOCX header and footer parts); identity.py reads the city and year from it
+    running_text: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- segmenting
@@ -234,6 +237,7 @@ class ProjectRecord:
     budget_upper_bound: bool | None = None  # budget_amount is a ceiling ("up to", "-'ye kadar", "azami")
     # how much better the segmenter's reading of this project is than the nearest other reading
     segmentation_margin: Decimal | None = None
+    city: str | None = None  # the submission's city (documents.city), so one table of all cities needs no join
 
 
 @dataclass(slots=True)
@@ -252,7 +256,7 @@ class DocumentRecord:
     document_id: str
     source_path: str
     source_format: str | None
-    status: str  # ok | failed | reused
+    status: str  # ok | failed | skipped
     error: str | None
     project_count: int
     criterion_count: int
@@ -261,6 +265,12 @@ class DocumentRecord:
     encoding: str | None = None
     language: str | None = None
     warnings: str = ""
+    reused: bool = False  # --incremental: rows taken from the previous run (status stays "ok")
+    city: str | None = None  # municipality: from --manifest, else read from the document (identity.py)
+    submission_year: int | None = None
+    duplicate_of: str | None = None  # document_id of an earlier byte-identical file in the batch
+    # --manifest's other columns for this file, (column, value): extra documents columns
+    manifest_columns: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """Command line: `cittaslow-extract INPUT... --out DIR`, `cittaslow-extract check [FOLDER]` and
 `cittaslow-extract explain FILE`.
 
-A thin layer over the library (process.py, batch.py, check.py): it parses arguments, turns library
+A thin layer over the library (api.extract_folder, check.py): it parses arguments, turns library
 errors into one-line messages and sets the exit code: 0 all documents ok, 1 some failed (the rest
 are still written), 2 usage error, 3 the run could not finish (tables left as they were).
 Only the standard library is imported here, so `--help` stays instant.
@@ -23,9 +23,16 @@ from .cli_options import (
     limits_from_args,
     run_config_from_args,
 )
-from .errors import UsageError
+from .errors import OutputLimitError, UsageError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_NOT_FINISHED = 0, 1, 2, 3
+FORMAT_CHOICES = {
+    "csv": ("csv",),
+    "parquet": ("parquet",),
+    "xlsx": ("xlsx",),
+    "both": ("csv", "parquet"),
+    "all": ("csv", "parquet", "xlsx"),
+}
 
 DESCRIPTION = """\
 Turn Cittaslow Metropolis checklist submissions (PDF, DOCX or text; English or Turkish) into tables:
@@ -47,10 +54,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
                         help="submission files or folders (folders are searched recursively)")
-    parser.add_argument("--out", required=True, type=Path, metavar="DIR",
-                        help="folder for the output tables (created if missing)")
-    parser.add_argument("--format", choices=("csv", "parquet", "both"), default=None,
-                        help="table format (default: both; parquet with --dask-output partitioned)")
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help="folder for the output tables (created if missing); required unless --dry-run")
+    parser.add_argument("--include", action="append", default=[], metavar="GLOB",
+                        help="read only files in the input folders whose path or name matches "
+                             "(e.g. '*.pdf', '2023/*'); repeatable")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="leave out files whose path or name matches (e.g. 'annex*'); repeatable")
+    parser.add_argument("--manifest", type=Path, default=None, metavar="FILE.csv",
+                        help="a CSV naming each file (path) with its city, year and any other columns "
+                             "(added to documents); wins over what the documents say")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="list the files that would be read and those skipped (with the reason); write nothing")
+    parser.add_argument("--format", choices=("csv", "parquet", "xlsx", "both", "all"), default=None,
+                        help="table format: csv, parquet, xlsx (one Excel workbook, tables.xlsx), both "
+                             "(csv and parquet, the default) or all three; parquet with --dask-output partitioned")
+    parser.add_argument("--csv-bom", action="store_true",
+                        help="start each CSV with a UTF-8 byte-order mark, for Excel on Windows")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="parallel worker processes (default: the machine's cores)")
     parser.add_argument("--incremental", action="store_true",
@@ -75,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = build_parser().parse_args(argv)
+    if args.out is None and not args.dry_run:
+        raise UsageError("cittaslow-extract: the following arguments are required: --out")
     if args.workers is not None and args.workers < 1:
         raise UsageError("cittaslow-extract: --workers must be at least 1")
     args.limits = limits_from_args(args, "cittaslow-extract")
@@ -92,39 +114,82 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .batch import BatchOptions, discover_inputs, run_batch
+    """The command: a thin layer over api.extract_folder (progress, the summary line, the exit code)."""
+    from .api import extract_folder
     from .progress import Progress
 
-    config = run_config_from_args(args)
     if args.engine == "dask":
         from .engines import dask_available
 
         if not dask_available():
             raise UsageError("--engine dask needs Dask: pip install 'cittaslow-extract[dask]'")
-    files = discover_inputs(args.inputs)
-    if not files:
-        raise UsageError("no submission files found in the given inputs")
-    options = BatchOptions(
-        out_dir=args.out,
-        formats=("csv", "parquet") if args.format == "both" else (args.format,),
-        workers=args.workers or available_cores(),
-        limits=args.limits,
-        engine=args.engine,
-        scheduler=args.scheduler,
-        partitioned=args.dask_output == "partitioned",
-        incremental=args.incremental,
-        neutralize_formulas=not args.no_formula_escape,
-    )
-    progress = Progress(len(files), quiet=args.quiet)
+    if args.dry_run:
+        return dry_run(args)
+    progress: list[Progress] = []
+
+    def started(files: Sequence[object]) -> None:
+        progress.append(Progress(len(files), quiet=args.quiet))
+
     try:
-        summary = run_batch(files, config, options, on_result=lambda r: progress.document(r.document))
+        result = extract_folder(
+            args.inputs,
+            out=args.out,
+            formats=FORMAT_CHOICES[args.format],
+            include=args.include,
+            exclude=args.exclude,
+            manifest=args.manifest,
+            workers=args.workers or available_cores(),
+            timeout=args.timeout,
+            max_memory=args.max_memory,
+            incremental=args.incremental,
+            mentions=not args.no_mentions,
+            labels=args.labels,
+            gazetteer=args.gazetteer,
+            pdf_engine=args.pdf_engine,
+            password=args.password,
+            spacy_model=args.spacy_model,
+            csv_bom=args.csv_bom,
+            formula_escape=not args.no_formula_escape,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            partitioned=args.dask_output == "partitioned",
+            debug=args.debug,
+            on_files=started,
+            on_result=lambda r: progress[0].document(r.document),
+            tables=False,
+        )
     finally:
-        progress.close()
-    progress.message(
-        f"{len(summary.results)} documents ({summary.failed} failed, {summary.reused} reused), "
+        for bar in progress:
+            bar.close()
+    summary, shown = result.summary, progress[0]
+    if summary.change is not None:
+        shown.message(summary.change.message(args.out))
+    if summary.manifest_unmatched:
+        shown.message(f"note: {summary.manifest_unmatched} rows of {args.manifest} name no input file")
+    skipped = f", {summary.skipped} skipped" if summary.skipped else ""
+    shown.message(
+        f"{len(summary.results)} documents ({summary.failed} failed{skipped}, {summary.reused} reused), "
         f"{summary.projects} projects → {args.out}"
     )
     return EXIT_SOME_FAILED if summary.failed else EXIT_OK
+
+
+def dry_run(args: argparse.Namespace) -> int:
+    """--dry-run: the files a run would read and those it would skip, on stdout; nothing written."""
+    from .batch import discover_inputs
+
+    run_config_from_args(args)  # the same usage errors as a run
+    files = discover_inputs(args.inputs, args.include, args.exclude)
+    if not files:
+        raise UsageError("no submission files found in the given inputs")
+    for input_file in files:
+        if input_file.skip_reason is None:
+            print(f"read  {input_file.source_path}")
+        else:
+            print(f"skip  {input_file.source_path}  ({input_file.skip_reason})")
+    to_read = sum(f.skip_reason is None for f in files)
+    print(f"{to_read} files would be read, {len(files) - to_read} skipped", file=sys.stderr)
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -143,6 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OutputLimitError as exc:
+        print(f"error: {exc}; previous tables left as they were", file=sys.stderr)
+        return EXIT_NOT_FINISHED
     except KeyboardInterrupt:
         print("interrupted: previous tables left as they were", file=sys.stderr)
         return 130

@@ -15,6 +15,7 @@ from .config import RunConfig, file_sha256  # noqa: F401  (re-exported: the libr
 from .errors import ExtractionError, UsageError
 from .extract.readers import read_document
 from .extract.segmenter import segment
+from .identity import read_identity
 from .models import DocumentRecord, DocumentResult, ProjectRecord
 from .normalize.project import criterion_records, document_years, project_record
 from .vocabulary import Vocabulary, load_vocabulary
@@ -83,6 +84,9 @@ class DocumentProcessor:
             )
             for number, raw_project in enumerate(segmented.projects, start=1)
         ]
+        city, submission_year = read_identity(raw)
+        for project in projects:
+            project.city = city
         criteria = criterion_records(segmented, projects, document_id)
         mentions = self._mentions(projects, segmented.language) if self.config.mentions else []
         document = DocumentRecord(
@@ -98,6 +102,8 @@ class DocumentProcessor:
             encoding=raw.encoding,
             language=segmented.language,
             warnings=";".join(dict.fromkeys([*raw.warnings, *segmented.warnings])),
+            city=city,
+            submission_year=submission_year,
         )
         return DocumentResult(document, projects, criteria, mentions)
 

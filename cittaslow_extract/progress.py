@@ -52,11 +52,11 @@ class Progress:
     def document(self, record: DocumentRecord) -> None:
         with self._lock:
             self.done += 1
-            if record.status != "reused":  # the rate is of reading: reused rows cost no reading
+            if not record.reused and record.status != "skipped":  # the rate is of reading: reused rows cost none
                 self.pages += record.page_count or 1
             if record.status == "failed":
                 self.failed += 1
-            elif record.status == "reused":
+            elif record.reused:
                 self.reused += 1
             if self.quiet:
                 return

@@ -220,6 +220,26 @@ def test_dask_partitioned_output_has_the_same_rows(corpus, one_worker_tables, da
     assert len(list((out / outputs.PARTS_DIR).iterdir())) == 1
 
 
+def test_dask_partitioned_output_keeps_ids_unique_and_the_manifests_columns(dask_scheduler, tmp_path):
+    import pandas as pd
+
+    from cittaslow_extract.manifest import load_manifest
+
+    folder = make_corpus(tmp_path / "in", copies=1)
+    first = sorted(folder.iterdir())[0]
+    (folder / "zz-copy.txt").write_bytes(first.read_bytes())
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(f"path,city,region\n{first},Bursa,Marmara\n", encoding="utf-8")
+    out = tmp_path / "out"
+    options = BatchOptions(out, formats=("parquet",), limits=LIMITS, engine="dask", scheduler=dask_scheduler,
+                           partitioned=True, manifest=load_manifest(manifest))
+    run_batch(discover_inputs([folder]), FAST, options)
+    documents = pd.read_parquet(out / "documents.parquet")
+    assert documents["document_id"].is_unique and documents["duplicate_of"].notna().sum() == 1
+    assert documents["region"].fillna("").tolist() == ["Marmara"] + [""] * (len(documents) - 1)
+    assert pd.read_parquet(out / "projects.parquet")["project_id"].is_unique
+
+
 def test_dask_partitioned_incremental_keeps_every_document(corpus, dask_scheduler, tmp_path):
     import pandas as pd
 
@@ -232,8 +252,9 @@ def test_dask_partitioned_incremental_keeps_every_document(corpus, dask_schedule
     changed = sorted(folder.iterdir())[1]
     changed.write_text(changed.read_text(encoding="utf-8") + "\nchanged\n", encoding="utf-8")
     run_batch(discover_inputs([folder]), FAST, options)
-    statuses = pd.read_parquet(out / "documents.parquet")["status"].tolist()
-    assert statuses == ["reused", "ok", "reused"]
+    documents = pd.read_parquet(out / "documents.parquet")
+    assert documents["status"].tolist() == ["ok", "ok", "ok"]
+    assert documents["reused"].tolist() == [True, False, True]
     second = pd.read_parquet(out / "projects.parquet")
     assert len(second) == len(first)
     assert second["source_path"].tolist() == first["source_path"].tolist()
@@ -268,6 +289,11 @@ def test_dask_engine_through_the_command_line_with_its_own_cluster(corpus, one_w
 FAST = RunConfig(mentions=False)  # no spaCy start-up in the workers: these tests are about reuse
 
 
+def state(row: dict[str, str]) -> str:
+    """A documents row's status, or "reused" for a row --incremental took from the previous run."""
+    return "reused" if row["reused"] == "true" else row["status"]
+
+
 def run_incremental(folder: Path, out: Path, config: RunConfig = FAST) -> list[dict[str, str]]:
     options = BatchOptions(out, workers=2, limits=LIMITS, incremental=True)
     run_batch(discover_inputs([folder]), config, options)
@@ -279,11 +305,12 @@ def test_incremental_reuses_unchanged_files_byte_identically(corpus, one_worker_
     first = run_incremental(corpus, out, RunConfig())
     assert {r["status"] for r in first} == {"ok"}
     second = run_incremental(corpus, out, RunConfig())
-    assert {r["status"] for r in second} == {"reused"}
-    # every table but documents is byte-identical to a fresh run; documents differs only in status
+    assert {state(r) for r in second} == {"reused"}
+    assert {r["status"] for r in second} == {"ok"}  # a filter on status == "ok" keeps reused rows
+    # every table but documents is byte-identical to a fresh run; documents differs only in reused
     fresh = {k: v for k, v in one_worker_tables.items() if not k.startswith("documents")}
     assert tables(out, list(fresh)) == fresh
-    assert [dict(r, status="ok") for r in second] == first
+    assert [dict(r, reused="false") for r in second] == first
 
 
 def test_incremental_redoes_only_a_changed_file(tmp_path):
@@ -294,7 +321,7 @@ def test_incremental_redoes_only_a_changed_file(tmp_path):
     changed.write_text(changed.read_text(encoding="utf-8") + "\nchanged\n", encoding="utf-8")
     (folder / "new.txt").write_bytes(TEXT_SAMPLES[0].read_bytes())
     rows = run_incremental(folder, out)
-    status = {Path(r["source_path"]).name: r["status"] for r in rows}
+    status = {Path(r["source_path"]).name: state(r) for r in rows}
     assert status.pop(changed.name) == "ok" and status.pop("new.txt") == "ok"
     assert set(status.values()) == {"reused"}
 
@@ -308,7 +335,7 @@ def test_incremental_follows_renamed_files_and_prunes_removed_ones(tmp_path):
     first[1].unlink()
     rows = run_incremental(folder, out)
     by_name = {Path(r["source_path"]).name: r for r in rows}
-    assert by_name["renamed.txt"]["status"] == "reused"
+    assert state(by_name["renamed.txt"]) == "reused"
     projects = list(csv.DictReader(io.StringIO((out / "projects.csv").read_text(encoding="utf-8"))))
     assert {Path(p["source_path"]).name for p in projects} == set(by_name)
     cached = [p for p in (out / CACHE_DIR_NAME).rglob("*.json") if p.parent.name != CACHE_DIR_NAME]
@@ -327,7 +354,7 @@ def test_incremental_tables_equal_a_fresh_run_after_changes(tmp_path):
     run_batch(discover_inputs([folder]), FAST, BatchOptions(fresh, limits=NO_LIMITS))
     names = [n for n in TABLE_FILES if not n.startswith(("documents", "mentions"))]
     assert tables(out, names) == tables(fresh, names)
-    assert [dict(r, status="ok") for r in documents(out)] == documents(fresh)
+    assert [dict(r, reused="false") for r in documents(out)] == documents(fresh)
 
 
 def test_unchanged_tables_are_not_rewritten(tmp_path):
@@ -353,12 +380,12 @@ def test_a_changed_setting_invalidates_the_cache(tmp_path):
     folder = make_corpus(tmp_path / "in", copies=1)
     out = tmp_path / "out"
     run_incremental(folder, out)
-    assert {r["status"] for r in run_incremental(folder, out)} == {"reused"}
+    assert {state(r) for r in run_incremental(folder, out)} == {"reused"}
     labels = tmp_path / "labels.toml"
     labels.write_text("", encoding="utf-8")
     with_labels = RunConfig(mentions=False, label_files=(labels,))
     assert {r["status"] for r in run_incremental(folder, out, with_labels)} == {"ok"}
-    assert {r["status"] for r in run_incremental(folder, out, with_labels)} == {"reused"}
+    assert {state(r) for r in run_incremental(folder, out, with_labels)} == {"reused"}
     labels.write_text("# edited\n", encoding="utf-8")  # same path, new content
     assert {r["status"] for r in run_incremental(folder, out, with_labels)} == {"ok"}
 
@@ -379,11 +406,11 @@ def test_a_damaged_cache_entry_is_recomputed(tmp_path, damage):
     entry.write_bytes(DAMAGES[damage](entry.read_bytes()))
     (out / "projects.csv").unlink()  # so the cached rows are needed, not only the documents rows
     rows = run_incremental(folder, out)
-    assert [r["sha256"] for r in rows if r["status"] == "ok"] == [entry.stem]
+    assert [r["sha256"] for r in rows if state(r) == "ok"] == [entry.stem]
     fresh = tmp_path / "fresh"
     run_batch(discover_inputs([folder]), FAST, BatchOptions(fresh, limits=NO_LIMITS))
     assert (out / "projects.csv").read_bytes() == (fresh / "projects.csv").read_bytes()
-    assert [r["status"] for r in run_incremental(folder, out)] == ["reused"] * len(rows)
+    assert [state(r) for r in run_incremental(folder, out)] == ["reused"] * len(rows)
 
 
 def test_failed_documents_are_not_cached(tmp_path):
@@ -517,11 +544,38 @@ def test_a_second_run_on_a_busy_folder_is_refused(tmp_path):
 
 
 def test_discovery_is_sorted_and_skips_hidden_and_non_documents(tmp_path):
-    for name in ["b.txt", "a.pdf", "notes.md", ".hidden.txt", "sub/c.docx", ".git/d.txt", "x.txt.expected.json"]:
+    names = ["b.txt", "a.pdf", "notes.md", ".hidden.txt", "sub/c.docx", ".git/d.txt", "x.txt.expected.json",
+             ".DS_Store", "~$b.docx", ".~lock.c.docx#", "photo.JPG", "annex.xlsx", "old.doc"]
+    for name in names:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
-    found = [f.path.relative_to(tmp_path).as_posix() for f in discover_inputs([tmp_path])]
-    assert found == ["a.pdf", "b.txt", "sub/c.docx"]
+    found = [(f.path.relative_to(tmp_path).as_posix(), f.skip_reason) for f in discover_inputs([tmp_path])]
+    assert [name for name, reason in found if reason is None] == ["a.pdf", "b.txt", "old.doc", "sub/c.docx"]
+    skipped = {name: reason.split(" (")[0].split(",")[0] for name, reason in found if reason is not None}
+    assert skipped == {
+        ".hidden.txt": "a hidden file",
+        ".~lock.c.docx#": "an Office lock file",
+        "annex.xlsx": "a spreadsheet",
+        "photo.JPG": "an image",
+        "~$b.docx": "an Office lock file",
+    }
+
+
+INCLUDE_EXCLUDE = [  # (include, exclude, files kept)
+    ([], [], ["2022/a.pdf", "2022/annex/b.pdf", "2023/c.txt", "draft-d.docx"]),
+    (["*.pdf"], [], ["2022/a.pdf", "2022/annex/b.pdf"]),
+    (["2022/*"], ["*/annex/*"], ["2022/a.pdf"]),
+    ([], ["draft-*", "2023"], ["2022/a.pdf", "2022/annex/b.pdf", "2023/c.txt"]),
+]
+
+
+@pytest.mark.parametrize("include, exclude, kept", INCLUDE_EXCLUDE)
+def test_include_and_exclude_patterns_select_files(tmp_path, include, exclude, kept):
+    for name in ["2022/a.pdf", "2022/annex/b.pdf", "2023/c.txt", "draft-d.docx"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    found = [f.path.relative_to(tmp_path).as_posix() for f in discover_inputs([tmp_path], include, exclude)]
+    assert found == kept
 
 
 def test_a_file_named_twice_is_processed_once(tmp_path):
@@ -540,7 +594,9 @@ def test_display_path_keeps_non_utf8_names_writable():
 
 
 def record(name: str, status: str = "ok", pages: int | None = None) -> DocumentRecord:
-    return DocumentRecord("id", name, "txt", status, "broken" if status == "failed" else None, 0, 0, pages, "")
+    reused = status == "reused"
+    status = "ok" if reused else status
+    return DocumentRecord("id", name, "txt", status, "broken" if status == "failed" else None, 0, 0, pages, "", reused=reused)
 
 
 def test_progress_off_a_terminal_prints_plain_lines():

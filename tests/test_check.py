@@ -487,6 +487,7 @@ def test_json_report(mine, capsys):
             "reason": None,
             "updated": False,
             "mentions_compared": True,
+            "refused": None,
             "difference_count": 1,
             "differences": [{
                 "section": "project", "change": "changed", "row": "Meals on Wheels", "item": None,
@@ -673,3 +674,27 @@ def test_excerpts_of_different_texts_differ(old, new):
     shown = excerpt_pair(old, new)
     assert (shown[0] == shown[1]) == (old == new)
     assert all(len(s) <= check.VALUE_WIDTH + 14 for s in shown)
+
+
+def test_update_refuses_to_write_a_document_that_failed_with_an_internal_error(mine, monkeypatch, capsys):
+    import cittaslow_extract.process as process_module
+
+    def broken(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'docx'")  # e.g. a dependency missing on this machine
+
+    monkeypatch.setattr(process_module, "segment", broken)
+    expected = golden.expected_path(mine / SAMPLE.name)
+    before = expected.read_bytes()
+    (mine / "new-sample.txt").write_bytes(SAMPLE.read_bytes())  # no expected file yet
+    report = check.check_folder(mine, update=True, workers=1)  # in-process, so the broken stage is used
+    out = check.format_text(report)
+    assert report.exit_code == 1 and expected.read_bytes() == before
+    assert not golden.expected_path(mine / "new-sample.txt").exists()
+    lines = out.splitlines()
+    assert lines[-1] == ("refused to update 2 expected files: the document failed with an internal error; "
+                         "fix it, or run check --update --force")
+    assert any(line.endswith("→ not updated: the document failed with an internal error: ModuleNotFoundError: "
+                             "No module named 'docx' (fix that, or use --force)") for line in lines)
+    assert check.check_folder(mine, update=True, workers=1, force=True).exit_code == 0
+    assert expected.read_bytes() != before
+    assert golden.load(expected)["document"]["status"] == "failed"

@@ -86,7 +86,7 @@ USAGE_ERRORS = [  # (arguments, message part)
     ([str(SAMPLE), "--out", "{out}", "--engine", "dask", "--dask-output", "partitioned", "--format", "csv"],
      "writes Parquet only"),
     ([str(SAMPLE), "--out", str(SAMPLE)], "exists and is not a folder"),
-    ([str(SAMPLE), "--out", "{out}", "--format", "xlsx"], "invalid choice: 'xlsx'"),
+    ([str(SAMPLE), "--out", "{out}", "--format", "ods"], "invalid choice: 'ods'"),
 ]
 
 
@@ -104,7 +104,7 @@ def test_all_ok_exits_0_and_prints_plain_progress_off_a_terminal(tmp_path):
     assert lines[0].startswith("progress: 1/1 files, 0 failed, 0 reused, ")
     assert lines[-1] == f"1 documents (0 failed, 0 reused), 9 projects → {tmp_path / 'out'}"
     assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) == [
-        "criteria.csv", "criteria.parquet", "documents.csv", "documents.parquet", "projects.csv", "projects.parquet",
+        "cittaslow-run.json", "criteria.csv", "criteria.parquet", "documents.csv", "documents.parquet", "projects.csv", "projects.parquet",
     ]
 
 

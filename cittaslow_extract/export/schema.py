@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 Kind = Literal["string", "int", "bool", "decimal", "amounts"]
+Columns = tuple[tuple[str, Kind], ...]
 
 PROJECT_COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("document_id", "string"),
@@ -49,6 +50,7 @@ PROJECT_COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("warnings", "string"),
     ("budget_upper_bound", "bool"),
     ("segmentation_margin", "decimal"),
+    ("city", "string"),
 )
 
 CRITERIA_COLUMNS: tuple[tuple[str, Kind], ...] = (
@@ -74,6 +76,10 @@ DOCUMENT_COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("encoding", "string"),
     ("language", "string"),
     ("warnings", "string"),
+    ("reused", "bool"),
+    ("city", "string"),
+    ("submission_year", "int"),
+    ("duplicate_of", "string"),
 )
 
 MENTION_COLUMNS: tuple[tuple[str, Kind], ...] = (
@@ -88,12 +94,24 @@ MENTION_COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("planned", "bool"),
 )
 
+# ISO partial-date columns (kind string): a full date (YYYY-MM-DD) is a date cell in the workbook.
+FULL_DATE_COLUMNS = frozenset({"start_date", "end_date"})
+
 TABLES: dict[str, tuple[tuple[str, Kind], ...]] = {
     "projects": PROJECT_COLUMNS,
     "criteria": CRITERIA_COLUMNS,
     "documents": DOCUMENT_COLUMNS,
     "mentions": MENTION_COLUMNS,
 }
+
+def table_columns(table: str, extra: tuple[str, ...] = ()) -> tuple[tuple[str, Kind], ...]:
+    """A table's columns, with `extra` text columns after them (documents: a --manifest's columns).
+
+    >>> table_columns("documents", ("region",))[-2:]
+    (('duplicate_of', 'string'), ('region', 'string'))
+    """
+    return TABLES[table] + tuple((name, "string") for name in extra)
+
 
 _PANDAS_DTYPES: dict[Kind, str] = {
     "string": "string",
@@ -113,7 +131,7 @@ def pandas_dtypes(table: str) -> dict[str, str]:
     return {name: _PANDAS_DTYPES[kind] for name, kind in TABLES[table] if kind != "amounts"}
 
 
-def arrow_schema(table: str) -> Any:
+def arrow_schema(table: str, columns: Columns | None = None) -> Any:
     """The pyarrow schema of a table (pyarrow imported only when Parquet is written)."""
     import pyarrow as pa
 
@@ -133,4 +151,4 @@ def arrow_schema(table: str) -> Any:
         "decimal": pa.float64(),
         "amounts": pa.list_(amount_struct),
     }
-    return pa.schema([(name, types[kind]) for name, kind in TABLES[table]])
+    return pa.schema([(name, types[kind]) for name, kind in columns or TABLES[table]])

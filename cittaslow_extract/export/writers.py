@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from ..models import MoneyAmount
-from .schema import TABLES, Kind, arrow_schema
+from .schema import TABLES, Columns, Kind, arrow_schema
 
-FORMATS = ("csv", "parquet")
+FORMATS = ("csv", "parquet", "xlsx")
+UTF8_BOM = b"\xef\xbb\xbf"  # --csv-bom: what Excel on Windows needs to open a CSV as UTF-8
 # Cells a spreadsheet would run as a formula (OWASP CSV injection): prefixed with a quote in CSV.
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -82,7 +83,14 @@ def _csv_cell(value: Any, kind: Kind, neutralize: bool) -> str:
 
 def _rows(records: Iterable[Any], columns: Sequence[tuple[str, Kind]]) -> list[list[Any]]:
     names = [name for name, _ in columns]
-    return [[getattr(record, name) for name in names] for record in records]
+    return [[_cell(record, name) for name in names] for record in records]
+
+
+def _cell(record: Any, name: str) -> Any:
+    try:
+        return getattr(record, name)
+    except AttributeError:  # an extra documents column (--manifest): kept beside the fixed ones
+        return dict(record.manifest_columns).get(name)
 
 
 # RFC 4180: a cell holding the delimiter, a double quote or a line break is quoted, quotes doubled.
@@ -103,9 +111,9 @@ def _csv_line(cells: Sequence[str], special: re.Pattern[str]) -> str:
     return ",".join('"' + c.replace('"', '""') + '"' if special.search(c) else c for c in cells) + "\r\n"
 
 
-def csv_rows(table: str, records: Iterable[Any], *, neutralize_formulas: bool = True) -> bytes:
+def csv_rows(table: str, records: Iterable[Any], *, neutralize_formulas: bool = True, columns: Columns | None = None) -> bytes:
     """The CSV lines of the rows, without the header: the tables are these joined in document order."""
-    columns = TABLES[table]
+    columns = columns or TABLES[table]
     special = _csv_special(neutralize_formulas)
     lines = []
     for row in _rows(records, columns):
@@ -114,8 +122,9 @@ def csv_rows(table: str, records: Iterable[Any], *, neutralize_formulas: bool = 
     return "".join(lines).encode("utf-8")
 
 
-def csv_header(table: str, *, neutralize_formulas: bool = True) -> bytes:
-    return _csv_line([name for name, _ in TABLES[table]], _csv_special(neutralize_formulas)).encode("utf-8")
+def csv_header(table: str, *, neutralize_formulas: bool = True, columns: Columns | None = None) -> bytes:
+    names = [name for name, _ in columns or TABLES[table]]
+    return _csv_line(names, _csv_special(neutralize_formulas)).encode("utf-8")
 
 
 def _csv_special(neutralize_formulas: bool) -> re.Pattern[str]:
@@ -133,9 +142,9 @@ def csv_bytes(table: str, records: Iterable[Any], *, neutralize_formulas: bool =
 _JSON_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
-def json_rows(table: str, records: Iterable[Any]) -> bytes:
+def json_rows(table: str, records: Iterable[Any], columns: Columns | None = None) -> bytes:
     """The rows as JSON lines, each ending with a newline (see arrow_table)."""
-    columns = TABLES[table]
+    columns = columns or TABLES[table]
     names = [name for name, _ in columns]
     converted = [(index, kind) for index, (_, kind) in enumerate(columns) if kind in ("decimal", "amounts")]
     lines = []
@@ -150,12 +159,12 @@ def json_rows(table: str, records: Iterable[Any]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def arrow_from_json(table: str, data: bytes) -> Any:
+def arrow_from_json(table: str, data: bytes, columns: Columns | None = None) -> Any:
     """A pyarrow Table of the table's schema (with pandas metadata) from json_rows() output."""
     import pyarrow as pa
     import pyarrow.json as pa_json
 
-    schema = arrow_schema(table)
+    schema = arrow_schema(table, columns)
     if not data:
         arrow = schema.empty_table()
     else:
@@ -165,7 +174,7 @@ def arrow_from_json(table: str, data: bytes) -> Any:
             read_options=pa_json.ReadOptions(use_threads=False, block_size=len(data) + 1),
             parse_options=pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"),
         )
-    return arrow.replace_schema_metadata(_with_pandas_metadata(table, schema).metadata)
+    return arrow.replace_schema_metadata(_with_pandas_metadata(table, schema, columns).metadata)
 
 
 def arrow_table(table: str, records: Iterable[Any]) -> Any:
@@ -179,7 +188,7 @@ def arrow_table(table: str, records: Iterable[Any]) -> Any:
     return arrow_from_json(table, json_rows(table, records))
 
 
-def _with_pandas_metadata(table: str, schema: Any) -> Any:
+def _with_pandas_metadata(table: str, schema: Any, columns: Columns | None = None) -> Any:
     """Pandas metadata so read_parquet restores nullable dtypes (Int64, boolean, Float64, string)."""
     from .schema import _PANDAS_DTYPES
 
@@ -191,7 +200,7 @@ def _with_pandas_metadata(table: str, schema: Any) -> Any:
             "numpy_type": _PANDAS_DTYPES[kind],
             "metadata": None,
         }
-        for name, kind in TABLES[table]
+        for name, kind in columns or TABLES[table]
     ]
     metadata = {
         "index_columns": [],
@@ -228,8 +237,8 @@ def import_in_background(modules: Sequence[str] = PARQUET_MODULES) -> threading.
     return thread
 
 
-def parquet_bytes(table: str, records: Iterable[Any]) -> bytes:
-    return _parquet(arrow_table(table, records))
+def parquet_bytes(table: str, records: Iterable[Any], columns: Columns | None = None) -> bytes:
+    return _parquet(arrow_from_json(table, json_rows(table, records, columns), columns))
 
 
 def _parquet(arrow: Any) -> bytes:
@@ -241,35 +250,45 @@ def _parquet(arrow: Any) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-# The serialised rows a format's file is assembled from: CSV lines for CSV, JSON lines for Parquet.
-PART_KINDS = {"csv": "csv", "parquet": "json"}
+# The serialised rows a format's file is assembled from: CSV lines for CSV, JSON lines for Parquet
+# and for the Excel workbook (export/xlsx.py).
+PART_KINDS = {"csv": "csv", "parquet": "json", "xlsx": "json"}
 
 
-def row_parts(table: str, records: Sequence[Any], formats: Sequence[str], *, neutralize_formulas: bool = True) -> dict[str, bytes]:
+def row_parts(
+    table: str, records: Sequence[Any], formats: Sequence[str], *, neutralize_formulas: bool = True,
+    columns: Columns | None = None,
+) -> dict[str, bytes]:
     """Some rows of a table serialised for each format, to be joined with other documents' parts
     by table_from_parts (a worker does this for its document, in parallel with the others)."""
-    parts = {}
+    parts: dict[str, bytes] = {}
     for fmt in formats:
         kind = PART_KINDS[fmt]
+        if kind in parts:
+            continue
         if kind == "csv":
-            parts[kind] = csv_rows(table, records, neutralize_formulas=neutralize_formulas)
+            parts[kind] = csv_rows(table, records, neutralize_formulas=neutralize_formulas, columns=columns)
         else:
-            parts[kind] = json_rows(table, records)
+            parts[kind] = json_rows(table, records, columns)
     return parts
 
 
-def table_from_parts(table: str, fmt: str, parts: Sequence[bytes], *, neutralize_formulas: bool = True) -> bytes:
+def table_from_parts(
+    table: str, fmt: str, parts: Sequence[bytes], *, neutralize_formulas: bool = True, csv_bom: bool = False,
+    columns: Columns | None = None,
+) -> bytes:
     """A table's file from its rows' parts in order: the same bytes as table_bytes of all the rows."""
     if fmt == "csv":
-        return csv_header(table, neutralize_formulas=neutralize_formulas) + b"".join(parts)
+        bom = UTF8_BOM if csv_bom else b""
+        return bom + csv_header(table, neutralize_formulas=neutralize_formulas, columns=columns) + b"".join(parts)
     if fmt == "parquet":
-        return _parquet(arrow_from_json(table, b"".join(parts)))
+        return _parquet(arrow_from_json(table, b"".join(parts), columns))
     raise ValueError(f"unknown format {fmt!r}")
 
 
 def table_bytes(table: str, records: Sequence[Any], fmt: str, *, neutralize_formulas: bool = True) -> bytes:
     """One table serialised in one format ("csv" or "parquet"): its rows as one part."""
-    if fmt not in PART_KINDS:
+    if fmt not in ("csv", "parquet"):
         raise ValueError(f"unknown format {fmt!r}")
     part = row_parts(table, records, [fmt], neutralize_formulas=neutralize_formulas)[PART_KINDS[fmt]]
     return table_from_parts(table, fmt, [part], neutralize_formulas=neutralize_formulas)

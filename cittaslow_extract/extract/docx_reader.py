@@ -599,4 +599,19 @@ def read(path: Path, options: Any = None) -> RawDocument:
     reader.body(body)
     if not reader.blocks:
         raise EmptyFile(path, "the DOCX document has no text in its body")
-    return RawDocument(path=path, source_format="docx", blocks=reader.blocks)
+    return RawDocument(path=path, source_format="docx", blocks=reader.blocks, running_text=_running_text(document))
+
+
+def _running_text(document: Any) -> list[str]:
+    """The texts of the sections' headers and footers (not content: identity.py reads the city and
+    year there), each once; a part that cannot be read adds nothing."""
+    texts: dict[str, None] = {}
+    try:
+        for section in document.sections:
+            for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+                if part.is_linked_to_previous:
+                    continue
+                texts.update(dict.fromkeys(" ".join(p.text.split()) for p in part.paragraphs if p.text.strip()))
+    except Exception:  # a damaged header part must not cost the document
+        pass
+    return list(texts)

@@ -603,11 +603,12 @@ def _margin_lines(page: PageLayout) -> tuple[list[Line], list[Line]]:
     return top, bottom
 
 
-def remove_running_lines(pages: list[PageLayout]) -> None:
-    """Drop running headers, footers and page numbers from every page, in place.
+def remove_running_lines(pages: list[PageLayout]) -> list[str]:
+    """Drop running headers, footers and page numbers from every page, in place; returns the
+    dropped texts, each once (RawDocument.running_text: a submission's city and year are there).
 
-    Candidates are the lines of the top and bottom margins (_margin_lines).  A candidate goes when its text (digits aside) comes back at the same height on at
-    least 40% of the pages (two at least), when it is a page number ("Page 3 of 12", "- 3 -", or a
+    Candidates are the lines of the top and bottom margins (_margin_lines).  A candidate goes when
+    its text (digits aside) comes back at the same height on at least 40% of the pages (two at least), when it is a page number ("Page 3 of 12", "- 3 -", or a
     bare number equal to the page's), or, in a one-page document, when it is in smaller print than
     the body.
     """
@@ -640,9 +641,12 @@ def remove_running_lines(pages: list[PageLayout]) -> None:
         elif len(pages) == 1 and line.size < _inner_size(page, candidates) - 0.5:
             # one page: nothing repeats, but small print cut off in the margin is a header/footer
             drop.add(id(line))
+    dropped: dict[str, None] = {}
     if drop:
         for page in pages:
+            dropped.update(dict.fromkeys(line.text for line in page.lines if id(line) in drop))
             page.lines = [line for line in page.lines if id(line) not in drop]
+    return list(dropped)
 
 
 def _inner_size(page: PageLayout, candidates: list[tuple[PageLayout, Line, str]]) -> float:
@@ -780,6 +784,7 @@ class LayoutBuilder:
     def __init__(self) -> None:
         self.pages: list[PageLayout] = []
         self.pages_without_text: list[int] = []
+        self.running_text: list[str] = []  # filled by blocks(): the running headers and footers
 
     def add_page(
         self, number: int, width: float, height: float, words: list[Word], rules: list[Rule] | None = None
@@ -796,7 +801,7 @@ class LayoutBuilder:
     # ------------------------------------------------------------------ paragraphs
     def blocks(self) -> list[Block]:
         assign_columns(self.pages)
-        remove_running_lines(self.pages)
+        self.running_text = remove_running_lines(self.pages)
         metrics = _metrics(self.pages)
         paragraphs = self._paragraphs(metrics)
         known = self._known_words()

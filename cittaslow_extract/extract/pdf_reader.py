@@ -149,7 +149,8 @@ def finish(path: Path, builder: LayoutBuilder, page_count: int) -> RawDocument:
         raise NoTextLayer(path, NO_TEXT_REASON)
     warnings = ["pdf_page_without_text"] if builder.pages_without_text else []
     return RawDocument(
-        path=path, source_format="pdf", blocks=blocks, page_count=page_count, warnings=warnings
+        path=path, source_format="pdf", blocks=blocks, page_count=page_count, warnings=warnings,
+        running_text=builder.running_text,
     )
 
 
