@@ -9,7 +9,7 @@
 ('1644b65adf3548fe-001', 'Neighbourhood Volunteers Network', 1250000.0, 'TRY')
 >>> str(tables.projects["budget_amount"].dtype), str(tables.projects["criterion_no"].dtype)
 ('Float64', 'Int64')
->>> tables = cittaslow_extract.extract_folder(["samples"], include=["*.txt"], mentions=False)
+>>> tables = cittaslow_extract.extract_folder(["samples"], include=["*-en.txt", "*-tr.txt"], mentions=False)
 >>> len(tables.documents), tables.projects["project_id"].is_unique
 (3, True)
 >>> sorted(tables)
