@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-SourceFormat = Literal["pdf", "docx", "txt"]
+SourceFormat = Literal["pdf", "docx", "txt", "png", "jpeg", "tiff"]
 Language = Literal["en", "tr"]
 
 # Canonical field names, in the order the checklist form lists them.  The label vocabulary
@@ -63,6 +63,8 @@ class RawDocument:
     page_count: int | None = None
     encoding: str | None = None  # detected text encoding (text files only)
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: int | None = None  # pages read by OCR (PDFs and images; None: not a paged format)
+    ocr_confidence: float | None = None  # mean OCR word confidence, 0-100
 
 
 # --------------------------------------------------------------------------- segmenting
@@ -233,6 +235,8 @@ class DocumentRecord:
     encoding: str | None = None
     language: str | None = None
     warnings: str = ""
+    ocr_pages: int | None = None
+    ocr_confidence: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

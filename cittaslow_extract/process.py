@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,8 @@ class DocumentProcessor:
             encoding=raw.encoding,
             language=segmented.language,
             warnings=";".join(dict.fromkeys([*raw.warnings, *segmented.warnings])),
+            ocr_pages=raw.ocr_pages,
+            ocr_confidence=None if raw.ocr_confidence is None else Decimal(f"{raw.ocr_confidence:.1f}"),
         )
         return DocumentResult(document, projects, criteria, mentions)
 

@@ -72,6 +72,8 @@ DOCUMENT_COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("encoding", "string"),
     ("language", "string"),
     ("warnings", "string"),
+    ("ocr_pages", "int"),
+    ("ocr_confidence", "decimal"),
 )
 
 MENTION_COLUMNS: tuple[tuple[str, Kind], ...] = (

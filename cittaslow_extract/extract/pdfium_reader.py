@@ -22,6 +22,7 @@ from typing import Any
 from ..errors import CorruptFile, EncryptedFile, ExtractionError, ResourceLimitExceeded
 from ..models import RawDocument
 from ..vocabulary import load_vocabulary
+from .ocr import PageCollector
 from .pdf_layout import LayoutBuilder, Word, is_bold_font
 from .pdf_reader import ENCRYPTED_REASON, _describe, finish
 
@@ -152,6 +153,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
             raise EncryptedFile(path, ENCRYPTED_REASON) from exc
         raise CorruptFile(path, f"corrupt or unreadable PDF ({_describe(exc)})") from exc
     builder = LayoutBuilder(load_vocabulary(tuple(getattr(options, "label_files", ()) or ())))
+    pages = PageCollector(builder, path, options)  # OCRs the pages without a text layer
     page_count = 0
     try:
         total = len(document)
@@ -169,10 +171,11 @@ def read(path: Path, options: Any = None) -> RawDocument:
                     words = reader.words(textpage.raw, transform)
                 finally:
                     textpage.close()
+                pages.add(index + 1, transform.width, transform.height, words, page)
             finally:
                 page.close()
-            builder.add_page(index + 1, transform.width, transform.height, words)
             page_count = index + 1
+        stats = pages.finish()
     except ExtractionError:
         raise
     except Exception as exc:
@@ -180,5 +183,6 @@ def read(path: Path, options: Any = None) -> RawDocument:
             path, f"corrupt PDF: page {page_count + 1} cannot be read ({_describe(exc)})"
         ) from exc
     finally:
+        pages.close()
         document.close()
-    return finish(path, builder, page_count)
+    return finish(path, builder, page_count, stats, pages.mode)

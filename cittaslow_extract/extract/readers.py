@@ -26,6 +26,8 @@ class ReadOptions:
     max_pages: int = 2000
     # --labels files: the DOCX and PDF readers use field labels as layout evidence too
     label_files: tuple[Path, ...] = ()
+    ocr: str = "auto"  # auto (pages without a text layer) | always | never
+    ocr_lang: str = "tur+eng"  # Tesseract languages
 
 
 # format → (module, function).  Imported on first use so `--help` and text-only runs stay light.
@@ -34,19 +36,25 @@ READERS: dict[str, tuple[str, str]] = {
     "docx": ("cittaslow_extract.extract.docx_reader", "read"),
     "pdf:pdfplumber": ("cittaslow_extract.extract.pdf_reader", "read"),
     "pdf:pdfium": ("cittaslow_extract.extract.pdfium_reader", "read"),
+    "png": ("cittaslow_extract.extract.image_reader", "read"),
+    "jpeg": ("cittaslow_extract.extract.image_reader", "read"),
+    "tiff": ("cittaslow_extract.extract.image_reader", "read"),
 }
 # pdfium: the same blocks as pdfplumber on every sample (tests/test_format_parity.py), ~20x faster
 # (bench/bench_pdf.py).  --pdf-engine pdfplumber stays available for its exact character boxes.
 DEFAULT_PDF_ENGINE = "pdfium"
-SUPPORTED_SUFFIXES = (".txt", ".text", ".docx", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".text", ".docx", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
+# Scans, read by OCR (image_reader.py)
+_IMAGE_MAGICS: tuple[tuple[bytes, SourceFormat], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+)
 _BINARY_MAGICS: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
     (b"{\\rtf", "an RTF document"),
     (_OLE_MAGIC, "a legacy Word/Excel (OLE) file; save it as .docx"),
 )
@@ -65,6 +73,9 @@ def sniff_format(path: Path) -> SourceFormat:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(path)
+    for magic, image_format in _IMAGE_MAGICS:
+        if head.startswith(magic):
+            return image_format
     for magic, what in _BINARY_MAGICS:
         if head.startswith(magic):
             raise UnsupportedFormat(path, f"unsupported format: {what}")
@@ -128,4 +139,5 @@ def read_document(path: Path, options: ReadOptions | None = None) -> RawDocument
 _SUFFIX_FORMATS: dict[str, str] = {
     ".txt": "txt", ".text": "txt", ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".odt": "odt",
     ".rtf": "rtf", ".xlsx": "xlsx", ".xls": "xls", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
+    ".tif": "tiff", ".tiff": "tiff",
 }
