@@ -42,8 +42,9 @@ from .config import RunConfig, file_sha256
 # Files a folder walk picks up: the readable formats, and document formats we recognise but cannot
 # read (they get a failed row saying so instead of vanishing).  Anything else in a folder (expected
 # outputs, notes, tables) is not a submission and is skipped.
-READABLE_SUFFIXES = frozenset({".txt", ".text", ".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
-RECOGNISED_UNREADABLE_SUFFIXES = frozenset({".doc", ".odt", ".rtf", ".xlsx", ".xls", ".pptx"})
+READABLE_SUFFIXES = frozenset({".txt", ".text", ".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
+                               ".html", ".htm", ".odt", ".rtf", ".doc"})
+RECOGNISED_UNREADABLE_SUFFIXES = frozenset({".xlsx", ".xls", ".ods", ".pptx"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-SourceFormat = Literal["pdf", "docx", "txt", "png", "jpeg", "tiff"]
+SourceFormat = Literal["pdf", "docx", "txt", "png", "jpeg", "tiff", "html", "odt", "rtf", "doc", "xlsx", "ods"]
 Language = Literal["en", "tr"]
 
 # Canonical field names, in the order the checklist form lists them.  The label vocabulary

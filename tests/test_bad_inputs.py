@@ -110,7 +110,7 @@ BAD_FILES: dict[str, tuple] = {
     "scan.png": (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200)), r"^(corrupt or unreadable image|OCR needs)"),
     "old.doc": (
         lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)),
-        r"^unsupported format: a legacy Word",
+        r"^unsupported format: a legacy Office \(OLE\) file that is not a Word document",
     ),
     "binary.txt": (lambda p: p.write_bytes(bytes(range(1, 32)) * 40), r"^unsupported format: binary content"),
 }
