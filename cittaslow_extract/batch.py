@@ -43,8 +43,8 @@ from .config import RunConfig, file_sha256
 # read (they get a failed row saying so instead of vanishing).  Anything else in a folder (expected
 # outputs, notes, tables) is not a submission and is skipped.
 READABLE_SUFFIXES = frozenset({".txt", ".text", ".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
-                               ".html", ".htm", ".odt", ".rtf", ".doc"})
-RECOGNISED_UNREADABLE_SUFFIXES = frozenset({".xlsx", ".xls", ".ods", ".pptx"})
+                               ".html", ".htm", ".odt", ".rtf", ".doc", ".xlsx", ".ods"})
+RECOGNISED_UNREADABLE_SUFFIXES = frozenset({".xls", ".pptx"})
 
 
 @dataclass(frozen=True, slots=True)

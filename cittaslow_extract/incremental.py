@@ -38,7 +38,8 @@ from .models import CriterionRecord, DocumentRecord, DocumentResult, Mention, Mo
 CACHE_DIR_NAME = ".cittaslow-cache"
 CACHE_FORMAT = 3
 MANIFEST_NAME = "tables.json"  # outputs.TableManifest: what the tables were written from
-_LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "charset-normalizer", "spacy")
+_LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "charset-normalizer", "spacy",
+              "python-calamine", "lxml", "pillow")
 _RECORD_TYPES: dict[str, type] = {
     cls.__name__: cls
     for cls in (DocumentResult, DocumentRecord, ProjectRecord, CriterionRecord, Mention, MoneyAmount)

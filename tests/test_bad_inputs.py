@@ -105,7 +105,7 @@ BAD_FILES: dict[str, tuple] = {
     ),
     "workbook.docx": (
         lambda p: make_docx_like(p, {"xl/workbook.xml": b"<workbook/>"}),
-        r"^unsupported format: an Excel workbook",
+        r"^corrupt or unreadable spreadsheet",
     ),
     "scan.png": (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200)), r"^(corrupt or unreadable image|OCR needs)"),
     "old.doc": (

@@ -135,3 +135,85 @@ def test_missing_soffice_fails_those_files_alone(tmp_path: Path, monkeypatch: py
     assert rows["note.txt"]["status"] == "ok"
     assert rows["form.rtf"]["status"] == "failed"
     assert "LibreOffice" in rows["form.rtf"]["error"] and "libreoffice-writer-nogui" in rows["form.rtf"]["error"]
+
+
+# --------------------------------------------------------------------------- spreadsheet forms
+SHEET_LABELS = {  # field → header as an office writes it
+    "en": {"objective": "OBJECTIVE", "brief_info": "BRIEF INFORMATION ABOUT THE PROJECT",
+           "budget_text": "BUDGET (TL)", "duration_text": "PROJECT DURATION", "start_text": "START DATE",
+           "end_text": "END DATE", "completed": "COMPLETED"},
+    "tr": {"objective": "AMAÇ", "brief_info": "PROJE HAKKINDA KISA BİLGİ", "budget_text": "BÜTÇE (TL)",
+           "duration_text": "PROJE SÜRESİ", "start_text": "BAŞLANGIÇ TARİHİ", "end_text": "BİTİŞ TARİHİ",
+           "completed": "TAMAMLANAN"},
+}
+SHEET_HEADINGS = {"en": ["Criterion no", "Criterion", "Sub-criterion", "Project title"],
+                  "tr": ["Kriter no", "Kriter", "Alt kriter", "Proje adı"]}
+
+
+BUDGET_CURRENCY_LABELS = {"TRY": " (TL)", "EUR": " (EUR)", "USD": " (USD)", None: ""}
+
+
+def _label_currencies(sample: Path) -> list[str | None]:
+    """The currency each project's budget label names in the text ("BUDGET (EUR)"), in order."""
+    from cittaslow_extract.extract.segmenter import segment
+    from cittaslow_extract.extract.text_reader import read
+    from cittaslow_extract.vocabulary import load_vocabulary
+
+    return [p.budget_label_currency for p in segment(read(sample), load_vocabulary()).projects]
+
+
+def workbook(result: DocumentResult, target: Path, sample: Path) -> Path:
+    """An XLSX form of a document's projects (openpyxl): a title row and an instructions sheet,
+    then one sheet per criterion (and budget currency: a column has one label) with a header row
+    of labels and one row per project."""
+    import openpyxl
+
+    language = result.projects[0].language
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "Read me"
+    notes.append(["Fill in one row per project."])
+    sheet, key, count = None, None, 0
+    for project, currency in zip(result.projects, _label_currencies(sample)):
+        labels = dict(SHEET_LABELS[language])
+        labels["budget_text"] = labels["budget_text"].removesuffix(" (TL)") + BUDGET_CURRENCY_LABELS[currency]
+        if (project.criterion_no, currency) != key:
+            key, count = (project.criterion_no, currency), count + 1
+            sheet = book.create_sheet(f"Sheet {count}")
+            if count == 1:
+                title = "Cittaslow Metropolis Checklist" if language == "en" else "Cittaslow Metropol Kontrol Listesi"
+                sheet.append([f"{title}: {project.checklist}"])
+                sheet.append([])
+            sheet.append([*SHEET_HEADINGS[language], *labels.values()])
+        sheet.append([project.criterion_no, project.criterion, project.subcriterion, project.title,
+                      *[getattr(project, field) for field in labels]])
+    book.save(target)
+    return target
+
+
+@pytest.mark.parametrize("sample", REAL_SAMPLES)
+def test_xlsx_form_gives_the_text_table(tmp_path: Path, sample: str) -> None:
+    expected = _result(SAMPLES / sample)
+    path = workbook(expected, tmp_path / f"{Path(sample).stem}.xlsx", SAMPLES / sample)
+    assert sniff_format(path) == "xlsx"
+    result = _result(path)
+    assert result.document.source_format == "xlsx"
+    assert _table(result) == _table(expected)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", REAL_SAMPLES)
+def test_ods_form_gives_the_text_table(tmp_path: Path, sample: str) -> None:
+    """The same workbook saved as ODS by LibreOffice."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    expected = _result(SAMPLES / sample)
+    xlsx = workbook(expected, tmp_path / f"{Path(sample).stem}.xlsx", SAMPLES / sample)
+    subprocess.run([SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "ods", "--outdir", str(tmp_path / "ods"), str(xlsx)],
+                   check=True, capture_output=True, timeout=300)
+    path = tmp_path / "ods" / f"{Path(sample).stem}.ods"
+    assert sniff_format(path) == "ods"
+    result = _result(path)
+    assert result.document.source_format == "ods"
+    assert _table(result) == _table(expected)

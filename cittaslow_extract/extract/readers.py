@@ -44,12 +44,14 @@ READERS: dict[str, tuple[str, str]] = {
     "odt": ("cittaslow_extract.extract.office_reader", "read_odt"),
     "rtf": ("cittaslow_extract.extract.office_reader", "read_rtf"),
     "doc": ("cittaslow_extract.extract.office_reader", "read_doc"),
+    "xlsx": ("cittaslow_extract.extract.sheet_reader", "read_xlsx"),
+    "ods": ("cittaslow_extract.extract.sheet_reader", "read_ods"),
 }
 # pdfium: the same blocks as pdfplumber on every sample (tests/test_format_parity.py), ~20x faster
 # (bench/bench_pdf.py).  --pdf-engine pdfplumber stays available for its exact character boxes.
 DEFAULT_PDF_ENGINE = "pdfium"
 SUPPORTED_SUFFIXES = (".txt", ".text", ".docx", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
-                      ".html", ".htm", ".odt", ".rtf", ".doc")
+                      ".html", ".htm", ".odt", ".rtf", ".doc", ".xlsx", ".ods")
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
 # Scans, read by OCR (image_reader.py)
@@ -106,11 +108,13 @@ def _sniff_zip(path: Path) -> SourceFormat:
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
-        raise UnsupportedFormat(path, "unsupported format: an Excel workbook (.xlsx)")
+        return "xlsx"
     if "content.xml" in names:
         mimetype = _zip_member(path, "mimetype")
         if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
             return "odt"
+        if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            return "ods"
         raise UnsupportedFormat(path, "unsupported format: an OpenDocument file that is not a text document")
     raise UnsupportedFormat(path, "unsupported format: a ZIP archive that is not a DOCX document")
 
@@ -171,5 +175,5 @@ def read_document(path: Path, options: ReadOptions | None = None) -> RawDocument
 _SUFFIX_FORMATS: dict[str, str] = {
     ".txt": "txt", ".text": "txt", ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".odt": "odt",
     ".rtf": "rtf", ".xlsx": "xlsx", ".xls": "xls", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
-    ".tif": "tiff", ".tiff": "tiff", ".html": "html", ".htm": "html",
+    ".tif": "tiff", ".tiff": "tiff", ".html": "html", ".htm": "html", ".ods": "ods",
 }
