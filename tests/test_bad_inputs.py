@@ -107,6 +107,16 @@ BAD_FILES: dict[str, tuple] = {
         lambda p: make_docx_like(p, {"xl/workbook.xml": b"<workbook/>"}),
         r"^corrupt or unreadable spreadsheet",
     ),
+    "laughs.odt": (
+        lambda p: make_docx_like(p, {"mimetype": b"application/vnd.oasis.opendocument.text",
+                                     "content.xml": BILLION_LAUGHS}),
+        r"^refused as unsafe: .*content\.xml declares a DTD",
+    ),
+    "truncated.odt": (
+        lambda p: p.write_bytes(make_docx_like(p, {"mimetype": b"application/vnd.oasis.opendocument.text",
+                                                   "content.xml": b"<office:document/>" * 50}).read_bytes()[:150]),
+        r"^corrupt or truncated",
+    ),
     "scan.png": (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200)), r"^(corrupt or unreadable image|OCR needs)"),
     "old.doc": (
         lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)),

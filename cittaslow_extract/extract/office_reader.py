@@ -1,6 +1,7 @@
-"""ODT, RTF and legacy .doc through LibreOffice: `soffice --headless --convert-to docx`, then
+"""RTF and legacy .doc (and, on request, ODT) through LibreOffice: `soffice --headless --convert-to docx`, then
 the DOCX reader (its styles, bold, outline levels, tables and safety checks), so these formats
-give the same blocks as the DOCX a user would have saved by hand.
+give the same blocks as the DOCX a user would have saved by hand.  ODT has its own reader
+(odt_reader.py); read_odt here is the LibreOffice route, kept for comparison in the tests.
 
 LibreOffice runs as a child process of the document's worker with a private, throw-away profile
 (so conversions in parallel workers do not share one), under a time limit, and dies with its

@@ -41,7 +41,7 @@ READERS: dict[str, tuple[str, str]] = {
     "jpeg": ("cittaslow_extract.extract.image_reader", "read"),
     "tiff": ("cittaslow_extract.extract.image_reader", "read"),
     "html": ("cittaslow_extract.extract.html_reader", "read"),
-    "odt": ("cittaslow_extract.extract.office_reader", "read_odt"),
+    "odt": ("cittaslow_extract.extract.odt_reader", "read"),
     "rtf": ("cittaslow_extract.extract.office_reader", "read_rtf"),
     "doc": ("cittaslow_extract.extract.office_reader", "read_doc"),
     "xlsx": ("cittaslow_extract.extract.sheet_reader", "read_xlsx"),
@@ -159,7 +159,7 @@ def read_document(path: Path, options: ReadOptions | None = None) -> RawDocument
     """Read any supported file into blocks, choosing the reader by content."""
     options = options or ReadOptions()
     source_format = sniff_format(path)
-    if source_format == "docx":
+    if source_format in ("docx", "odt", "xlsx", "ods"):
         from .safety import ArchiveLimits, check_docx_archive
 
         # zip bombs and DTDs are refused before any XML parser sees the archive
