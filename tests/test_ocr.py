@@ -197,3 +197,87 @@ def test_sizes_snap_over_the_document() -> None:
     pages = [[word(10.3), word(10.6), word(13.4)], [word(10.5), word(13.6), word(12.0)]]
     ocr.snap_sizes(pages)
     assert [[w.size for w in page] for page in pages] == [[10.5, 10.5, 13.5], [10.5, 13.5, 12.0]]
+
+
+# --------------------------------------------------------------------------- limits and modes
+def _tesseract_children() -> list[int]:
+    """Tesseract processes whose parent is this test process's process tree (by /proc)."""
+    import os
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "tesseract":
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return [pid for pid in found if pid != os.getpid()]
+
+
+@pytest.mark.slow
+@needs_tesseract
+def test_ocr_runs_under_the_timeout_and_dies_with_its_worker(scans: dict[str, Path], tmp_path: Path) -> None:
+    """--timeout holds for OCR: the scan fails with the limit's reason, the batch goes on, and the
+    killed worker's Tesseract child does not live on."""
+    import time
+
+    from cittaslow_extract.pipeline import main
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(scans["yonetisim-tr.word.pdf"], inputs / "scan.pdf")
+    shutil.copy(SAMPLES / "community-en.txt", inputs / "note.txt")
+    before = set(_tesseract_children())
+    out = tmp_path / "out"
+    code = main([str(inputs), "--out", str(out), "--format", "csv", "--workers", "1", "--timeout", "1.5",
+                 "--no-mentions", "--quiet"])
+    assert code == 1
+    with open(out / "documents.csv", encoding="utf-8", newline="") as handle:
+        rows = {Path(row["source_path"]).name: row for row in csv.DictReader(handle)}
+    assert rows["note.txt"]["status"] == "ok"
+    assert rows["scan.pdf"]["status"] == "failed" and "--timeout" in rows["scan.pdf"]["error"]
+    deadline = time.monotonic() + 5
+    while set(_tesseract_children()) - before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not set(_tesseract_children()) - before
+
+
+@pytest.mark.slow
+@needs_tesseract
+def test_ocr_always_reads_a_born_digital_page_by_ocr(tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    source = pdfium.PdfDocument(SAMPLES / "community-en.word.pdf")
+    single = pdfium.PdfDocument.new()
+    single.import_pages(source, [0])
+    path = tmp_path / "page1.pdf"
+    single.save(path)
+    digital = read_document(path, ReadOptions())
+    scanned = read_document(path, ReadOptions(ocr="always"))
+    assert digital.ocr_pages == 0 and digital.ocr_confidence is None
+    assert scanned.ocr_pages == 1 and scanned.ocr_confidence is not None
+    assert [b.text for b in scanned.blocks[:6]] == [b.text for b in digital.blocks[:6]]
+
+
+LOW_CONFIDENCE_CASES = [  # (page confidences, warnings)
+    ([95.0, 91.0], []),
+    ([95.0, 41.0], ["ocr_low_confidence"]),
+    ([], []),
+]
+
+
+@pytest.mark.parametrize(("confidences", "warnings"), LOW_CONFIDENCE_CASES)
+def test_a_page_under_the_confidence_threshold_is_flagged(confidences: list[float], warnings: list[str]) -> None:
+    from cittaslow_extract.models import RawDocument
+
+    stats = ocr.OcrStats()
+    for number, confidence in enumerate(confidences, start=1):
+        stats.pages += 1
+        stats.confidences.append(confidence)
+        if confidence < ocr.LOW_CONFIDENCE:
+            stats.low_confidence_pages.append(number)
+    document = ocr.mark_ocr(RawDocument(Path("x.pdf"), "pdf", []), stats)
+    assert document.warnings == warnings
+    assert document.ocr_pages == len(confidences)
+    assert document.ocr_confidence == (round(sum(confidences) / len(confidences), 1) if confidences else None)

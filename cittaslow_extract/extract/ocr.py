@@ -283,7 +283,7 @@ def tesseract_hocr(image: Any, languages: str, dpi: int, path: Path | str = "") 
     if binary is None:
         raise OcrUnavailable(path, f"OCR needs Tesseract, which is not installed: {INSTALL_HINT}")
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=1)
+    image.save(buffer, format="PPM")  # grey: a raw PGM, half the time of the fastest PNG, same hOCR
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         done = subprocess.run(
