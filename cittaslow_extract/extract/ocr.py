@@ -50,7 +50,11 @@ _SIDE_BEARING_EM = 0.05  # glyph side bearings, so OCR word boxes are as wide as
 _PARAGRAPH_SIZE_SPREAD = 0.15
 _WRAPPED_EDGE = 0.1  # a line ending this share of the text width from the right edge wrapped
 _TALL = re.compile(r"[A-ZÇĞİÖŞÜ0-9bdfhklt]")  # a word reaching cap height (or above)
-_MIN_SKEW_WORDS = 3  # lines with fewer words say little about the page's skew
+_MIN_SKEW_WORDS = 3
+# A line that is one short token of digits and their look-alikes ("Ol", "O1", "0l") is a criterion
+# number as printed ("01"): Tesseract reads a lone number without context as letters.
+_NUMBER_LIKE = re.compile(r"^[0-9OoIl|]{2,3}[.)]?$")
+_DIGIT_LOOKALIKES = str.maketrans("OoIl|", "00111")  # lines with fewer words say little about the page's skew
 
 # hOCR as Tesseract writes it: a line span (title with bbox, baseline, x_size) or a word span
 # (title with bbox and x_wconf, text up to its closing tag).
@@ -190,6 +194,9 @@ def words_from_lines(lines: list[OcrLine], width: float, height: float, dpi: flo
     words: list[Word] = []
     confidences: list[float] = []
     for line, size in zip(lines, paragraph_sizes(lines)):
+        if len(line.words) == 1 and _NUMBER_LIKE.match(line.words[0][0]):
+            text, *box = line.words[0]
+            line.words[0] = (text.translate(_DIGIT_LOOKALIKES), *box)  # type: ignore[assignment]
         middle = (line.words[0][1] + line.words[-1][2]) / 2
         base = line.baseline_at(middle)
         base_level = base - skew * (middle - cx)  # the line's baseline with the skew removed
@@ -239,7 +246,7 @@ def snap_sizes(pages: list[list[Word]]) -> None:
 
 
 # --------------------------------------------------------------------------- Tesseract
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+def die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except OSError:
@@ -288,7 +295,7 @@ def tesseract_hocr(image: Any, languages: str, dpi: int, path: Path | str = "") 
     try:
         done = subprocess.run(
             [binary, "stdin", "stdout", "-l", languages, "--dpi", str(dpi), "--psm", "3", "hocr"],
-            input=buffer.getvalue(), capture_output=True, env=env, preexec_fn=_die_with_parent,
+            input=buffer.getvalue(), capture_output=True, env=env, preexec_fn=die_with_parent,
         )
     except OSError as exc:
         raise OcrUnavailable(path, f"Tesseract cannot be started ({exc}): {INSTALL_HINT}") from exc

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import CorruptFile, ExtractionError, UnsupportedFormat
 from ..models import RawDocument
-from .ocr import _die_with_parent
+from .ocr import die_with_parent
 
 CONVERT_TIMEOUT = 240.0  # seconds for one conversion (a cold LibreOffice start is 2-4 s)
 INSTALL_HINT = "install the Debian package libreoffice-writer-nogui (scripts/install-system-deps.sh)"
@@ -43,7 +43,7 @@ def convert(path: Path, target: str, folder: Path, source_format: str) -> Path:
                "--convert-to", target, "--outdir", str(folder / "out"), str(source)]
     try:
         done = subprocess.run(command, capture_output=True, timeout=CONVERT_TIMEOUT,
-                              preexec_fn=_die_with_parent, stdin=subprocess.DEVNULL)
+                              preexec_fn=die_with_parent, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired as exc:
         raise ExtractionError(path, f"LibreOffice took more than {CONVERT_TIMEOUT:g} s to convert the file") from exc
     except OSError as exc:
