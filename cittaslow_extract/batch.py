@@ -52,10 +52,9 @@ if TYPE_CHECKING:
 # Files a folder walk picks up: the readable formats, and document formats we recognise but cannot
 # read (they get a failed row saying so instead of vanishing).  Anything else in a folder (expected
 # outputs, notes, tables) is not a submission and is skipped.
-READABLE_SUFFIXES = frozenset({".txt", ".text", ".pdf", ".docx"})
-RECOGNISED_UNREADABLE_SUFFIXES = frozenset(
-    {".doc", ".odt", ".rtf", ".xlsx", ".xls", ".pptx", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
-)
+READABLE_SUFFIXES = frozenset({".txt", ".text", ".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
+                               ".html", ".htm", ".odt", ".rtf", ".doc", ".xlsx", ".ods"})
+RECOGNISED_UNREADABLE_SUFFIXES = frozenset({".xls", ".pptx"})
 
 
 @dataclass(frozen=True, slots=True)

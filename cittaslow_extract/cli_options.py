@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 DEFAULT_TIMEOUT = 300.0  # seconds per document
 DEFAULT_MAX_MEMORY = 2048  # MB a document may add to its worker
+_OCR_LANGUAGES = re.compile(r"^[a-z][a-z0-9_]*(?:\+[a-z][a-z0-9_]*)*$")  # tur+eng, chi_sim
 
 
 class UsageErrorParser(argparse.ArgumentParser):
@@ -37,6 +39,11 @@ def add_run_config_options(parser: argparse.ArgumentParser, *, mentions_note: st
                         help="PDF reader (default auto: the fast pdfium route)")
     parser.add_argument("--password", default=None, metavar="PASSWORD",
                         help="password for encrypted PDFs")
+    parser.add_argument("--ocr", choices=("auto", "always", "never"), default="auto",
+                        help="OCR (Tesseract) of PDF pages: auto (pages without a text layer, default), "
+                             "always, never; images are always OCR'd unless never")
+    parser.add_argument("--ocr-lang", default="tur+eng", metavar="LANGS",
+                        help="Tesseract languages, joined by + (default tur+eng)")
     parser.add_argument("--no-mentions", action="store_true",
                         help="skip the narrative mentions stage" + mentions_note)
     parser.add_argument("--gazetteer", type=Path, action="append", default=[], metavar="FILE",
@@ -88,12 +95,15 @@ def run_config_from_args(args: argparse.Namespace) -> RunConfig:
         if not path.is_file():
             raise UsageError(f"{path}: no such file")
     load_vocabulary(tuple(args.labels))
+    if not _OCR_LANGUAGES.match(args.ocr_lang):
+        raise UsageError(f"--ocr-lang: {args.ocr_lang!r} is not a list of Tesseract languages like tur+eng")
     if not args.no_mentions and (args.gazetteer or args.spacy_model):
         from .mentions import MentionExtractor
 
         MentionExtractor(tuple(args.gazetteer), args.spacy_model)
     return RunConfig(
-        read_options=ReadOptions(pdf_engine=args.pdf_engine, password=args.password),
+        read_options=ReadOptions(pdf_engine=args.pdf_engine, password=args.password,
+                                 ocr=args.ocr, ocr_lang=args.ocr_lang),
         label_files=tuple(args.labels),
         mentions=not args.no_mentions,
         gazetteer_files=tuple(args.gazetteer),

@@ -40,6 +40,12 @@ class NoTextLayer(ExtractionError):
     code = "no_text_layer"
 
 
+class OcrUnavailable(ExtractionError):
+    """A page needs OCR and Tesseract (or its language data) is not installed."""
+
+    code = "ocr_unavailable"
+
+
 class ResourceLimitExceeded(ExtractionError):
     code = "resource_limit"
 

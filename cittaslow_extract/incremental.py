@@ -38,7 +38,8 @@ from .models import CriterionRecord, DocumentRecord, DocumentResult, Mention, Mo
 CACHE_DIR_NAME = ".cittaslow-cache"
 CACHE_FORMAT = 4
 MANIFEST_NAME = "tables.json"  # outputs.TableManifest: what the tables were written from
-_LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "charset-normalizer", "spacy")
+_LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "charset-normalizer", "spacy",
+              "python-calamine", "lxml", "pillow")
 _RECORD_TYPES: dict[str, type] = {
     cls.__name__: cls
     for cls in (DocumentResult, DocumentRecord, ProjectRecord, CriterionRecord, Mention, MoneyAmount)
@@ -69,6 +70,23 @@ def _library_versions(spacy_model: str | None) -> dict[str, str | None]:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
+    return versions
+
+
+def _program_versions(config: Any) -> dict[str, str | None]:
+    """Versions of the programs that read scans and office files (Tesseract, LibreOffice): a new
+    Tesseract reads a scan differently.  Only asked when OCR is on."""
+    import shutil
+    import subprocess
+
+    versions: dict[str, str | None] = {}
+    if getattr(getattr(config, "read_options", None), "ocr", "never") != "never":
+        binary = shutil.which("tesseract")
+        try:
+            done = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30) if binary else None
+        except (OSError, subprocess.SubprocessError):
+            done = None
+        versions["tesseract"] = done.stdout.splitlines()[0] if done and done.stdout else None
     return versions
 
 
@@ -108,6 +126,7 @@ def run_fingerprint(config: Any) -> str:
         "code": code_fingerprint(),
         "libraries": _library_versions(getattr(config, "spacy_model", None)),
         "config": settings,
+        "programs": _program_versions(config),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 

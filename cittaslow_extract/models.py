@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-SourceFormat = Literal["pdf", "docx", "txt"]
+SourceFormat = Literal["pdf", "docx", "txt", "png", "jpeg", "tiff", "html", "odt", "rtf", "doc", "xlsx", "ods"]
 Language = Literal["en", "tr"]
 
 # Canonical field names, in the order the checklist form lists them.  The label vocabulary
@@ -89,6 +89,8 @@ class RawDocument:
     # text the reader saw but that is not content: running headers and footers (PDF lines the
     # layout stage drops, DOCX header and footer parts); identity.py reads the city and year from it
     running_text: list[str] = field(default_factory=list)
+    ocr_pages: int | None = None  # pages read by OCR (PDFs and images; None: not a paged format)
+    ocr_confidence: float | None = None  # mean OCR word confidence, 0-100
 
 
 # --------------------------------------------------------------------------- segmenting
@@ -271,6 +273,8 @@ class DocumentRecord:
     duplicate_of: str | None = None  # document_id of an earlier byte-identical file in the batch
     # --manifest's other columns for this file, (column, value): extra documents columns
     manifest_columns: tuple[tuple[str, str | None], ...] = ()
+    ocr_pages: int | None = None
+    ocr_confidence: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ and a one-line reason, so one broken file never stops a batch.
 from __future__ import annotations
 
 import traceback
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,8 @@ class DocumentProcessor:
             warnings=";".join(dict.fromkeys([*raw.warnings, *segmented.warnings])),
             city=city,
             submission_year=submission_year,
+            ocr_pages=raw.ocr_pages,
+            ocr_confidence=None if raw.ocr_confidence is None else Decimal(f"{raw.ocr_confidence:.1f}"),
         )
         return DocumentResult(document, projects, criteria, mentions)
 

@@ -21,7 +21,9 @@ WARNING_CODES: dict[str, str] = {
     # reader registry (extract/readers.py)
     "format_mismatch": "The file's content is another format than its name says (e.g. text named .docx); it was read by its content.",
     # PDF readers (extract/pdf_layout.py)
-    "pdf_page_without_text": "A PDF page has no text layer (a scan or an image); its content is missing (OCR is not supported yet).",
+    "pdf_page_without_text": "A PDF page has no text (no text layer, and OCR is off or found none on it); its content is missing.",
+    # OCR (extract/ocr.py)
+    "ocr_low_confidence": "A page read by OCR has a mean word confidence under 60 (of 100): check its texts against the scan.",
     # money (normalize/money.py)
     "money_no_amount": "The budget text names no amount that could be read as money; budget left null.",
     "money_no_currency": "An amount has no currency in the text or the label; its currency is null.",

@@ -105,12 +105,23 @@ BAD_FILES: dict[str, tuple] = {
     ),
     "workbook.docx": (
         lambda p: make_docx_like(p, {"xl/workbook.xml": b"<workbook/>"}),
-        r"^unsupported format: an Excel workbook",
+        r"^corrupt or unreadable spreadsheet",
     ),
-    "png-named.txt": (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200)), r"^unsupported format: a PNG image"),
+    "laughs.odt": (
+        lambda p: make_docx_like(p, {"mimetype": b"application/vnd.oasis.opendocument.text",
+                                     "content.xml": BILLION_LAUGHS}),
+        r"^refused as unsafe: .*content\.xml declares a DTD",
+    ),
+    "truncated.odt": (
+        lambda p: p.write_bytes(make_docx_like(p, {"mimetype": b"application/vnd.oasis.opendocument.text",
+                                                   "content.xml": b"<office:document/>" * 50}).read_bytes()[:150]),
+        r"^corrupt or truncated",
+    ),
+    # PNG bytes behind another name: read by its content, as an image, which these bytes are not
+    "png-named.txt": (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200)), r"^(corrupt or unreadable image|OCR needs)"),
     "old.doc": (
         lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)),
-        r"^unsupported format: a legacy Word",
+        r"^unsupported format: a legacy Office \(OLE\) file that is not a Word document",
     ),
     "binary.txt": (lambda p: p.write_bytes(bytes(range(1, 32)) * 40), r"^unsupported format: binary content"),
 }

@@ -87,7 +87,8 @@ def test_known_gaps(sample: str, title: str, field: str, label: str, value: str,
 TWINS = [
     pytest.param("yonetisim-tr.txt", "yonetisim-tr.word.pdf", id="tr-txt-vs-word-pdf"),
 ]
-FORMAT_COLUMNS = {"source_format", "page_start", "page_end", "page_count", "encoding", "document_id", "sha256"}
+FORMAT_COLUMNS = {"source_format", "page_start", "page_end", "page_count", "encoding", "document_id", "sha256",
+                  "ocr_pages"}
 
 
 @pytest.mark.parametrize(("first", "second"), TWINS)

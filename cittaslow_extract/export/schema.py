@@ -80,6 +80,8 @@ DOCUMENT_COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("city", "string"),
     ("submission_year", "int"),
     ("duplicate_of", "string"),
+    ("ocr_pages", "int"),
+    ("ocr_confidence", "decimal"),
 )
 
 MENTION_COLUMNS: tuple[tuple[str, Kind], ...] = (

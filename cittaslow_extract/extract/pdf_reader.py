@@ -13,9 +13,9 @@ from typing import Any
 
 from ..errors import CorruptFile, EncryptedFile, ExtractionError, NoTextLayer, ResourceLimitExceeded
 from ..models import RawDocument
+from .ocr import OcrStats, PageCollector, mark_ocr, no_text_reason
 from .pdf_layout import LayoutBuilder, Rule, Word, font_family, is_bold_font
 
-NO_TEXT_REASON = "no text layer (a scanned or image-only PDF?); OCR is not supported yet"
 ENCRYPTED_REASON = "encrypted PDF: it cannot be opened without its password (wrong or missing password)"
 
 
@@ -107,6 +107,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
     except Exception as exc:  # pdfminer raises many kinds on damaged files
         raise CorruptFile(path, f"corrupt or unreadable PDF ({_describe(exc)})") from exc
     builder = LayoutBuilder()
+    pages = PageCollector(builder, path, options)  # OCRs the pages without a text layer
     page_count = 0
     try:
         declared = _page_count(pdf)
@@ -122,10 +123,11 @@ def read(path: Path, options: Any = None) -> RawDocument:
             try:
                 words = words_from_chars(page.chars)
                 rules = [Rule(e["x0"], e["x1"], e["top"], e["bottom"]) for e in page.edges] if words else []
-                builder.add_page(number, float(page.width), float(page.height), words, rules)
+                pages.add(number, float(page.width), float(page.height), words, rules=rules)
             finally:
                 page.close()
             page_count = number
+        stats = pages.finish()
     except ExtractionError:
         raise
     except Exception as exc:
@@ -133,25 +135,30 @@ def read(path: Path, options: Any = None) -> RawDocument:
             path, f"corrupt PDF: page {page_count + 1} cannot be read ({_describe(exc)})"
         ) from exc
     finally:
+        pages.close()
         pdf.flush_cache()
         pdf.stream.close()
-    return finish(path, builder, page_count)
+    return finish(path, builder, page_count, stats, pages.mode)
 
 
-def finish(path: Path, builder: LayoutBuilder, page_count: int) -> RawDocument:
+def finish(
+    path: Path, builder: LayoutBuilder, page_count: int, stats: OcrStats | None = None, ocr: str = "auto"
+) -> RawDocument:
     """The RawDocument of a fully read PDF (shared by both PDF readers)."""
+    stats = stats or OcrStats()
     if page_count == 0:
         raise CorruptFile(path, "corrupt PDF: it has no pages")
     if not builder.has_text:
-        raise NoTextLayer(path, NO_TEXT_REASON)
+        raise NoTextLayer(path, no_text_reason(ocr, stats))
     blocks = builder.blocks()
     if not blocks:
-        raise NoTextLayer(path, NO_TEXT_REASON)
+        raise NoTextLayer(path, no_text_reason(ocr, stats))
     warnings = ["pdf_page_without_text"] if builder.pages_without_text else []
-    return RawDocument(
+    document = RawDocument(
         path=path, source_format="pdf", blocks=blocks, page_count=page_count, warnings=warnings,
         running_text=builder.running_text,
     )
+    return mark_ocr(document, stats)
 
 
 def _describe(exc: BaseException) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..errors import CorruptFile, EncryptedFile, ExtractionError, ResourceLimitExceeded
 from ..models import RawDocument
+from .ocr import PageCollector
 from .pdf_layout import LayoutBuilder, Rule, Word, font_family, is_bold_font
 from .pdf_reader import ENCRYPTED_REASON, _describe, finish
 
@@ -174,6 +175,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
             raise EncryptedFile(path, ENCRYPTED_REASON) from exc
         raise CorruptFile(path, f"corrupt or unreadable PDF ({_describe(exc)})") from exc
     builder = LayoutBuilder()
+    pages = PageCollector(builder, path, options)  # OCRs the pages without a text layer
     page_count = 0
     try:
         total = len(document)
@@ -192,10 +194,11 @@ def read(path: Path, options: Any = None) -> RawDocument:
                 finally:
                     textpage.close()
                 rules = page_rules(page.raw, transform) if words else []
+                pages.add(index + 1, transform.width, transform.height, words, page, rules)
             finally:
                 page.close()
-            builder.add_page(index + 1, transform.width, transform.height, words, rules)
             page_count = index + 1
+        stats = pages.finish()
     except ExtractionError:
         raise
     except Exception as exc:
@@ -203,5 +206,6 @@ def read(path: Path, options: Any = None) -> RawDocument:
             path, f"corrupt PDF: page {page_count + 1} cannot be read ({_describe(exc)})"
         ) from exc
     finally:
+        pages.close()
         document.close()
-    return finish(path, builder, page_count)
+    return finish(path, builder, page_count, stats, pages.mode)

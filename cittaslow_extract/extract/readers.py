@@ -11,6 +11,7 @@ text, a PDF named .txt as a PDF.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ class ReadOptions:
     password: str | None = None
     max_docx_uncompressed_bytes: int = 200 * 1024 * 1024
     max_pages: int = 2000
+    ocr: str = "auto"  # auto (pages without a text layer) | always | never
+    ocr_lang: str = "tur+eng"  # Tesseract languages
 
 
 # format → (module, function).  Imported on first use so `--help` and text-only runs stay light.
@@ -35,22 +38,34 @@ READERS: dict[str, tuple[str, str]] = {
     "docx": ("cittaslow_extract.extract.docx_reader", "read"),
     "pdf:pdfplumber": ("cittaslow_extract.extract.pdf_reader", "read"),
     "pdf:pdfium": ("cittaslow_extract.extract.pdfium_reader", "read"),
+    "png": ("cittaslow_extract.extract.image_reader", "read"),
+    "jpeg": ("cittaslow_extract.extract.image_reader", "read"),
+    "tiff": ("cittaslow_extract.extract.image_reader", "read"),
+    "html": ("cittaslow_extract.extract.html_reader", "read"),
+    "odt": ("cittaslow_extract.extract.odt_reader", "read"),
+    "rtf": ("cittaslow_extract.extract.office_reader", "read_rtf"),
+    "doc": ("cittaslow_extract.extract.office_reader", "read_doc"),
+    "xlsx": ("cittaslow_extract.extract.sheet_reader", "read_xlsx"),
+    "ods": ("cittaslow_extract.extract.sheet_reader", "read_ods"),
 }
 # pdfium: the same blocks as pdfplumber on every sample (tests/test_format_parity.py), ~20x faster
 # (bench/bench_pdf.py).  --pdf-engine pdfplumber stays available for its exact character boxes.
 DEFAULT_PDF_ENGINE = "pdfium"
-SUPPORTED_SUFFIXES = (".txt", ".text", ".docx", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".text", ".docx", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
+                      ".html", ".htm", ".odt", ".rtf", ".doc", ".xlsx", ".ods")
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
-_BINARY_MAGICS: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"{\\rtf", "an RTF document"),
-    (_OLE_MAGIC, "a legacy Word/Excel (OLE) file; save it as .docx"),
+# Scans, read by OCR (image_reader.py)
+_IMAGE_MAGICS: tuple[tuple[bytes, SourceFormat], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
 )
+_BINARY_MAGICS: tuple[tuple[bytes, str], ...] = (
+    (b"GIF8", "a GIF image"),
+)
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
 
 
 def sniff_format(path: Path) -> SourceFormat:
@@ -66,10 +81,19 @@ def sniff_format(path: Path) -> SourceFormat:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(path)
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(_OLE_MAGIC):
+        return _sniff_ole(path, head)
+    for magic, image_format in _IMAGE_MAGICS:
+        if head.startswith(magic):
+            return image_format
     for magic, what in _BINARY_MAGICS:
         if head.startswith(magic):
             raise UnsupportedFormat(path, f"unsupported format: {what}")
     if _looks_textual(head):
+        if _HTML_START.match(head.removeprefix(b"\xef\xbb\xbf")):
+            return "html"
         return "txt"
     raise UnsupportedFormat(path, "unsupported format: binary content that is not PDF, DOCX or text")
 
@@ -85,10 +109,33 @@ def _sniff_zip(path: Path) -> SourceFormat:
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
-        raise UnsupportedFormat(path, "unsupported format: an Excel workbook (.xlsx)")
+        return "xlsx"
     if "content.xml" in names:
-        raise UnsupportedFormat(path, "unsupported format: an OpenDocument file; save it as .docx")
+        mimetype = _zip_member(path, "mimetype")
+        if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
+            return "odt"
+        if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            return "ods"
+        raise UnsupportedFormat(path, "unsupported format: an OpenDocument file that is not a text document")
     raise UnsupportedFormat(path, "unsupported format: a ZIP archive that is not a DOCX document")
+
+
+def _zip_member(path: Path, name: str, limit: int = 200) -> bytes:
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(name) as member:
+            return member.read(limit)
+    except (KeyError, zipfile.BadZipFile, OSError, RuntimeError):
+        return b""
+
+
+def _sniff_ole(path: Path, head: bytes) -> SourceFormat:
+    """A legacy Word document, told from other OLE files (Excel, PowerPoint, MSI) by its stream
+    name "WordDocument" (UTF-16) in the directory."""
+    with open(path, "rb") as handle:
+        data = handle.read(1 << 20)
+    if "WordDocument".encode("utf-16-le") in data:
+        return "doc"
+    raise UnsupportedFormat(path, "unsupported format: a legacy Office (OLE) file that is not a Word document")
 
 
 def _looks_textual(head: bytes) -> bool:
@@ -113,7 +160,7 @@ def read_document(path: Path, options: ReadOptions | None = None) -> RawDocument
     """Read any supported file into blocks, choosing the reader by content."""
     options = options or ReadOptions()
     source_format = sniff_format(path)
-    if source_format == "docx":
+    if source_format in ("docx", "odt", "xlsx", "ods"):
         from .safety import ArchiveLimits, check_docx_archive
 
         # zip bombs and DTDs are refused before any XML parser sees the archive
@@ -129,4 +176,5 @@ def read_document(path: Path, options: ReadOptions | None = None) -> RawDocument
 _SUFFIX_FORMATS: dict[str, str] = {
     ".txt": "txt", ".text": "txt", ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".odt": "odt",
     ".rtf": "rtf", ".xlsx": "xlsx", ".xls": "xls", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
+    ".tif": "tiff", ".tiff": "tiff", ".html": "html", ".htm": "html", ".ods": "ods",
 }
