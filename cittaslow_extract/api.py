@@ -77,6 +77,8 @@ def extract_folder(
     gazetteer: Sequence[str | PathLike[str]] = (),
     pdf_engine: str = "auto",
     password: str | None = None,
+    ocr: str = "auto",
+    ocr_lang: str = "tur+eng",
     spacy_model: str | None = None,
     csv_bom: bool = False,
     formula_escape: bool = True,
@@ -102,7 +104,7 @@ def extract_folder(
     settings = argparse.Namespace(
         labels=[Path(p) for p in labels], gazetteer=[Path(p) for p in gazetteer], no_mentions=not mentions,
         spacy_model=spacy_model, pdf_engine=pdf_engine, password=password, debug=debug,
-        timeout=timeout, max_memory=max_memory,
+        timeout=timeout, max_memory=max_memory, ocr=ocr, ocr_lang=ocr_lang,
     )
     config = run_config_from_args(settings)
     limits = limits_from_args(settings, "cittaslow-extract")

@@ -147,6 +147,8 @@ def run(args: argparse.Namespace) -> int:
             gazetteer=args.gazetteer,
             pdf_engine=args.pdf_engine,
             password=args.password,
+            ocr=args.ocr,
+            ocr_lang=args.ocr_lang,
             spacy_model=args.spacy_model,
             csv_bom=args.csv_bom,
             formula_escape=not args.no_formula_escape,
