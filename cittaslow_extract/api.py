@@ -113,7 +113,7 @@ def extract_folder(
         from .manifest import load_manifest
 
         loaded_manifest = load_manifest(Path(manifest))
-    files = discover_inputs([Path(p) for p in paths], include, exclude)
+    files = discover_inputs([Path(p) for p in paths], include, exclude, ocr=ocr != "never")
     if not files:
         raise UsageError("no submission files found in the given inputs")
     if tables and partitioned:

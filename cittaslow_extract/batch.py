@@ -82,7 +82,7 @@ def display_path(path: Path) -> str:
 
 
 def discover_inputs(
-    inputs: Sequence[Path], include: Sequence[str] = (), exclude: Sequence[str] = ()
+    inputs: Sequence[Path], include: Sequence[str] = (), exclude: Sequence[str] = (), *, ocr: bool = True
 ) -> list[InputFile]:
     """Files named on the command line, in order; folders walked recursively in sorted order.
 
@@ -90,7 +90,8 @@ def discover_inputs(
     lock file is skipped, since a shell's `folder/*` names it too); inside folders only
     document-like suffixes are taken, hidden folders are not entered, and files that are plainly not
     submissions (lock files, hidden files, photos, archives, spreadsheets: see selection.py) come
-    with a skip_reason.  `include`/`exclude`: glob patterns (selection.selected).
+    with a skip_reason.  `include`/`exclude`: glob patterns (selection.selected).  With `ocr`
+    off, images in folders are skipped too (nothing could read them).
     """
     from .selection import LOCK_FILE_PREFIXES, LOCK_FILE_REASON, selected
 
@@ -98,7 +99,7 @@ def discover_inputs(
     seen: set[Path] = set()
     for given in inputs:
         if given.is_dir():
-            candidates = sorted(_walk(given), key=lambda c: c[0].as_posix())
+            candidates = sorted(_walk(given, ocr), key=lambda c: c[0].as_posix())
         else:  # named: always read, except an Office lock file (`folder/*` names those too)
             candidates = [(given, LOCK_FILE_REASON if given.name.startswith(LOCK_FILE_PREFIXES) else None)]
         for path, reason in candidates:
@@ -113,15 +114,19 @@ def discover_inputs(
     return found
 
 
-def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})  # read by OCR only
+
+
+def _walk(folder: Path, ocr: bool = True) -> Iterator[tuple[Path, str | None]]:
     from .selection import HIDDEN_FILE_REASON, NON_SUBMISSION_SUFFIXES, skip_reason
 
-    readable = READABLE_SUFFIXES | RECOGNISED_UNREADABLE_SUFFIXES
+    takes = READABLE_SUFFIXES if ocr else READABLE_SUFFIXES - IMAGE_SUFFIXES
+    readable = takes | RECOGNISED_UNREADABLE_SUFFIXES
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
             suffix = Path(name).suffix.lower()
-            reason = skip_reason(name, READABLE_SUFFIXES)
+            reason = skip_reason(name, takes)
             listed = suffix in readable or suffix in NON_SUBMISSION_SUFFIXES
             if reason is None and not listed:
                 continue  # expected outputs, notes, …: not listed at all

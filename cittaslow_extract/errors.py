@@ -28,6 +28,13 @@ class EmptyFile(ExtractionError):
     code = "empty_file"
 
 
+class NotASubmission(ExtractionError):
+    """The file reads, but is plainly no submission (a photo without text, a spreadsheet that is no
+    checklist form): its documents row is `skipped`, not failed."""
+
+    code = "not_a_submission"
+
+
 class CorruptFile(ExtractionError):
     code = "corrupt_file"
 

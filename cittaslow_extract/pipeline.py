@@ -181,7 +181,7 @@ def dry_run(args: argparse.Namespace) -> int:
     from .batch import discover_inputs
 
     run_config_from_args(args)  # the same usage errors as a run
-    files = discover_inputs(args.inputs, args.include, args.exclude)
+    files = discover_inputs(args.inputs, args.include, args.exclude, ocr=args.ocr != "never")
     if not files:
         raise UsageError("no submission files found in the given inputs")
     for input_file in files:

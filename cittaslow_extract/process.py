@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import RunConfig, file_sha256  # noqa: F401  (re-exported: the library's entry points)
-from .errors import ExtractionError, UsageError
+from .errors import ExtractionError, NotASubmission, UsageError
 from .extract.readers import read_document
 from .extract.segmenter import segment
 from .identity import read_identity
@@ -53,6 +53,8 @@ class DocumentProcessor:
         document_id = sha256[:16]
         try:
             return self._process(path, source, sha256)
+        except NotASubmission as exc:  # read, and plainly no submission: listed, not failed
+            return _failed(source, sha256, None, exc.reason, status="skipped")
         except ExtractionError as exc:
             return _failed(source, sha256, None, exc.reason)
         except UsageError:
@@ -119,14 +121,15 @@ class DocumentProcessor:
 
 
 def _failed(
-    source: str, sha256: str, source_format: str | None, reason: str, document_id: str | None = None
+    source: str, sha256: str, source_format: str | None, reason: str, document_id: str | None = None,
+    status: str = "failed",
 ) -> DocumentResult:
     return DocumentResult(
         DocumentRecord(
             document_id=document_id or (sha256[:16] if sha256 else ""),
             source_path=source,
             source_format=source_format,
-            status="failed",
+            status=status,
             error=" ".join(reason.split()),
             project_count=0,
             criterion_count=0,

@@ -550,15 +550,17 @@ def test_discovery_is_sorted_and_skips_hidden_and_non_documents(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     found = [(f.path.relative_to(tmp_path).as_posix(), f.skip_reason) for f in discover_inputs([tmp_path])]
-    assert [name for name, reason in found if reason is None] == ["a.pdf", "b.txt", "old.doc", "sub/c.docx"]
+    # images (scans, with OCR on) and spreadsheets (forms) are read: their content decides
+    assert [name for name, reason in found if reason is None] == [
+        "a.pdf", "annex.xlsx", "b.txt", "old.doc", "photo.JPG", "sub/c.docx"]
     skipped = {name: reason.split(" (")[0].split(",")[0] for name, reason in found if reason is not None}
     assert skipped == {
         ".hidden.txt": "a hidden file",
         ".~lock.c.docx#": "an Office lock file",
-        "annex.xlsx": "a spreadsheet",
-        "photo.JPG": "an image",
         "~$b.docx": "an Office lock file",
     }
+    without_ocr = {f.path.name: f.skip_reason for f in discover_inputs([tmp_path], ocr=False)}
+    assert without_ocr["photo.JPG"].startswith("an image") and without_ocr["annex.xlsx"] is None
 
 
 INCLUDE_EXCLUDE = [  # (include, exclude, files kept)

@@ -93,7 +93,7 @@ def test_identical_files_and_a_manifest_give_unique_ids_duplicates_and_the_manif
     assert by_document[documents.loc[f"{folder}/community-en.txt", "document_id"]] == "Seferihisar"
     assert list(documents.columns[-2:]) == ["region", "contact"]  # after the fixed columns
     csv_header = (out / "documents.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert csv_header.endswith(",reused,city,submission_year,duplicate_of,region,contact")
+    assert csv_header.endswith(",reused,city,submission_year,duplicate_of,ocr_pages,ocr_confidence,region,contact")
 
 
 def test_a_manifest_without_a_path_column_is_a_usage_error(tmp_path, capsys):

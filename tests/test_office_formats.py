@@ -27,7 +27,8 @@ from render_helper import DOCX_LAYOUTS, SAMPLES, sample_texts
 
 SOFFICE = shutil.which("soffice")
 CONVERTED_FORMATS = ("odt", "rtf", "doc", "html")
-DROP = {"source_path", "source_format", "document_id", "project_id", "page_start", "page_end"}
+# the source, the pages and how sure the segmenter is (it depends on the layout evidence a format has)
+DROP = {"source_path", "source_format", "document_id", "project_id", "page_start", "page_end", "segmentation_margin"}
 REAL_SAMPLES = [path.name for path in sample_texts()]
 # html from table.docx: LibreOffice writes the label | value table as an HTML table
 CASES = [(sample, layout, fmt) for sample in REAL_SAMPLES for layout in DOCX_LAYOUTS for fmt in CONVERTED_FORMATS]

@@ -1,6 +1,11 @@
 """Input selection: files in a real submission folder that are not submissions (Office lock files,
 photos, spreadsheet annexes, hidden files) are listed as `skipped` with the reason and do not fail
-the run; --include/--exclude; --dry-run lists what would be read."""
+the run; --include/--exclude; --dry-run lists what would be read.
+
+Lock files and hidden files are known by their names.  A photo and a spreadsheet may be
+submissions (a scan, a one-row-per-project form), so they are read: a photo in which OCR finds no
+text, and a workbook with no checklist form in it, are then `skipped` by their content; with
+`--ocr never` images are skipped by their names."""
 
 from __future__ import annotations
 
@@ -15,14 +20,40 @@ from cittaslow_extract.pipeline import EXIT_OK, main
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(300)
-XLSX_ANNEX = b"PK\x03\x04" + bytes(100)  # a spreadsheet's bytes do not matter: it is never opened
+def _photo() -> bytes:
+    """A photo: a JPEG of shapes and shades, with no text in it."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 320), (150, 180, 210))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 200, 440, 300), fill=(90, 120, 60))
+    draw.ellipse((300, 40, 380, 120), fill=(240, 220, 120))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _annex() -> bytes:
+    """A budget annex: a workbook of figures, no checklist form (no project-title or criterion column)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Item", "Quantity", "Unit price (TL)", "Total (TL)"])
+    sheet.append(["Barriers", 40, 350, 14000])
+    sheet.append(["Games", 12, 900, 10800])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 NOT_SUBMISSIONS = {  # name → (bytes, start of the reason)
-    "site-photo.jpg": (JPEG, "an image"),
+    "site-photo.jpg": (_photo(), "an image without text"),
     "~$izmir-2023.docx": (b"\x05owner" + bytes(150), "an Office lock file"),
-    "budget-annex.xlsx": (XLSX_ANNEX, "a spreadsheet"),
+    "budget-annex.xlsx": (_annex(), "a spreadsheet that is no checklist form"),
     "._community-en.txt": (b"\x00\x05\x16\x07" + bytes(60), "a hidden file"),
 }
+SKIPPED_BY_NAME = ("~$izmir-2023.docx", "._community-en.txt")
 
 
 def run(argv: list[str]) -> tuple[int, str, str]:
@@ -66,8 +97,18 @@ def test_dry_run_lists_what_would_be_read_and_writes_nothing(folder, tmp_path):
     assert lines[0] == f"skip  {folder.as_posix()}/._community-en.txt  (a hidden file (e.g. a macOS ._ resource fork), not a document)"
     assert f"read  {folder.as_posix()}/community-en.txt" in lines
     assert not any("yonetisim" in line for line in lines)  # --exclude: not listed at all
-    assert sum(line.startswith("skip  ") for line in lines) == len(NOT_SUBMISSIONS) - 1  # the lock file is .docx
-    assert stderr.strip() == f"1 files would be read, {len(NOT_SUBMISSIONS) - 1} skipped"
+    # by name, only the hidden file (the lock file is .docx, excluded); the photo and the annex are
+    # read, their content decides
+    assert sum(line.startswith("skip  ") for line in lines) == 1
+    assert f"read  {folder.as_posix()}/site-photo.jpg" in lines
+    assert f"read  {folder.as_posix()}/budget-annex.xlsx" in lines
+    assert stderr.strip() == "3 files would be read, 1 skipped"
+
+
+def test_with_ocr_off_images_are_skipped_by_their_names(folder):
+    code, stdout, _ = run([str(folder), "--dry-run", "--ocr", "never"])
+    assert code == EXIT_OK
+    assert any(line.startswith(f"skip  {folder.as_posix()}/site-photo.jpg  (an image") for line in stdout.splitlines())
 
 
 def test_include_reads_only_matching_files(folder, tmp_path):
@@ -79,9 +120,10 @@ def test_include_reads_only_matching_files(folder, tmp_path):
 
 
 def test_a_file_named_on_the_command_line_is_always_read(folder, tmp_path):
-    photo = folder / "site-photo.jpg"
-    code, _, _ = run([str(photo), "--out", str(tmp_path / "out"), "--quiet"])
-    assert code == 1  # read by content: an image is an unsupported format, a failure
+    broken = folder / "notes.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(300))  # JPEG bytes, no image in them
+    code, _, _ = run([str(broken), "--out", str(tmp_path / "out"), "--quiet"])
+    assert code == 1  # read by content: a broken image is a failure
 
 
 def test_a_lock_file_named_by_a_shell_glob_is_skipped_too(folder, tmp_path):

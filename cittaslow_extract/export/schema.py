@@ -110,7 +110,7 @@ def table_columns(table: str, extra: tuple[str, ...] = ()) -> tuple[tuple[str, K
     """A table's columns, with `extra` text columns after them (documents: a --manifest's columns).
 
     >>> table_columns("documents", ("region",))[-2:]
-    (('duplicate_of', 'string'), ('region', 'string'))
+    (('ocr_confidence', 'decimal'), ('region', 'string'))
     """
     return TABLES[table] + tuple((name, "string") for name in extra)
 

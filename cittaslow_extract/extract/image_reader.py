@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..errors import CorruptFile, ExtractionError, NoTextLayer, ResourceLimitExceeded, UnsupportedFormat
+from ..errors import CorruptFile, ExtractionError, NotASubmission, ResourceLimitExceeded, UnsupportedFormat
 from ..models import RawDocument
 from . import ocr
 from .pdf_layout import LayoutBuilder
@@ -65,7 +65,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
         builder.add_page(number, width, height, words)
     blocks = builder.blocks() if builder.has_text else []
     if not blocks:
-        raise NoTextLayer(path, "OCR found no text in the image")
+        raise NotASubmission(path, "an image without text (a photo?): OCR found none")
     document = RawDocument(
         path=path, source_format=kind if kind in ("png", "jpeg", "tiff") else "png",
         blocks=blocks, page_count=len(pages),

@@ -11,8 +11,9 @@ are skipped.  Which other headings are field labels is the segmenter's to say, a
 The rows are then written out in the checklist's own reading order, the text a submission would
 hold, and read by the text reader: criterion title and number when the criterion changes (its
 number from a criterion-number column, else counted in order of appearance), sub-criterion when it
-changes, project title, then each field's label (the header as written) and the cell's value
-(lines of a cell are paragraphs; an empty cell is the label with no value).  So a sheet goes through the same segmenter as a text file.
+changes, project title, then each filled field's label (the header as written) and the cell's value
+(lines of a cell are paragraphs; an empty cell is left out, as the field is null either way,
+unless every field of the row is empty).  So a sheet goes through the same segmenter as a text file.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import CorruptFile, EmptyFile, ResourceLimitExceeded
+from ..errors import CorruptFile, NotASubmission, ResourceLimitExceeded
 from ..models import RawDocument
 from ..normalize.turkish import match_key
 from .text_reader import blocks_from_text
@@ -129,8 +130,13 @@ class _Writer:
             self.paragraph(subcriterion)
         if title:
             self.paragraph(title)
+        blank_form = not any(text for _, text in fields)  # a project whose every field is empty
         for heading, text in fields:
-            self.paragraph(heading, *[line.strip() for line in text.split("\n") if line.strip()])
+            # an empty cell is a field left empty: null in the table either way, and an empty
+            # label before the next row's heading would only blur the reading; a row with every
+            # field empty keeps its labels, which are all that make it a project
+            if text or blank_form:
+                self.paragraph(heading, *[line.strip() for line in text.split("\n") if line.strip()])
 
 
 def read(path: Path, options: Any = None, source_format: str | None = None) -> RawDocument:
@@ -167,7 +173,9 @@ def read(path: Path, options: Any = None, source_format: str | None = None) -> R
         for row in rows[start + 1:]:
             writer.row(row, columns)
     if not found:
-        raise EmptyFile(path, "no sheet has a header row with a project-title or criterion column and field columns")
+        raise NotASubmission(
+            path, "a spreadsheet that is no checklist form (no sheet has a project-title or criterion column): an annex?"
+        )
     blocks = blocks_from_text("\n".join(writer.lines))
     kind = source_format or ("ods" if path.suffix.lower() == ".ods" else "xlsx")
     return RawDocument(path=path, source_format=kind, blocks=blocks)  # type: ignore[arg-type]
