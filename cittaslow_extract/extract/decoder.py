@@ -163,7 +163,8 @@ def _viterbi(
                 moves: tuple[tuple[_State, float, bool], ...]
                 if role == "value":
                     extra = 0.0
-                    if prev_role == "value":
+                    if prev_role == "value" or (prev_role == "label" and inline_prior):
+                        # a further paragraph of the field (an inline label held its first one)
                         extra = continuation.get(current, 0.0) + (shape_change if changes_shape else 0.0)
                     moves = ((("value", mask, current), extra, False),)
                 elif role == "label":
