@@ -17,16 +17,20 @@ PDF_LAYOUTS = ("word.pdf", "twocol.pdf")
 LAYOUTS = DOCX_LAYOUTS + PDF_LAYOUTS
 
 
-def make_samples() -> ModuleType:
-    """scripts/make_samples.py, imported once."""
-    name = "make_samples"
+def script(name: str) -> ModuleType:
+    """scripts/<name>.py, imported once (the scripts are run from a checkout, not installed)."""
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "make_samples.py")
+        spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module  # dataclasses look their module up while the class is made
         spec.loader.exec_module(module)
     return sys.modules[name]
+
+
+def make_samples() -> ModuleType:
+    """scripts/make_samples.py, imported once."""
+    return script("make_samples")
 
 
 def pdf_fonts() -> tuple[Path, Path]:

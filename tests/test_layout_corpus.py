@@ -14,7 +14,6 @@ Many layouts fail today: that is issue 13, which the segmenter rewrite fixes; th
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import sys
@@ -28,6 +27,8 @@ import pytest
 from cittaslow_extract import golden
 from cittaslow_extract.process import RunConfig, process_document
 
+from render_helper import script
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 CORPUS = SAMPLES / "layouts"
@@ -39,14 +40,7 @@ CRITERION_KEYS = ("criterion_no", "criterion", "subcriterion", "project_count")
 
 def corpus_script() -> ModuleType:
     """scripts/make_layout_corpus.py, imported once."""
-    name = "make_layout_corpus"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "make_layout_corpus.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up while the class is made
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    return script("make_layout_corpus")
 
 
 SAMPLE_STEMS: tuple[str, ...] = corpus_script().SAMPLE_STEMS

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import importlib.util
 import shutil
 import sys
 from pathlib import Path
@@ -22,6 +21,8 @@ from cittaslow_extract.extract.pdf_layout import Word
 from cittaslow_extract.extract.readers import ReadOptions, read_document
 from cittaslow_extract.process import RunConfig, process_document
 
+from render_helper import script
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 HAS_TESSERACT = shutil.which("tesseract") is not None
@@ -32,14 +33,7 @@ SCANNED_SAMPLES = [("community-en.word.pdf", 0.95), ("yonetisim-tr.word.pdf", 0.
 
 
 def make_scans() -> ModuleType:
-    name = "make_scans"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "make_scans.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    return script("make_scans")
 
 
 @pytest.fixture(scope="session")
