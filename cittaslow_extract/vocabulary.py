@@ -94,7 +94,7 @@ class Vocabulary:
     blocked: frozenset[str] = frozenset()  # match_keys that are never labels ([not_labels])
     # fold_ascii(key) → spelling, for labels typed without Turkish letters ("BUTCE"); None: ambiguous
     _ascii: dict[str, LabelSpelling | None] = field(init=False, repr=False)
-    # match_label results by text: readers and the segmenter ask about the same lines again and again
+    # match_label results by text: the segmenter's units ask about the same lines again and again
     _matches: dict[str, "LabelMatch | None"] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -414,7 +414,7 @@ def _default_vocabulary() -> Vocabulary:
 def load_vocabulary(extra_files: tuple[Path, ...] = ()) -> Vocabulary:
     """The shipped vocabulary (read once), with each extra file's entries added on top, in order.
 
-    Readers and the segmenter call this for every document: the result is kept per list of files,
+    The segmenter's workers call this for every document: the result is kept per list of files,
     and read again only when a file's size or modification time changes.
     """
     if not extra_files:

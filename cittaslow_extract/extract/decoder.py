@@ -1,10 +1,11 @@
 """The global decoder: the lowest-cost reading of a whole document under the form's grammar.
 
-A Viterbi search over units.  A state is (role, open fields): the fields already given in the open
-project matter because a label whose field was given, or that goes back in the form's order,
-starts a new project.  Costs come from data/form.toml (transitions, shape predicates, project
-costs) and from the layout: first the document's heading evidence (profile.HeadingEvidence), then,
-in a second pass, the style profile built from the first pass's reading (profile.StyleProfile).
+A Viterbi (beam) search over units.  A state is (role, open fields, current field): the fields
+already given in the open project matter because a label whose field was given, or that goes back
+in the form's order, starts a new project, and the current field because a second paragraph under
+a date or an amount costs more.  Costs come from data/form.toml (transitions, shape predicates,
+project costs) and from the layout: the document's heading evidence (profile.HeadingEvidence) and
+its style profile, built from the document's anchors (profile.StyleProfile).
 
 Besides the best reading, the decoder keeps the max-marginal of every (unit, role): the cost of
 the best reading that gives the unit that role.  The gap between the best and the runner-up role
@@ -24,7 +25,7 @@ from .units import Unit
 
 _FIELD_BIT = {name: 1 << index for index, name in enumerate(FIELD_NAMES)}
 _INF = math.inf
-# Roles a unit with these shapes can never take: running text is never a heading.
+# What a bullet or long running text can be: never a heading.
 _TEXT_ONLY_ROLES = ("value", "orphan", "preamble")
 _END_FORBIDDEN = frozenset({"title", "crit_title"})  # each needs a following unit
 _IN_PROJECT = frozenset({"label", "value"})  # roles inside an open project
@@ -57,6 +58,7 @@ class Decoding:
 
 
 def allowed_roles(unit: Unit, is_doc_title: bool) -> tuple[str, ...]:
+    """The roles a unit may take at all (hard constraints; everything else is a cost)."""
     if is_doc_title:
         return ("doc_title",)
     if unit.label is not None:

@@ -49,9 +49,6 @@ class Form:
     close_margin: float
     beam: float  # states this much costlier than the best at a unit are dropped
 
-    def successors(self, role: str) -> dict[str, float]:
-        return self.transitions.get(role, {})
-
 
 def parse_form(doc: dict[str, Any]) -> Form:
     """A Form from the parsed TOML; raises ValueError naming what is wrong."""
