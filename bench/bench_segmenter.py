@@ -12,8 +12,10 @@ Figures, per 100 pages of the Word-export layout that bench/bench_pdf.py generat
                  their values)
   pdfium e2e     process_document with the default engine and the mentions stage off: reading,
                  segmentation and normalisation
+  pdfium e2e then the same end-to-end run with the code of BASELINE_COMMIT (a git worktree, in a
+                 subprocess): what the whole run costs more now, readers' label work included
 and the ratios the issue sets targets for: decoder / rule passes (at most 2x) and decoder /
-pdfium e2e (under 5 %).  The baseline needs a git checkout; without one it is skipped.
+pdfium e2e (under 5 %).  The baselines need a git checkout; without one they are skipped.
 Best of --repeat runs after a warm-up; the machine is shared, so compare figures of one run.
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import subprocess
 import sys
 import tempfile
@@ -63,6 +66,41 @@ def baseline_segmenter() -> ModuleType | None:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+_E2E_SNIPPET = """
+import sys, time
+from pathlib import Path
+from cittaslow_extract.process import RunConfig, process_document
+path, repeat = Path(sys.argv[1]), int(sys.argv[2])
+config = RunConfig(mentions=False)
+process_document(path, config)  # warm-up
+times = []
+for _ in range(repeat):
+    start = time.perf_counter()
+    process_document(path, config)
+    times.append(time.perf_counter() - start)
+print(min(times))
+"""
+
+
+def baseline_e2e(path: Path, repeat: int) -> float | None:
+    """Seconds for one pdfium end-to-end run of `path` with BASELINE_COMMIT's code (best of `repeat`)."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-base-"))
+    try:
+        subprocess.run(["git", "worktree", "add", "--detach", "-q", str(folder / "tree"), BASELINE_COMMIT],
+                       cwd=REPO, check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    try:
+        done = subprocess.run([sys.executable, "-c", _E2E_SNIPPET, str(path), str(repeat)],
+                              cwd=folder / "tree", capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONPATH": str(folder / "tree")})
+        return float(done.stdout.strip().splitlines()[-1])
+    except (subprocess.CalledProcessError, ValueError):
+        return None
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(folder / "tree")], cwd=REPO, capture_output=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
         print("rule passes    skipped: not a git checkout")
     print(f"pdfium e2e     {e2e * per_100 * 1000:8.1f} ms per 100 pages")
     print(f"decoder / pdfium e2e: {decoder / e2e * 100:.1f} %  (target: under 5 %)")
+    before = baseline_e2e(path, max(2, args.repeat // 2))
+    if before is not None:
+        print(f"pdfium e2e at {BASELINE_COMMIT} {before * per_100 * 1000:8.1f} ms per 100 pages: "
+              f"the whole run now takes {e2e / before:.2f}x")
     return 0
 
 

@@ -41,6 +41,7 @@ class UnitCosts:
     shape: dict[str, float]
     layout: dict[str, float]
     profile: dict[str, float] = field(default_factory=dict)
+    emission: tuple[tuple[str, float], ...] = ()  # (role, total) per allowed role, once complete
 
     def total(self, role: str) -> float:
         return self.shape.get(role, 0.0) + self.layout.get(role, 0.0) + self.profile.get(role, 0.0)
@@ -109,6 +110,7 @@ def decode(units: list[Unit], doc_title_index: int | None, form: Form) -> Decodi
             if profile is not None and len(allowed[i]) > 1:
                 found.profile = {r: profile.cost(signatures[i], r) for r in allowed[i]}
                 found.layout = {r: c * form.layout.evidence_share for r, c in found.layout.items()}
+            found.emission = tuple((r, found.total(r)) for r in allowed[i])
             cache[key] = found
         costs.append(found)
     result = _viterbi(units, allowed, costs, form, margins=True)
@@ -134,7 +136,7 @@ def _viterbi(
     missing_title, back_in_order = form.missing_title, form.back_in_order
     forward_new, shape_change, continuation = form.forward_new_project, form.shape_change, form.continuation
     for i, unit in enumerate(units):
-        emission = [(r, costs[i].total(r)) for r in allowed[i]]
+        emission = costs[i].emission
         here: dict[_State, float] = {}
         pointer: dict[_State, tuple[_State | None, bool]] = {}
         step_edges: list[tuple[_State | None, _State, float]] = []

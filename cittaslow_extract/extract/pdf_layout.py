@@ -1050,7 +1050,13 @@ def _continues(before: tuple[int, _Table], after: tuple[int, _Table]) -> bool:
 
 
 def _runs(words: list[Word]) -> tuple[Run, ...]:
-    """Consecutive words of one formatting (bold, size, font) as runs, spaces between words kept."""
+    """Consecutive words of one formatting (bold, size, font) as runs, spaces between words kept;
+    one run (the usual paragraph, all in one formatting) when nothing changes."""
+    if not words:
+        return ()
+    first = words[0]
+    if all(w.bold == first.bold and w.size == first.size and w.font == first.font for w in words):
+        return (Run(" ".join(w.text for w in words), first.bold, False, round(first.size, 1), first.font),)
     runs: list[Run] = []
     for word in words:
         size = round(word.size, 1)
