@@ -154,18 +154,7 @@ def seed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-SEED_KNOWN_GAPS = {
-    # One paragraph of the Legal Aid objective reads as two: its line holding “ ” quotes, drawn from
-    # a fallback font, sits lower than its neighbours (box bottoms, not baselines, are compared).
-    "spaced.pdf": "a paragraph cut after 'Capital”.' by a fallback glyph's box",
-}
-
-
-@pytest.mark.parametrize("layout", [
-    pytest.param(layout, marks=pytest.mark.xfail(strict=True, reason=SEED_KNOWN_GAPS[layout]))
-    if layout in SEED_KNOWN_GAPS else layout
-    for layout in LAYOUTS
-])
+@pytest.mark.parametrize("layout", LAYOUTS)
 def test_seed_layout_gives_the_seed_texts_projects(seed_corpus: Path, layout: str) -> None:
     script = corpus_script()
     _assert_same(script.seed_content(SEED), seed_corpus / f"{script.seed_stem(SEED)}.{layout}")

@@ -150,6 +150,8 @@ class Line:
     bottom: float = 0.0
     size: float = 0.0
     text: str = ""
+    base: float = 0.0  # the bottom most of its words share: a glyph from a fallback font, lower than
+    # the rest, moves `bottom` but not this, so line pitches are measured on it
 
     def finish(self) -> "Line":
         words = self.words  # in x order
@@ -157,6 +159,8 @@ class Line:
         self.x1 = max(w.x1 for w in words)
         self.top = min(w.top for w in words)
         self.bottom = max(w.bottom for w in words)
+        bottoms = sorted(w.bottom for w in words)
+        self.base = bottoms[len(bottoms) // 2]
         self.size = dominant_size(words)
         self.text = " ".join([w.text for w in words])
         return self
@@ -706,16 +710,16 @@ def _metrics(pages: list[PageLayout]) -> _Metrics:
                 previous is not None
                 and previous.column == line.column
                 and abs(previous.size - line.size) < 0.2
-                and line.bottom > previous.bottom
+                and line.base > previous.base
                 and line.size > 0
             ):
-                any_pair.append((line.bottom - previous.bottom) / line.size)
+                any_pair.append((line.base - previous.base) / line.size)
                 key = (page.two_columns, previous.column)
                 edge = right_edge[key]
                 if key[1] != 1:  # a full-width line must also come near the mirrored margin
                     edge = max(edge, mirrored)
                 if previous.x1 >= edge - 0.25 * (edge - column_left[key]):
-                    ratios.append((line.bottom - previous.bottom) / line.size)
+                    ratios.append((line.base - previous.base) / line.size)
                     by_size.setdefault(round(line.size), []).append(ratios[-1])
             previous = line
     body = _body_size(sizes)
@@ -857,14 +861,14 @@ class LayoutBuilder:
                     if brk:
                         pitch = None
                         lines_gap = None
-                        if previous.page == line.page and line.size and line.bottom > previous.bottom:
+                        if previous.page == line.page and line.size and line.base > previous.base:
                             # baseline to baseline, less one line: the engines agree on baselines
-                            lines_gap = round(max(0.0, (line.bottom - previous.bottom) / line.size - 1.0), 1)
+                            lines_gap = round(max(0.0, (line.base - previous.base) / line.size - 1.0), 1)
                         paragraphs.append(_Paragraph([line], gap, lines_gap))
                     else:
                         paragraphs[-1].lines.append(line)
                         if previous.page == line.page and previous.column == line.column:
-                            pitch = line.bottom - previous.bottom
+                            pitch = line.base - previous.base
                 previous, previous_page = line, page
         return paragraphs
 
@@ -896,8 +900,8 @@ class LayoutBuilder:
             if b.bottom <= a.bottom + 0.3 * max(b.size, 1.0):
                 return True, False  # a piece of the same row (a cut at a wide gap)
             # the paragraph's own pitch so far: a document's spacing varies from style to style
-            same_pitch = pitch is not None and (b.bottom - a.bottom) <= pitch + 0.1 * b.size
-            extra = (b.bottom - a.bottom) - m.pitch(b.size) * b.size
+            same_pitch = pitch is not None and (b.base - a.base) <= pitch + 0.1 * b.size
+            extra = (b.base - a.base) - m.pitch(b.size) * b.size
             if extra >= _BLANK_GAP_EM * body and not same_pitch:
                 return True, True
             # in the middle of a sentence, after a line that ran to the margin, only clear spacing
