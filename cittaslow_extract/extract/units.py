@@ -105,8 +105,7 @@ def build_units(blocks: list[Block], vocabulary: Vocabulary) -> list[Unit]:
         if block.in_table and len(block.lines) > 1:
             block = _rejoin_cut_label(block, vocabulary)
         for part, gap in _split(block, vocabulary):
-            match = vocabulary.match_label(part.text) if _may_hold_label(part.text) else None
-            units.append(Unit(part.text, part, index, match, gap))
+            units.append(Unit(part.text, part, index, _label(part.text, vocabulary), gap))
     last_number: int | None = None
     for k, unit in enumerate(units):
         following = units[k + 1] if k + 1 < len(units) else None
@@ -141,16 +140,21 @@ def _mark_label_like(units: list[Unit]) -> None:
     if not labels or sum(caps(u.text) for u in labels) * 5 < len(labels) * 3:
         return
     for unit in units:
-        if unit.label is None and unit.number is None and len(unit.text) < 80 and caps(unit.text) and len(unit.text.split()) <= _LABEL_LIKE_WORDS:
+        short = len(unit.text) < _LABEL_WINDOW and len(unit.text.split()) <= _LABEL_LIKE_WORDS
+        if unit.label is None and unit.number is None and short and caps(unit.text):
             unit.shapes = unit.shapes | {"label_like"}
 
 
-def _may_hold_label(text: str) -> bool:
-    return len(text) <= _LABEL_WINDOW or bool(_SEPARATOR_CHARS.search(text, 0, _LABEL_WINDOW))
+def _label(text: str, vocabulary: Vocabulary) -> LabelMatch | None:
+    """vocabulary.match_label, skipping texts that cannot start with a label (longer than a label
+    with no separator after its first characters)."""
+    if len(text) > _LABEL_WINDOW and not _SEPARATOR_CHARS.search(text, 0, _LABEL_WINDOW):
+        return None
+    return vocabulary.match_label(text)
 
 
 def _bare_label(text: str, vocabulary: Vocabulary) -> bool:
-    match = vocabulary.match_label(text) if _may_hold_label(text) else None
+    match = _label(text, vocabulary)
     return match is not None and match.inline_value is None
 
 
@@ -165,7 +169,7 @@ def _split(block: Block, vocabulary: Vocabulary) -> list[tuple[Block, bool]]:
         return [(block, block.gap_before)]
     pieces: list[list[str]] = [[block.lines[0]]]
     for previous, line in zip(block.lines, block.lines[1:]):
-        starts_label = line[:1].isupper() and _may_hold_label(line) and vocabulary.match_label(line) is not None
+        starts_label = line[:1].isupper() and _label(line, vocabulary) is not None
         if starts_label or _bare_label(previous, vocabulary):
             pieces.append([line])
         else:
