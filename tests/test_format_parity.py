@@ -28,7 +28,7 @@ from cittaslow_extract.models import Block, DocumentResult
 from cittaslow_extract.vocabulary import load_vocabulary
 from cittaslow_extract.process import RunConfig, process_document
 
-from render_helper import LAYOUTS, PDF_LAYOUTS, SAMPLES, render, sample_texts, seed_text
+from render_helper import LAYOUTS, SAMPLES, render, sample_texts, seed_text
 
 SOURCE_COLUMNS = {"source_path", "source_format", "document_id", "project_id"}
 # Pages exist in PDFs only, and how sure the segmenter is depends on how much layout evidence a

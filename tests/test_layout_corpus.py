@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType

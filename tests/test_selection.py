@@ -84,7 +84,7 @@ def test_a_real_folder_with_a_photo_a_lock_file_and_an_annex_exits_0(folder, tmp
         "yonetisim-tr.styled.docx": "ok",
         **dict.fromkeys(NOT_SUBMISSIONS, "skipped"),
     }
-    for name, (data, reason) in NOT_SUBMISSIONS.items():
+    for name, (_data, reason) in NOT_SUBMISSIONS.items():
         assert rows[name]["error"].startswith(reason), name
         assert rows[name]["project_count"] == "0"
     assert rows["site-photo.jpg"]["document_id"]  # hashed like any file: ids stay unique

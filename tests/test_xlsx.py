@@ -8,7 +8,6 @@ import csv
 import datetime as dt
 import shutil
 import subprocess
-from decimal import Decimal
 from pathlib import Path
 
 import openpyxl

@@ -396,7 +396,6 @@ class _Reader:
         para = self.read_paragraph(p)
         if para is None:
             return
-        style = para.style
         lines = [line for line in para.lines if "".join(s.text for s in line).strip()]
         if not lines:
             self.pending_gap = True  # an empty paragraph is a blank line
