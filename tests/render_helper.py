@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import sys
 from pathlib import Path
@@ -57,3 +58,9 @@ def render(text: str, layout: str, folder: Path, stem: str = "doc") -> Path:
     path = folder / f"{stem}.{layout}"
     path.write_bytes(make_samples().render(text, layout, fonts))
     return path
+
+
+def documents_rows(out: Path) -> dict[str, dict[str, str]]:
+    """The documents table a run wrote to `out` (CSV), by file name."""
+    with open(out / "documents.csv", encoding="utf-8", newline="") as handle:
+        return {Path(row["source_path"]).name: row for row in csv.DictReader(handle)}

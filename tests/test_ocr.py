@@ -7,7 +7,6 @@ noise and specks, no text layer.  OCR takes about a second a page: these tests a
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import shutil
 from pathlib import Path
@@ -20,7 +19,7 @@ from cittaslow_extract.extract.pdf_layout import Word
 from cittaslow_extract.extract.readers import ReadOptions, read_document
 from cittaslow_extract.process import RunConfig, process_document
 
-from render_helper import script
+from render_helper import documents_rows, script
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -144,8 +143,7 @@ def test_missing_tesseract_fails_the_scans_alone(
     code = main([str(inputs), "--out", str(out), "--format", "csv", "--workers", "1", "--timeout", "0",
                  "--max-memory", "0", "--no-mentions", "--quiet"])
     assert code == 1
-    with open(out / "documents.csv", encoding="utf-8", newline="") as handle:
-        rows = {Path(row["source_path"]).name: row for row in csv.DictReader(handle)}
+    rows = documents_rows(out)
     assert rows["note.txt"]["status"] == "ok"
     assert rows["scan.pdf"]["status"] == "failed"
     error = rows["scan.pdf"]["error"]
@@ -251,8 +249,7 @@ def test_ocr_runs_under_the_timeout_and_dies_with_its_worker(scans: dict[str, Pa
         watching.set()
         watcher.join()
     assert code == 1
-    with open(out / "documents.csv", encoding="utf-8", newline="") as handle:
-        rows = {Path(row["source_path"]).name: row for row in csv.DictReader(handle)}
+    rows = documents_rows(out)
     assert rows["note.txt"]["status"] == "ok"
     assert rows["scan.pdf"]["status"] == "failed" and "--timeout" in rows["scan.pdf"]["error"]
     if not seen:

@@ -8,7 +8,6 @@ it: scripts/install-system-deps.sh).
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import shutil
 import subprocess
@@ -23,7 +22,7 @@ from cittaslow_extract.extract.text_reader import blocks_from_text
 from cittaslow_extract.models import DocumentResult
 from cittaslow_extract.process import RunConfig, process_document
 
-from render_helper import DOCX_LAYOUTS, SAMPLES, sample_texts
+from render_helper import DOCX_LAYOUTS, SAMPLES, documents_rows, sample_texts
 
 SOFFICE = shutil.which("soffice")
 CONVERTED_FORMATS = ("odt", "rtf", "doc", "html")
@@ -131,8 +130,7 @@ def test_missing_soffice_fails_those_files_alone(tmp_path: Path, monkeypatch: py
     code = main([str(inputs), "--out", str(out), "--format", "csv", "--workers", "1", "--timeout", "0",
                  "--max-memory", "0", "--no-mentions", "--quiet"])
     assert code == 1
-    with open(out / "documents.csv", encoding="utf-8", newline="") as handle:
-        rows = {Path(row["source_path"]).name: row for row in csv.DictReader(handle)}
+    rows = documents_rows(out)
     assert rows["note.txt"]["status"] == "ok"
     assert rows["form.rtf"]["status"] == "failed"
     assert "LibreOffice" in rows["form.rtf"]["error"] and "libreoffice-writer-nogui" in rows["form.rtf"]["error"]
