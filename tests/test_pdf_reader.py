@@ -432,3 +432,20 @@ def test_pdfium_reader_in_worker_processes(tmp_path: Path, start_method: str) ->
         results = list(pool.map(_read_in_worker, paths))
     assert results == [_read_in_worker(p) for p in paths]
     assert [r[1].text for r in results] == [f"Value {k}" for k in range(4)]
+
+
+def test_ruled_table_words_go_to_their_cells_and_a_drawing_is_no_table() -> None:
+    from cittaslow_extract.extract.pdf_layout import Rule, Word, find_tables
+
+    # a 2 x 2 grid: rows 100-120 and 120-140, columns 50-150 and 150-300
+    grid = [Rule(50, 300, y, y + 0.5) for y in (100, 120, 140)] + [Rule(x, x + 0.5, 100, 140) for x in (50, 150, 300)]
+    words = [Word("OBJECTIVE", 55, 110, 104, 114, 10, True), Word("Grow", 155, 180, 104, 114, 10, False),
+             Word("BUDGET", 55, 95, 124, 134, 10, True), Word("500.000", 155, 195, 124, 134, 10, False),
+             Word("Below", 55, 85, 150, 160, 10, False)]
+    tables, outside = find_tables(grid, words)
+    assert [w.text for w in outside] == ["Below"]
+    assert [[(c.row, c.col, [w.text for w in c.words]) for c in t.cells] for t in tables] == [
+        [(0, 0, ["OBJECTIVE"]), (0, 1, ["Grow"]), (1, 0, ["BUDGET"]), (1, 1, ["500.000"])]]
+    drawing = [Rule(i, i + 40, 200 + i % 50, 200.5 + i % 50) for i in range(400)] + [
+        Rule(i, i + 0.5, 200, 260) for i in range(300)]
+    assert find_tables(drawing, words) == ([], words)

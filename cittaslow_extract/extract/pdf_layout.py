@@ -364,6 +364,7 @@ def read_page(
 _RULE_THIN = 2.0  # points: a rule is at most this thick
 _RULE_TOUCH = 2.5  # rules this close belong to one table
 _MIN_RULE = 8.0  # shorter strokes are glyph parts or decorations
+_MAX_RULES = 600  # a page with more strokes is a drawing; grouping them would cost n² pairs
 
 
 def find_tables(rules: list[Rule], words: list[Word]) -> tuple[list[_Table], list[Word]]:
@@ -376,8 +377,8 @@ def find_tables(rules: list[Rule], words: list[Word]) -> tuple[list[_Table], lis
     horizontal = [r for r in rules if r.bottom - r.top <= _RULE_THIN and r.x1 - r.x0 >= _MIN_RULE]
     vertical = [r for r in rules if r.x1 - r.x0 <= _RULE_THIN and r.bottom - r.top >= _MIN_RULE]
     candidates = horizontal + vertical
-    if len(horizontal) < 2 or len(vertical) < 2:
-        return [], words
+    if len(horizontal) < 2 or len(vertical) < 2 or len(candidates) > _MAX_RULES:
+        return [], words  # no grid, or a drawing (a chart, a map) rather than a form's tables
     # connected groups of touching rules
     parent = list(range(len(candidates)))
 
