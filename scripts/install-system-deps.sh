@@ -4,7 +4,8 @@
 #   Tesseract + tur, eng  - OCR of scanned submissions
 #   DejaVu, Liberation    - fonts with every Turkish letter for rendered and converted documents
 #   poppler-utils         - pdftoppm, to look at rendered pages
-# Idempotent: packages already present are left as they are.  Run as root (CI is root): sudo bash scripts/install-system-deps.sh
+# Idempotent: packages already present are left as they are.  Run as root (CI is root):
+#   bash scripts/install-system-deps.sh        (or: sudo bash scripts/install-system-deps.sh)
 set -euo pipefail
 PACKAGES=(
   libreoffice-writer-nogui libreoffice-calc-nogui
