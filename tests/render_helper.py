@@ -64,3 +64,17 @@ def documents_rows(out: Path) -> dict[str, dict[str, str]]:
     """The documents table a run wrote to `out` (CSV), by file name."""
     with open(out / "documents.csv", encoding="utf-8", newline="") as handle:
         return {Path(row["source_path"]).name: row for row in csv.DictReader(handle)}
+
+
+def run_without_tools(inputs: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, dict[str, dict[str, str]]]:
+    """Run the command over `inputs` in this process with an empty PATH (no tesseract, no soffice):
+    (exit code, documents rows by file name).  --timeout 0 --max-memory 0 --workers 1 keep the
+    documents in this process, which is the one that sees that PATH."""
+    from cittaslow_extract.pipeline import main
+
+    empty = out.parent / "empty-bin"
+    empty.mkdir(exist_ok=True)
+    monkeypatch.setenv("PATH", str(empty))
+    code = main([str(inputs), "--out", str(out), "--format", "csv", "--workers", "1", "--timeout", "0",
+                 "--max-memory", "0", "--no-mentions", "--quiet"])
+    return code, documents_rows(out)

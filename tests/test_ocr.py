@@ -19,7 +19,7 @@ from cittaslow_extract.extract.pdf_layout import Word
 from cittaslow_extract.extract.readers import ReadOptions, read_document
 from cittaslow_extract.process import RunConfig, process_document
 
-from render_helper import documents_rows, script
+from render_helper import documents_rows, run_without_tools, script
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -128,22 +128,13 @@ def test_missing_tesseract_fails_the_scans_alone(
     scans_or_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without the tesseract binary: a one-line error naming the Debian packages, batch goes on."""
-    from cittaslow_extract.pipeline import main
-
     inputs = tmp_path / "in"
     inputs.mkdir()
     shutil.copy(scans_or_pdf, inputs / "scan.pdf")
     shutil.copy(SAMPLES / "community-en.txt", inputs / "note.txt")
-    empty = tmp_path / "bin"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
     monkeypatch.setattr(ocr, "_CHECKED", {})
-    out = tmp_path / "out"
-    # --timeout 0 --max-memory 0 --workers 1: in this process, which sees the PATH without tesseract
-    code = main([str(inputs), "--out", str(out), "--format", "csv", "--workers", "1", "--timeout", "0",
-                 "--max-memory", "0", "--no-mentions", "--quiet"])
+    code, rows = run_without_tools(inputs, tmp_path / "out", monkeypatch)
     assert code == 1
-    rows = documents_rows(out)
     assert rows["note.txt"]["status"] == "ok"
     assert rows["scan.pdf"]["status"] == "failed"
     error = rows["scan.pdf"]["error"]

@@ -22,7 +22,7 @@ from cittaslow_extract.extract.text_reader import blocks_from_text
 from cittaslow_extract.models import DocumentResult
 from cittaslow_extract.process import RunConfig, process_document
 
-from render_helper import DOCX_LAYOUTS, SAMPLES, documents_rows, sample_texts
+from render_helper import DOCX_LAYOUTS, SAMPLES, run_without_tools, sample_texts
 
 SOFFICE = shutil.which("soffice")
 CONVERTED_FORMATS = ("odt", "rtf", "doc", "html")
@@ -117,20 +117,12 @@ def test_web_page_gives_the_text_table(tmp_path: Path, sample: str) -> None:
 
 # --------------------------------------------------------------------------- without LibreOffice
 def test_missing_soffice_fails_those_files_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cittaslow_extract.pipeline import main
-
     inputs = tmp_path / "in"
     inputs.mkdir()
     (inputs / "form.rtf").write_bytes(b"{\\rtf1\\ansi OBJECTIVE\\par Making the city slower.\\par}")
     shutil.copy(SAMPLES / REAL_SAMPLES[0], inputs / "note.txt")
-    empty = tmp_path / "bin"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    out = tmp_path / "out"
-    code = main([str(inputs), "--out", str(out), "--format", "csv", "--workers", "1", "--timeout", "0",
-                 "--max-memory", "0", "--no-mentions", "--quiet"])
+    code, rows = run_without_tools(inputs, tmp_path / "out", monkeypatch)
     assert code == 1
-    rows = documents_rows(out)
     assert rows["note.txt"]["status"] == "ok"
     assert rows["form.rtf"]["status"] == "failed"
     assert "LibreOffice" in rows["form.rtf"]["error"] and "libreoffice-writer-nogui" in rows["form.rtf"]["error"]

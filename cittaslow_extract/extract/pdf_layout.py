@@ -124,7 +124,6 @@ class _Cell:
     row: int
     col: int
     words: list[Word]
-    right: float = 0.0  # x of the rule on its right
 
 
 @dataclass(slots=True)
@@ -134,7 +133,6 @@ class _Table:
     top: float
     cells: list[_Cell]  # in reading order: row by row, left to right
     columns: tuple[float, ...] = ()  # x of the vertical rules of its widest row
-    bottom: float = 0.0
     rows: int = 0
 
 
@@ -439,7 +437,7 @@ def _grid_table(hs: list[Rule], vs: list[Rule], words: list[Word], taken: set[in
         if len(xs) < 2 or not xs[0] <= cx <= xs[-1]:
             continue
         col = next(i for i in range(len(xs) - 1) if xs[i] <= cx <= xs[i + 1])
-        cells.setdefault((row, col), _Cell(row, col, [], xs[col + 1])).words.append(word)
+        cells.setdefault((row, col), _Cell(row, col, [])).words.append(word)
         taken.add(k)
     if not cells:
         return None
@@ -448,7 +446,7 @@ def _grid_table(hs: list[Rule], vs: list[Rule], words: list[Word], taken: set[in
         (tuple(_merge_positions([(v.x0 + v.x1) / 2 for v in vs if v.top <= (a + b) / 2 <= v.bottom])) for a, b in zip(ys, ys[1:])),
         key=len,
     )
-    return _Table(ys[0], ordered, columns, ys[-1], len(ys) - 1)
+    return _Table(ys[0], ordered, columns, len(ys) - 1)
 
 
 def _cell_text(lines: list[list[Word]], known: Counter[str]) -> str:
