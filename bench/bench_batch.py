@@ -48,7 +48,7 @@ FONT_CANDIDATES = (
 def run(args: list[str]) -> tuple[float, subprocess.CompletedProcess]:
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "cittaslow_extract.pipeline", *args], capture_output=True, text=True, cwd=REPO
+        [sys.executable, "-m", "cittaslow_extract.cli", *args], capture_output=True, text=True, cwd=REPO
     )
     elapsed = time.perf_counter() - started
     if done.returncode not in (0, 1):

@@ -33,9 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cittaslow_extract.batch import InputFile, process_files  # noqa: E402
-from cittaslow_extract.outputs import write_tables  # noqa: E402
-from cittaslow_extract.process import RunConfig, processor_for  # noqa: E402
+from cittaslow_extract.batch.run import InputFile, process_files  # noqa: E402
+from cittaslow_extract.export.outputs import write_tables  # noqa: E402
+from cittaslow_extract.pipeline import RunConfig, processor_for  # noqa: E402
 
 REPEATS = 40
 TARGET_SHARE = 0.30

@@ -87,8 +87,8 @@ def speed(work: Path, scans: Any, copies: int, repeat: int) -> None:
 
 
 def cleanup(work: Path, scans: Any) -> None:
-    from cittaslow_extract.extract import ocr
-    from cittaslow_extract.process import RunConfig, process_document
+    from cittaslow_extract.pipeline import RunConfig, process_document
+    from cittaslow_extract.read import ocr
 
     despeckle, render_dpi = ocr.despeckle, ocr.render_dpi
 

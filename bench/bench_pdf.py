@@ -16,8 +16,8 @@ Measurements:
   pdfium e2e       process_document with --pdf-engine pdfium (reader, segmentation, normalisation)
                    and writing the CSV and Parquet tables (mentions stage off)
   pdfplumber e2e   the same with --pdf-engine pdfplumber
-  pdfium reader    extract/pdfium_reader.read alone
-  pdfplumber reader extract/pdf_reader.read alone
+  pdfium reader    read/pdfium_reader.read alone
+  pdfplumber reader read/pdf_reader.read alone
   bare pypdfium2   page → text page → get_text_range, every object closed: the floor
   bare pdfplumber  page.extract_words(extra_attrs=["fontname", "size"]), page.close() per page
 
@@ -72,9 +72,9 @@ def _measure(kind: str, path: Path) -> dict[str, float]:
 
 def _runner(kind: str, path: Path):  # type: ignore[no-untyped-def]
     if kind in ("pdfium e2e", "pdfplumber e2e"):
-        from cittaslow_extract.extract.readers import ReadOptions
-        from cittaslow_extract.outputs import write_tables
-        from cittaslow_extract.process import RunConfig, process_document
+        from cittaslow_extract.export.outputs import write_tables
+        from cittaslow_extract.pipeline import RunConfig, process_document
+        from cittaslow_extract.read.registry import ReadOptions
 
         config = RunConfig(read_options=ReadOptions(pdf_engine=kind.split()[0]), mentions=False)
         out = Path(tempfile.mkdtemp(prefix="bench-out-"))
@@ -88,7 +88,7 @@ def _runner(kind: str, path: Path):  # type: ignore[no-untyped-def]
 
         return e2e
     if kind in ("pdfium reader", "pdfplumber reader"):
-        from cittaslow_extract.extract import pdf_reader, pdfium_reader
+        from cittaslow_extract.read import pdf_reader, pdfium_reader
 
         reader = pdfium_reader if kind.startswith("pdfium") else pdf_reader
         return lambda: reader.read(path).page_count or 0

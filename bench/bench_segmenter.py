@@ -48,18 +48,21 @@ def best_time(work: Callable[[], object], repeat: int) -> float:
 
 
 def baseline_segmenter() -> ModuleType | None:
-    """The rule-pass segmenter from BASELINE_COMMIT, as a module of this package (its relative
-    imports resolve against today's models and vocabulary, which kept their interfaces)."""
+    """The rule-pass segmenter from BASELINE_COMMIT, as a module of this package (its imports,
+    rewritten to today's layout, resolve against today's models and vocabulary, which kept their
+    interfaces)."""
     try:
         source = subprocess.run(
-            ["git", "show", f"{BASELINE_COMMIT}:cittaslow_extract/extract/segmenter.py"],
+            ["git", "show", f"{BASELINE_COMMIT}:cittaslow_extract/extract/segmenter.py"],  # the old layout
             cwd=REPO, capture_output=True, text=True, check=True,
         ).stdout
+        source = source.replace("from ..models import", "from cittaslow_extract.models import").replace(
+            "from ..vocabulary import", "from cittaslow_extract.structure.vocabulary import")
     except (OSError, subprocess.CalledProcessError):
         return None
     path = Path(tempfile.mkdtemp(prefix="bench-seg-")) / "baseline_segmenter.py"
     path.write_text(source, encoding="utf-8")
-    name = "cittaslow_extract.extract._baseline_segmenter"
+    name = "cittaslow_extract.structure._baseline_segmenter"
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -71,7 +74,10 @@ def baseline_segmenter() -> ModuleType | None:
 _E2E_SNIPPET = """
 import sys, time
 from pathlib import Path
-from cittaslow_extract.process import RunConfig, process_document
+try:
+    from cittaslow_extract.pipeline import RunConfig, process_document
+except ImportError:  # the layout before the package was reorganised: pipeline.py was the CLI
+    from cittaslow_extract.process import RunConfig, process_document
 path, repeat = Path(sys.argv[1]), int(sys.argv[2])
 config = RunConfig(mentions=False)
 process_document(path, config)  # warm-up
@@ -111,12 +117,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench_pdf import generated_pdf
 
-    from cittaslow_extract.extract.pdfium_reader import read
-    from cittaslow_extract.extract.segmenter import segment
-    from cittaslow_extract.extract.units import build_units
     from cittaslow_extract.models import Block, RawDocument
-    from cittaslow_extract.process import RunConfig, process_document
-    from cittaslow_extract.vocabulary import load_vocabulary
+    from cittaslow_extract.pipeline import RunConfig, process_document
+    from cittaslow_extract.read.pdfium_reader import read
+    from cittaslow_extract.structure.segmenter import segment
+    from cittaslow_extract.structure.units import build_units
+    from cittaslow_extract.structure.vocabulary import load_vocabulary
 
     folder = REPO / "bench" / "_work"
     folder.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,6 @@ The Python API (see api.py): `extract_folder(paths, **options) -> Tables` and
 
 __version__ = "0.1.0"
 
-from .api import Tables, extract_document, extract_folder  # noqa: E402  (standard library only)
+from cittaslow_extract.api import Tables, extract_document, extract_folder  # noqa: E402  (standard library only)
 
 __all__ = ["Tables", "__version__", "extract_document", "extract_folder"]

@@ -30,7 +30,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
+from cittaslow_extract.errors import ConfigError
 
 TABLE_NAMES = ("projects", "criteria", "documents", "mentions")
 
@@ -95,11 +95,11 @@ def extract_folder(
     Options are the command's (`--include` → include, `--no-mentions` → mentions=False, …);
     `timeout`/`max_memory` 0 mean no limit.  `on_files` is called with the files found (InputFile)
     before any is read, `on_result` with each document's result as it is done.  With `tables=False` no DataFrame is built and the rows
-    are not kept in memory (what the command does): only `summary` is set.  Raises UsageError for
+    are not kept in memory (what the command does): only `summary` is set.  Raises ConfigError for
     bad options (a missing --labels file, no files found, an unreadable manifest).
     """
-    from .batch import BatchOptions, discover_inputs, run_batch
-    from .cli_options import limits_from_args, run_config_from_args
+    from cittaslow_extract.batch.run import BatchOptions, discover_inputs, run_batch
+    from cittaslow_extract.cli_options import limits_from_args, run_config_from_args
 
     settings = argparse.Namespace(
         labels=[Path(p) for p in labels], gazetteer=[Path(p) for p in gazetteer], no_mentions=not mentions,
@@ -110,14 +110,14 @@ def extract_folder(
     limits = limits_from_args(settings, "cittaslow-extract")
     loaded_manifest = None
     if manifest is not None:
-        from .manifest import load_manifest
+        from cittaslow_extract.batch.manifest import load_manifest
 
         loaded_manifest = load_manifest(Path(manifest))
     files = discover_inputs([Path(p) for p in paths], include, exclude, ocr=ocr != "never")
     if not files:
-        raise UsageError("no submission files found in the given inputs")
+        raise ConfigError("no submission files found in the given inputs")
     if tables and partitioned:
-        raise UsageError("partitioned Dask output is written by the workers: use tables=False")
+        raise ConfigError("partitioned Dask output is written by the workers: use tables=False")
     if on_files is not None:
         on_files(files)
     with tempfile.TemporaryDirectory(prefix="cittaslow-") as scratch:
@@ -144,9 +144,9 @@ def extract_folder(
 
 
 def _frames(results: Sequence[Any], extra_document_columns: tuple[str, ...]) -> dict[str, Any]:
-    from .export.schema import table_columns
-    from .export.writers import arrow_from_json, json_rows
-    from .outputs import table_records
+    from cittaslow_extract.export.outputs import table_records
+    from cittaslow_extract.export.schema import table_columns
+    from cittaslow_extract.export.writers import arrow_from_json, json_rows
 
     records = table_records(results, mentions=True)
     frames = {}

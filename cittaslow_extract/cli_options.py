@@ -13,11 +13,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import UsageError
+from cittaslow_extract.errors import ConfigError
 
 if TYPE_CHECKING:
-    from .config import RunConfig
-    from .isolation import Limits
+    from cittaslow_extract.batch.isolation import Limits
+    from cittaslow_extract.config import RunConfig
 
 DEFAULT_TIMEOUT = 300.0  # seconds per document
 DEFAULT_MAX_MEMORY = 2048  # MB a document may add to its worker
@@ -25,10 +25,10 @@ _OCR_LANGUAGES = re.compile(r"^[a-z][a-z0-9_]*(?:\+[a-z][a-z0-9_]*)*$")  # tur+e
 
 
 class UsageErrorParser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors become UsageError (one line, exit code 2) instead of exiting."""
+    """An ArgumentParser whose errors become ConfigError (one line, exit code 2) instead of exiting."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
+        raise ConfigError(f"{self.prog}: {message}")
 
 
 def add_run_config_options(parser: argparse.ArgumentParser, *, mentions_note: str = "") -> None:
@@ -75,10 +75,10 @@ def limits_from_args(args: argparse.Namespace, prog: str) -> Limits:
     >>> limits_from_args(argparse.Namespace(timeout=0, max_memory=64), "x")
     Limits(timeout=None, max_memory=67108864)
     """
-    from .isolation import Limits
+    from cittaslow_extract.batch.isolation import Limits
 
     if args.timeout < 0 or args.max_memory < 0:
-        raise UsageError(f"{prog}: --timeout and --max-memory must be 0 (no limit) or more")
+        raise ConfigError(f"{prog}: --timeout and --max-memory must be 0 (no limit) or more")
     return Limits(
         timeout=args.timeout or None,
         max_memory=args.max_memory * 1024 * 1024 if args.max_memory else None,
@@ -87,18 +87,18 @@ def limits_from_args(args: argparse.Namespace, prog: str) -> Limits:
 
 def run_config_from_args(args: argparse.Namespace) -> RunConfig:
     """The RunConfig the options ask for; bad labels, gazetteer or model are usage errors up front."""
-    from .config import RunConfig
-    from .extract.readers import ReadOptions
-    from .vocabulary import load_vocabulary
+    from cittaslow_extract.config import RunConfig
+    from cittaslow_extract.read.registry import ReadOptions
+    from cittaslow_extract.structure.vocabulary import load_vocabulary
 
     for path in [*args.labels, *args.gazetteer]:
         if not path.is_file():
-            raise UsageError(f"{path}: no such file")
+            raise ConfigError(f"{path}: no such file")
     load_vocabulary(tuple(args.labels))
     if not _OCR_LANGUAGES.match(args.ocr_lang):
-        raise UsageError(f"--ocr-lang: {args.ocr_lang!r} is not a list of Tesseract languages like tur+eng")
+        raise ConfigError(f"--ocr-lang: {args.ocr_lang!r} is not a list of Tesseract languages like tur+eng")
     if not args.no_mentions and (args.gazetteer or args.spacy_model):
-        from .mentions import MentionExtractor
+        from cittaslow_extract.mentions import MentionExtractor
 
         MentionExtractor(tuple(args.gazetteer), args.spacy_model)
     return RunConfig(

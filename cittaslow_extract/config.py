@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .extract.readers import ReadOptions
+from cittaslow_extract.read.registry import ReadOptions
 
 
 @dataclass(frozen=True, slots=True)

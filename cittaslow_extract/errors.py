@@ -63,8 +63,9 @@ class UnsafeFile(ExtractionError):
     code = "unsafe_file"
 
 
-class UsageError(Exception):
-    """Bad command-line input or configuration (exit code 2)."""
+class ConfigError(Exception):
+    """Bad configuration given to a run: an option's value, a labels, gazetteer or manifest file
+    (the message names the file and line).  The command line prints it and exits with 2."""
 
 
 class OutputLimitError(Exception):

@@ -45,7 +45,7 @@ class Block:
 
     Readers report evidence only: they know nothing of the checklist form or its labels.  What a
     paragraph is (title, label, value …) is decided by the segmenter, which weighs each kind of
-    evidence by how informative it is in the document at hand (extract/profile.py).
+    evidence by how informative it is in the document at hand (structure/profile.py).
 
     `text` holds the paragraph with inner whitespace folded; a reader never puts a newline in it
     (paragraphs are separate blocks).  Layout fields are None when the format cannot tell.
@@ -124,7 +124,7 @@ class RawProject:
     page_end: int | None = None
     budget_label_currency: str | None = None  # currency named in the budget label, "(TL)" → "TRY"
     warnings: list[str] = field(default_factory=list)
-    margin: float | None = None  # the decoder's margin for this project's reading (extract/decoder.py)
+    margin: float | None = None  # the decoder's margin for this project's reading (structure/decoder.py)
 
 
 @dataclass(slots=True)

@@ -11,18 +11,18 @@ date `end_date_…` (e.g. `end_date_unreadable`); `date_end_before_start` is wri
 from __future__ import annotations
 
 WARNING_CODES: dict[str, str] = {
-    # segmentation (extract/segmenter.py)
+    # segmentation (structure/segmenter.py)
     "no_checklist_title": "The document has no 'Cittaslow Metropolis Checklist: …' title line.",
     "no_projects": "No project (a title followed by field labels) was found in the document.",
     "missing_title": "A project's field labels have no title paragraph before them.",
     "orphan_text": "Text between headings that belongs to no project field was left out.",
     "criterion_out_of_order": "Criterion numbers do not increase through the document.",
     "segmentation_uncertain": "Another reading of the project's paragraphs (title, sub-criterion, value …) came close to the one used; segmentation_margin says how close.",
-    # reader registry (extract/readers.py)
+    # reader registry (read/registry.py)
     "format_mismatch": "The file's content is another format than its name says (e.g. text named .docx); it was read by its content.",
-    # PDF readers (extract/pdf_layout.py)
+    # PDF readers (read/pdf_layout.py)
     "pdf_page_without_text": "A PDF page has no text (no text layer, and OCR is off or found none on it); its content is missing.",
-    # OCR (extract/ocr.py)
+    # OCR (read/ocr.py)
     "ocr_low_confidence": "A page read by OCR has a mean word confidence under 60 (of 100): check its texts against the scan.",
     # money (normalize/money.py)
     "money_no_amount": "The budget text names no amount that could be read as money; budget left null.",

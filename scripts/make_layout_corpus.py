@@ -84,7 +84,7 @@ PDF_LAYOUTS: tuple[str, ...] = ("word.pdf", "spaced.pdf", "allbold.pdf", "table.
 TEXT_LAYOUTS: tuple[str, ...] = ("numbered.txt",)
 LAYOUTS: tuple[str, ...] = DOCX_LAYOUTS + PDF_LAYOUTS + TEXT_LAYOUTS
 SOFFICE_TIMEOUT_S = 120
-FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 FIELD_NAMES: tuple[str, ...] = (
     "objective", "brief_info", "budget_text", "duration_text", "start_text", "end_text", "completed",
 )
@@ -544,8 +544,8 @@ def sample_submission(stem: str, samples: Path = SAMPLES) -> Submission:
 def seed_content(seed: Path) -> dict[str, Any]:
     """The seed's structure: the text pipeline's result (tests/test_seed.py verifies it by hand)."""
     sys.path.insert(0, str(REPO))  # run from a checkout without installing
-    from cittaslow_extract import golden
-    from cittaslow_extract.process import RunConfig, process_document
+    from cittaslow_extract.check import golden
+    from cittaslow_extract.pipeline import RunConfig, process_document
 
     result = process_document(seed, RunConfig(mentions=False))
     if result.document.status != "ok":

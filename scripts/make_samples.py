@@ -38,9 +38,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from a checkout without installing
 
-from cittaslow_extract.extract.text_reader import blocks_from_text, decode_text  # noqa: E402
-from cittaslow_extract.extract.units import sentence_like  # noqa: E402
-from cittaslow_extract.vocabulary import load_vocabulary  # noqa: E402
+from cittaslow_extract.read.text_reader import blocks_from_text, decode_text  # noqa: E402
+from cittaslow_extract.structure.units import sentence_like  # noqa: E402
+from cittaslow_extract.structure.vocabulary import load_vocabulary  # noqa: E402
 
 LAYOUTS: tuple[str, ...] = ("styled.docx", "plain.docx", "table.docx", "word.pdf", "twocol.pdf")
 FONT_DIRS = (
@@ -49,7 +49,7 @@ FONT_DIRS = (
     Path("/usr/local/share/fonts"),
     Path("/Library/Fonts"),
 )
-FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 _NUMBER_LINE = re.compile(r"^\d{1,2}$")
 
 

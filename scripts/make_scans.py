@@ -97,7 +97,7 @@ def agreement(born_digital: Any, scanned: Any) -> Agreement:
     """How much of the born-digital PDF's result (a DocumentResult) the scan's result gives,
     measured with check.compare on the two golden snapshots (mentions left out)."""
     from cittaslow_extract.check import compare, format_differences
-    from cittaslow_extract.golden import snapshot
+    from cittaslow_extract.check.golden import snapshot
 
     expected = snapshot(born_digital, mentions=False)
     actual = snapshot(scanned, mentions=False)

@@ -70,7 +70,7 @@ def run_without_tools(inputs: Path, out: Path, monkeypatch: pytest.MonkeyPatch) 
     """Run the command over `inputs` in this process with an empty PATH (no tesseract, no soffice):
     (exit code, documents rows by file name).  --timeout 0 --max-memory 0 --workers 1 keep the
     documents in this process, which is the one that sees that PATH."""
-    from cittaslow_extract.pipeline import main
+    from cittaslow_extract.cli import main
 
     empty = out.parent / "empty-bin"
     empty.mkdir(exist_ok=True)

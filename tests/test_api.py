@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 import cittaslow_extract
-from cittaslow_extract.errors import UsageError
+from cittaslow_extract.cli import main
+from cittaslow_extract.errors import ConfigError
 from cittaslow_extract.export.schema import TABLES, pandas_dtypes
-from cittaslow_extract.pipeline import main
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -58,9 +58,9 @@ def test_extract_document_writes_nothing_and_keeps_manifest_columns(tmp_path, mo
 
 
 def test_bad_options_raise_usage_errors(tmp_path):
-    with pytest.raises(UsageError, match="no such file"):
+    with pytest.raises(ConfigError, match="no such file"):
         cittaslow_extract.extract_document(SAMPLES / "community-en.txt", labels=[tmp_path / "missing.toml"])
-    with pytest.raises(UsageError, match="no submission files"):
+    with pytest.raises(ConfigError, match="no submission files"):
         cittaslow_extract.extract_folder([tmp_path])
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from cittaslow_extract.cli import main
 from cittaslow_extract.errors import CorruptFile, ResourceLimitExceeded, UnsafeFile
-from cittaslow_extract.extract.safety import ArchiveLimits, check_docx_archive
-from cittaslow_extract.pipeline import main
+from cittaslow_extract.read.safety import ArchiveLimits, check_docx_archive
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"

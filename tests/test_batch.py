@@ -13,13 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cittaslow_extract import outputs
-from cittaslow_extract.batch import BatchOptions, InputFile, discover_inputs, display_path, process_files, run_batch
-from cittaslow_extract.incremental import CACHE_DIR_NAME, DocumentCache, decode_result, encode_result
-from cittaslow_extract.isolation import NO_LIMITS, CallFailure, IsolatedWorker, Limits, map_ordered, stop_server
+from cittaslow_extract.batch.cache import CACHE_DIR_NAME, DocumentCache, decode_result, encode_result
+from cittaslow_extract.batch.isolation import NO_LIMITS, CallFailure, IsolatedWorker, Limits, map_ordered, stop_server
+from cittaslow_extract.batch.progress import Progress
+from cittaslow_extract.batch.run import BatchOptions, InputFile, discover_inputs, display_path, process_files, run_batch
+from cittaslow_extract.export import outputs
 from cittaslow_extract.models import DocumentRecord
-from cittaslow_extract.process import RunConfig
-from cittaslow_extract.progress import Progress
+from cittaslow_extract.pipeline import RunConfig
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -108,7 +108,7 @@ def test_workers_collect_cycles_rarely_and_never_rescan_what_warm_up_built():
     import gc
     import operator
 
-    from cittaslow_extract.isolation import WORKER_GC_THRESHOLD
+    from cittaslow_extract.batch.isolation import WORKER_GC_THRESHOLD
 
     worker = IsolatedWorker(LIMITS)
     try:
@@ -223,7 +223,7 @@ def test_dask_partitioned_output_has_the_same_rows(corpus, one_worker_tables, da
 def test_dask_partitioned_output_keeps_ids_unique_and_the_manifests_columns(dask_scheduler, tmp_path):
     import pandas as pd
 
-    from cittaslow_extract.manifest import load_manifest
+    from cittaslow_extract.batch.manifest import load_manifest
 
     folder = make_corpus(tmp_path / "in", copies=1)
     first = sorted(folder.iterdir())[0]
@@ -276,7 +276,7 @@ def test_dask_workers_apply_the_time_limit(dask_scheduler, tmp_path):
 
 def test_dask_engine_through_the_command_line_with_its_own_cluster(corpus, one_worker_tables, tmp_path):
     pytest.importorskip("distributed")
-    from cittaslow_extract.pipeline import main
+    from cittaslow_extract.cli import main
 
     out = tmp_path / "out"
     assert main([str(corpus), "--out", str(out), "--engine", "dask", "--workers", "2", "--quiet"]) == 0
@@ -470,7 +470,7 @@ def test_display_path_of_any_name_is_utf8(name):
 
 
 def test_cache_never_stores_the_password(tmp_path):
-    from cittaslow_extract.extract.readers import ReadOptions
+    from cittaslow_extract.read.registry import ReadOptions
 
     cache = DocumentCache.for_output(tmp_path, RunConfig(read_options=ReadOptions(password="hunter2")))
     assert "hunter2" not in cache.fingerprint
@@ -532,10 +532,10 @@ def test_tables_get_ordinary_file_permissions(one_worker_tables, tmp_path):
 
 
 def test_a_second_run_on_a_busy_folder_is_refused(tmp_path):
-    from cittaslow_extract.errors import UsageError
+    from cittaslow_extract.errors import ConfigError
 
     with outputs.output_lock(tmp_path):
-        with pytest.raises(UsageError, match="another run is writing"):
+        with pytest.raises(ConfigError, match="another run is writing"):
             with outputs.output_lock(tmp_path):
                 pass
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cittaslow_extract import check, golden
-from cittaslow_extract.check import CheckReport, Difference, DocumentCheck, compare, excerpt_pair
+from cittaslow_extract import check
+from cittaslow_extract.check import CheckReport, Difference, DocumentCheck, compare, excerpt_pair, golden
 from cittaslow_extract.models import (
     CriterionRecord,
     DocumentRecord,
@@ -574,10 +574,10 @@ def test_usage_errors_exit_2(mine, tmp_path, capsys, args, message):
 
 
 def test_pipeline_dispatches_check(mine, capsys):
-    from cittaslow_extract import pipeline
+    from cittaslow_extract import cli
 
-    assert pipeline.main(["check", str(mine), "--workers", "1"]) == 0
-    assert pipeline.main(["check", str(mine / "nothing-here")]) == 2
+    assert cli.main(["check", str(mine), "--workers", "1"]) == 0
+    assert cli.main(["check", str(mine / "nothing-here")]) == 2
 
 
 def test_mention_read_wider_is_a_changed_text():
@@ -677,7 +677,7 @@ def test_excerpts_of_different_texts_differ(old, new):
 
 
 def test_update_refuses_to_write_a_document_that_failed_with_an_internal_error(mine, monkeypatch, capsys):
-    import cittaslow_extract.process as process_module
+    import cittaslow_extract.pipeline as process_module
 
     def broken(*args, **kwargs):
         raise ModuleNotFoundError("No module named 'docx'")  # e.g. a dependency missing on this machine

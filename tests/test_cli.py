@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from cittaslow_extract.check import build_parser as check_parser
-from cittaslow_extract.explain import build_parser as explain_parser
-from cittaslow_extract.pipeline import EXIT_NOT_FINISHED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, build_parser, main
+from cittaslow_extract.cli import EXIT_NOT_FINISHED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, build_parser, main
+from cittaslow_extract.structure.explain import build_parser as explain_parser
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "community-en.txt"
@@ -31,7 +31,7 @@ def run_main(argv: list[str]) -> tuple[int, str]:
 
 def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "cittaslow_extract.pipeline", *args],
+        [sys.executable, "-m", "cittaslow_extract.cli", *args],
         capture_output=True, text=True, cwd=kwargs.pop("cwd", REPO), timeout=300, **kwargs,
     )
 
@@ -39,7 +39,7 @@ def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
 def test_help_works_without_importing_heavy_libraries():
     code = (
         "import sys\n"
-        "from cittaslow_extract.pipeline import main\n"
+        "from cittaslow_extract.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit as exc:\n    assert exc.code == 0\n"
         f"print(sorted(m for m in {HEAVY_MODULES!r} if m in sys.modules))\n"
     )
@@ -126,7 +126,7 @@ def test_progress_bar_on_a_terminal(tmp_path):
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a 100-column terminal
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "cittaslow_extract.pipeline", str(SAMPLE), str(SAMPLE.parent),
+            [sys.executable, "-m", "cittaslow_extract.cli", str(SAMPLE), str(SAMPLE.parent),
              "--out", str(tmp_path / "out"), "--no-mentions"],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=follower, cwd=REPO, timeout=300,
         )
@@ -167,12 +167,12 @@ def test_internal_error_exits_3_without_traceback(tmp_path, monkeypatch):
 
 
 def test_debug_puts_the_traceback_of_a_reader_bug_in_the_reason(tmp_path, monkeypatch):
-    from cittaslow_extract import process
+    from cittaslow_extract import pipeline
 
     def buggy(path, options):
         raise KeyError("font")
 
-    monkeypatch.setattr(process, "read_document", buggy)
+    monkeypatch.setattr(pipeline, "read_document", buggy)
     args = [str(SAMPLE), "--out", str(tmp_path / "out"), "--quiet", "--no-mentions", "--timeout", "0", "--max-memory", "0",
             "--workers", "1", "--format", "csv"]
     assert run_main(args) == (EXIT_SOME_FAILED, "")
@@ -184,7 +184,7 @@ def test_debug_puts_the_traceback_of_a_reader_bug_in_the_reason(tmp_path, monkey
 
 
 def test_a_busy_output_folder_is_a_usage_error(tmp_path):
-    from cittaslow_extract.outputs import output_lock
+    from cittaslow_extract.export.outputs import output_lock
 
     with output_lock(tmp_path / "out"):
         code, stderr = run_main([str(SAMPLE), "--out", str(tmp_path / "out"), "--quiet"])

@@ -13,10 +13,10 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from cittaslow_extract.errors import CorruptFile, EmptyFile
-from cittaslow_extract.extract.docx_reader import read
 from cittaslow_extract.models import Block
-from cittaslow_extract.extract.units import build_units
-from cittaslow_extract.vocabulary import load_vocabulary
+from cittaslow_extract.read.docx_reader import read
+from cittaslow_extract.structure.units import build_units
+from cittaslow_extract.structure.vocabulary import load_vocabulary
 
 
 def _save(document: Any, tmp_path: Path, name: str = "doc.docx") -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cittaslow_extract.pipeline import EXIT_OK, EXIT_USAGE, main
+from cittaslow_extract.cli import EXIT_OK, EXIT_USAGE, main
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SPACED = SAMPLES / "layouts" / "community-en.spaced.pdf"

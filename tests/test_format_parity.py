@@ -2,7 +2,7 @@
 
 1. Unit level (before any role is given): a text rendered as DOCX or PDF (scripts/make_samples.py)
    and read back gives the text reader's paragraphs once a label run is cut from its value
-   (extract/units.py): the same texts and gap_before flags.
+   (structure/units.py): the same texts and gap_before flags.
 2. Table level: text, DOCX and PDF versions give identical projects tables apart from the columns
    that name the source (source_path, source_format, document_id, project_id) and the pages.
 3. The two PDF engines give identical tables, page numbers included.
@@ -14,21 +14,20 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from cittaslow_extract.extract import docx_reader, pdf_reader, pdfium_reader
-from cittaslow_extract.extract.readers import ReadOptions
-from cittaslow_extract.extract.text_reader import blocks_from_text
-from cittaslow_extract.extract.units import build_units
-from cittaslow_extract.models import Block, DocumentResult
-from cittaslow_extract.vocabulary import load_vocabulary
-from cittaslow_extract.process import RunConfig, process_document
-
 from render_helper import LAYOUTS, SAMPLES, render, sample_texts, seed_text
+
+from cittaslow_extract.models import Block, DocumentResult
+from cittaslow_extract.pipeline import RunConfig, process_document
+from cittaslow_extract.read import docx_reader, pdf_reader, pdfium_reader
+from cittaslow_extract.read.registry import ReadOptions
+from cittaslow_extract.read.text_reader import blocks_from_text
+from cittaslow_extract.structure.units import build_units
+from cittaslow_extract.structure.vocabulary import load_vocabulary
 
 SOURCE_COLUMNS = {"source_path", "source_format", "document_id", "project_id"}
 # Pages exist in PDFs only, and how sure the segmenter is depends on how much layout evidence a
@@ -105,7 +104,7 @@ def test_pdf_samples_have_a_value_across_a_page_break() -> None:
 
 
 # --------------------------------------------------------------------------- 2./3. tables
-@lru_cache(maxsize=None)
+@cache
 def _result(path: Path, engine: str = "auto") -> DocumentResult:
     config = RunConfig(read_options=ReadOptions(pdf_engine=engine), mentions=False)
     result = process_document(path, config)
@@ -199,7 +198,7 @@ def _bad_pdfs(folder: Path, good_pdf: Path) -> dict[str, Path]:
 
 @pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
 def test_bad_pdfs_fail_alone_in_a_batch(tmp_path: Path, engine: str) -> None:
-    from cittaslow_extract.pipeline import main
+    from cittaslow_extract.cli import main
 
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -298,7 +297,6 @@ def test_coarsens() -> None:
 
 def test_any_submission_reads_back_in_every_layout(tmp_path_factory: pytest.TempPathFactory) -> None:
     from hypothesis import HealthCheck, Phase, given, settings
-
     from render_helper import pdf_fonts
 
     pdf_fonts()

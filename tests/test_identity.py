@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from cittaslow_extract.extract.readers import read_document
-from cittaslow_extract.identity import find_city, find_year
-from cittaslow_extract.pipeline import EXIT_OK, main
-from cittaslow_extract.process import process_document
-from cittaslow_extract.config import RunConfig
-
 from render_helper import SAMPLES, pdf_fonts, seed_text
+
+from cittaslow_extract.cli import EXIT_OK, main
+from cittaslow_extract.config import RunConfig
+from cittaslow_extract.pipeline import process_document
+from cittaslow_extract.read.registry import read_document
+from cittaslow_extract.structure.identity import find_city, find_year
 
 CITY_CASES = [  # (texts, head, city)
     (["İzmir Metropolitan Municipality carries out 80%", "İzmir Metropolitan Municipality Village Theaters"], [], "İzmir"),
@@ -173,7 +172,6 @@ def test_manifest_rows_naming_no_input_file_are_noted(tmp_path, capsys):
 
 def test_without_a_manifest_the_city_comes_from_the_documents_that_name_one(tmp_path):
     import docx
-
     from render_helper import SEED
 
     folder = tmp_path / "in"

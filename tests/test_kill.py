@@ -30,7 +30,7 @@ def make_folder(folder: Path, count: int, tag: str) -> Path:
 
 
 def command(folder: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "cittaslow_extract.pipeline", str(folder), "--out", str(out),
+    return [sys.executable, "-m", "cittaslow_extract.cli", str(folder), "--out", str(out),
             "--no-mentions", "--workers", "2"]
 
 

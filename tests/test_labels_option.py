@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cittaslow_extract.pipeline import EXIT_OK, EXIT_USAGE, main
-from cittaslow_extract.vocabulary import load_vocabulary
+from cittaslow_extract.cli import EXIT_OK, EXIT_USAGE, main
+from cittaslow_extract.structure.vocabulary import load_vocabulary
 
 # A submission whose "what was achieved" label is a spelling the shipped vocabulary does not know.
 TURKISH_DOC = """\

@@ -9,11 +9,11 @@ from textwrap import dedent
 
 import pytest
 
-from cittaslow_extract.extract.segmenter import segment
-from cittaslow_extract.extract.text_reader import blocks_from_text
 from cittaslow_extract.models import RawDocument
-from cittaslow_extract.process import RunConfig, process_document
-from cittaslow_extract.vocabulary import load_vocabulary
+from cittaslow_extract.pipeline import RunConfig, process_document
+from cittaslow_extract.read.text_reader import blocks_from_text
+from cittaslow_extract.structure.segmenter import segment
+from cittaslow_extract.structure.vocabulary import load_vocabulary
 
 VOCAB = load_vocabulary()
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import json
 import shutil
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-
-from cittaslow_extract import golden
-from cittaslow_extract.process import RunConfig, process_document
-
 from render_helper import script
+
+from cittaslow_extract.check import golden
+from cittaslow_extract.pipeline import RunConfig, process_document
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -46,7 +45,7 @@ SAMPLE_STEMS: tuple[str, ...] = corpus_script().SAMPLE_STEMS
 LAYOUTS: tuple[str, ...] = corpus_script().LAYOUTS
 
 
-@lru_cache(maxsize=None)
+@cache
 def _snapshot(path: Path) -> dict[str, Any]:
     result = process_document(path, RunConfig(mentions=False))
     assert result.document.status == "ok", f"{path.name}: {result.document.error}"
@@ -62,7 +61,7 @@ def _name(project: dict[str, Any], index: int) -> str:
 
 
 # PDF table cells narrower than a word: LibreOffice cuts the word without a hyphen ("Approxima" /
-# "tely"), which no reader can tell from a line wrap without a dictionary (extract/pdf_layout.py
+# "tely"), which no reader can tell from a line wrap without a dictionary (read/pdf_layout.py
 # rejoins cuts into words the document uses elsewhere, the segmenter rejoins cut labels).  In these
 # layouts the field texts are compared up to whitespace; the exact texts are a strict xfail below.
 CUT_WORD_LAYOUTS = ("table.pdf",)

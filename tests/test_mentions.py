@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cittaslow_extract.errors import UsageError
+from cittaslow_extract.errors import ConfigError
 from cittaslow_extract.mentions import LABELS, MentionExtractor, load_gazetteer, unit_lemma
 from cittaslow_extract.models import Mention
 
@@ -41,10 +41,10 @@ def seed_mentions(extractor: MentionExtractor) -> dict[str, tuple[dict[str, str]
     """title → (field texts, mentions) for every project of the sample submission."""
     if not SEED.exists():
         pytest.skip("the user's sample submission is not available")
-    from cittaslow_extract.extract.readers import read_document
-    from cittaslow_extract.extract.segmenter import segment
     from cittaslow_extract.normalize.text import clean_field
-    from cittaslow_extract.vocabulary import load_vocabulary
+    from cittaslow_extract.read.registry import read_document
+    from cittaslow_extract.structure.segmenter import segment
+    from cittaslow_extract.structure.vocabulary import load_vocabulary
 
     segmented = segment(read_document(SEED), load_vocabulary())
     out = {}
@@ -318,13 +318,13 @@ BAD_GAZETTEERS = [
 def test_bad_gazetteer_names_file_and_line(tmp_path, content, where):
     bad = tmp_path / "bad.toml"
     bad.write_text(content, encoding="utf-8")
-    with pytest.raises(UsageError) as info:
+    with pytest.raises(ConfigError) as info:
         MentionExtractor(gazetteer_files=(bad,))
     assert str(bad) in str(info.value) and where in str(info.value)
 
 
 def test_missing_gazetteer_file(tmp_path):
-    with pytest.raises(UsageError, match="cannot read gazetteer"):
+    with pytest.raises(ConfigError, match="cannot read gazetteer"):
         load_gazetteer((tmp_path / "absent.toml",))
 
 
@@ -397,7 +397,7 @@ def test_trained_pipeline_adds_its_entities(tmp_path):
 
 
 def test_unknown_trained_pipeline_is_a_usage_error():
-    with pytest.raises(UsageError, match="--spacy-model no_such_pipeline_xyz"):
+    with pytest.raises(ConfigError, match="--spacy-model no_such_pipeline_xyz"):
         MentionExtractor(spacy_model="no_such_pipeline_xyz")
 
 

@@ -1,4 +1,4 @@
-"""OCR of scans (extract/ocr.py, image_reader.py): a scanned sample gives the born-digital PDF's
+"""OCR of scans (read/ocr.py, image_reader.py): a scanned sample gives the born-digital PDF's
 projects and field texts, measured with the check comparison (scripts/make_scans.py).
 
 The scans are made here, from the committed sample PDFs: 200-dpi grey pages, a ±0.5° skew, mild
@@ -13,13 +13,12 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-from cittaslow_extract.extract import ocr
-from cittaslow_extract.extract.pdf_layout import Word
-from cittaslow_extract.extract.readers import ReadOptions, read_document
-from cittaslow_extract.process import RunConfig, process_document
-
 from render_helper import documents_rows, run_without_tools, script
+
+from cittaslow_extract.pipeline import RunConfig, process_document
+from cittaslow_extract.read import ocr
+from cittaslow_extract.read.pdf_layout import Word
+from cittaslow_extract.read.registry import ReadOptions, read_document
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -208,9 +207,9 @@ def test_ocr_runs_under_the_timeout_and_dies_with_its_worker(scans: dict[str, Pa
 
     languages = "eng+tur+osd"  # tells this test's Tesseract from any other on the machine
 
-    from cittaslow_extract.pipeline import main
-
     from PIL import Image
+
+    from cittaslow_extract.cli import main
 
     inputs = tmp_path / "in"
     inputs.mkdir()

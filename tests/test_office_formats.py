@@ -11,18 +11,17 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import subprocess
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from cittaslow_extract.extract.readers import ReadOptions, sniff_format
-from cittaslow_extract.extract.text_reader import blocks_from_text
-from cittaslow_extract.models import DocumentResult
-from cittaslow_extract.process import RunConfig, process_document
-
 from render_helper import DOCX_LAYOUTS, SAMPLES, run_without_tools, sample_texts
+
+from cittaslow_extract.models import DocumentResult
+from cittaslow_extract.pipeline import RunConfig, process_document
+from cittaslow_extract.read.registry import ReadOptions, sniff_format
+from cittaslow_extract.read.text_reader import blocks_from_text
 
 SOFFICE = shutil.which("soffice")
 CONVERTED_FORMATS = ("odt", "rtf", "doc", "html")
@@ -33,7 +32,7 @@ REAL_SAMPLES = [path.name for path in sample_texts()]
 CASES = [(sample, layout, fmt) for sample in REAL_SAMPLES for layout in DOCX_LAYOUTS for fmt in CONVERTED_FORMATS]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _result(path: Path) -> DocumentResult:
     result = process_document(path, RunConfig(read_options=ReadOptions(), mentions=False))
     assert result.document.status == "ok", f"{path.name}: {result.document.error}"
@@ -79,7 +78,7 @@ def web_page(text: str) -> bytes:
     import lxml.html
     from lxml.html import builder as E
 
-    from cittaslow_extract.vocabulary import load_vocabulary
+    from cittaslow_extract.structure.vocabulary import load_vocabulary
 
     vocabulary = load_vocabulary()
     groups: list[list[str]] = []
@@ -146,9 +145,9 @@ BUDGET_CURRENCY_LABELS = {"TRY": " (TL)", "EUR": " (EUR)", "USD": " (USD)", None
 
 def _label_currencies(sample: Path) -> list[str | None]:
     """The currency each project's budget label names in the text ("BUDGET (EUR)"), in order."""
-    from cittaslow_extract.extract.segmenter import segment
-    from cittaslow_extract.extract.text_reader import read
-    from cittaslow_extract.vocabulary import load_vocabulary
+    from cittaslow_extract.read.text_reader import read
+    from cittaslow_extract.structure.segmenter import segment
+    from cittaslow_extract.structure.vocabulary import load_vocabulary
 
     return [p.budget_label_currency for p in segment(read(sample), load_vocabulary()).projects]
 

@@ -5,21 +5,19 @@ batch meets (encrypted, broken, image-only, too long)."""
 from __future__ import annotations
 
 import shutil
-
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from render_helper import pdf_fonts
 
 from cittaslow_extract.errors import CorruptFile, EncryptedFile, NoTextLayer, ResourceLimitExceeded
-from cittaslow_extract.extract import pdf_reader, pdfium_reader
-from cittaslow_extract.extract.readers import ReadOptions
 from cittaslow_extract.models import Block
-from cittaslow_extract.extract.units import build_units
-from cittaslow_extract.vocabulary import load_vocabulary
-
-from render_helper import pdf_fonts
+from cittaslow_extract.read import pdf_reader, pdfium_reader
+from cittaslow_extract.read.registry import ReadOptions
+from cittaslow_extract.structure.units import build_units
+from cittaslow_extract.structure.vocabulary import load_vocabulary
 
 ENGINES = {"pdfplumber": pdf_reader.read, "pdfium": pdfium_reader.read}
 PAGE_W, PAGE_H = 595.28, 841.89
@@ -435,7 +433,7 @@ def test_pdfium_reader_in_worker_processes(tmp_path: Path, start_method: str) ->
 
 
 def test_ruled_table_words_go_to_their_cells_and_a_drawing_is_no_table() -> None:
-    from cittaslow_extract.extract.pdf_layout import Rule, Word, find_tables
+    from cittaslow_extract.read.pdf_layout import Rule, Word, find_tables
 
     # a 2 x 2 grid: rows 100-120 and 120-140, columns 50-150 and 150-300
     grid = [Rule(50, 300, y, y + 0.5) for y in (100, 120, 140)] + [Rule(x, x + 0.5, 100, 140) for x in (50, 150, 300)]

@@ -12,9 +12,9 @@ import io
 import json
 from pathlib import Path
 
-from cittaslow_extract.outputs import RUN_RECORD_NAME, all_table_names
-from cittaslow_extract.batch import discover_inputs
-from cittaslow_extract.pipeline import EXIT_OK, main
+from cittaslow_extract.batch.run import discover_inputs
+from cittaslow_extract.cli import EXIT_OK, main
+from cittaslow_extract.export.outputs import RUN_RECORD_NAME, all_table_names
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from cittaslow_extract import golden
-from cittaslow_extract.batch import discover_inputs
-from cittaslow_extract.check import compare, format_differences
-from cittaslow_extract.process import process_document
+from cittaslow_extract.batch.run import discover_inputs
+from cittaslow_extract.check import compare, format_differences, golden
+from cittaslow_extract.pipeline import process_document
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SAMPLE_FILES = [f.path for f in discover_inputs([SAMPLES]) if not golden.is_expected_file(f.path)]

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from cittaslow_extract.extract.segmenter import segment
-from cittaslow_extract.extract.text_reader import read
 from cittaslow_extract.models import FIELD_NAMES
-from cittaslow_extract.vocabulary import load_vocabulary
+from cittaslow_extract.read.text_reader import read
+from cittaslow_extract.structure.segmenter import segment
+from cittaslow_extract.structure.vocabulary import load_vocabulary
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED = SEEDS / "000_b121f0e98322c50f.txt"

@@ -7,10 +7,10 @@ from textwrap import dedent
 
 import pytest
 
-from cittaslow_extract.extract.segmenter import block_roles, segment, sentence_like
-from cittaslow_extract.extract.text_reader import blocks_from_text
 from cittaslow_extract.models import Block, RawDocument
-from cittaslow_extract.vocabulary import load_vocabulary
+from cittaslow_extract.read.text_reader import blocks_from_text
+from cittaslow_extract.structure.segmenter import block_roles, segment, sentence_like
+from cittaslow_extract.structure.vocabulary import load_vocabulary
 
 VOCAB = load_vocabulary()
 HEADER = "Cittaslow Metropolis Checklist: Good Governance\n\nFirst criterion\n\n01\n\nFirst sub\n\n"
@@ -249,7 +249,7 @@ def test_no_reader_knows_the_vocabulary():
     """Readers report evidence only: none imports the label vocabulary (the segmenter does)."""
     import ast
 
-    extract = Path(__file__).resolve().parents[1] / "cittaslow_extract" / "extract"
+    extract = Path(__file__).resolve().parents[1] / "cittaslow_extract" / "read"
     readers = [p for p in extract.glob("*.py") if p.stem.endswith("reader") or p.stem == "pdf_layout"]
     assert {p.stem for p in readers} >= {"text_reader", "docx_reader", "pdf_reader", "pdfium_reader", "pdf_layout"}
     for path in readers:
@@ -317,9 +317,9 @@ def test_close_readings_are_flagged_and_sure_ones_are_not():
 
 def test_form_grammar_rejects_unknown_roles():
     import tomllib
-
-    from cittaslow_extract.extract.form import parse_form
     from importlib.resources import files
+
+    from cittaslow_extract.structure.form import parse_form
 
     doc = tomllib.loads(files("cittaslow_extract").joinpath("data/form.toml").read_text(encoding="utf-8"))
     parse_form(doc)  # the shipped form is valid

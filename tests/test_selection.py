@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from cittaslow_extract.pipeline import EXIT_OK, main
+from cittaslow_extract.cli import EXIT_OK, main
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cittaslow_extract.errors import CorruptFile, EmptyFile
-from cittaslow_extract.extract.text_reader import blocks_from_text, decode_text, detect_encoding, read
+from cittaslow_extract.read.text_reader import blocks_from_text, decode_text, detect_encoding, read
 
 TURKISH = (
     "Cittaslow Metropol Kontrol Listesi: Yönetişim\n"
@@ -76,7 +76,7 @@ def test_blocks_fold_whitespace_and_mark_gaps() -> None:
 
 
 def test_detect_encoding_prefers_utf8() -> None:
-    assert detect_encoding("Bütçe".encode("utf-8")) == "utf-8"
+    assert detect_encoding("Bütçe".encode()) == "utf-8"
     assert detect_encoding(b"plain ascii") == "utf-8"
 
 

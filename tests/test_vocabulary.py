@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cittaslow_extract.errors import UsageError
+from cittaslow_extract.errors import ConfigError
 from cittaslow_extract.models import FIELD_NAMES
 from cittaslow_extract.normalize.turkish import fold_ascii, tr_lower, tr_upper
-from cittaslow_extract.vocabulary import LabelMatch, load_vocabulary
+from cittaslow_extract.structure.vocabulary import LabelMatch, load_vocabulary
 
 VOCAB = load_vocabulary()
 SHIPPED = tomllib.loads(
@@ -425,7 +425,7 @@ BAD_FILES = [
     ('[[titles]]\nlang = "en"\n', 1, "[[titles]]"),
     ('[colors]\nred = 1\n', 1, "unknown section [colors]"),
     ('[not_labels]\nwords = ["X"]\n', 1, "[not_labels]"),
-    ('[fields.budget]\nen = ["OUTLAY"]\n'.encode() + b'tr = ["B\xdcT\xc7E"]\n', 3, "not UTF-8"),
+    (b'[fields.budget]\nen = ["OUTLAY"]\n' + b'tr = ["B\xdcT\xc7E"]\n', 3, "not UTF-8"),
 ]
 
 
@@ -434,7 +434,7 @@ def test_bad_labels_file_is_a_usage_error_naming_file_and_line(
     tmp_path: Path, content: str | bytes, line: int, words: str
 ) -> None:
     extra = _write(tmp_path, content)
-    with pytest.raises(UsageError) as error:
+    with pytest.raises(ConfigError) as error:
         load_vocabulary((extra,))
     message = str(error.value)
     assert message.startswith(f"{extra}:{line}: "), message
@@ -443,5 +443,5 @@ def test_bad_labels_file_is_a_usage_error_naming_file_and_line(
 
 
 def test_missing_labels_file_is_a_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="cannot read labels file"):
+    with pytest.raises(ConfigError, match="cannot read labels file"):
         load_vocabulary((tmp_path / "nope.toml",))

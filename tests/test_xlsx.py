@@ -11,17 +11,16 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils import get_column_letter
 import pytest
+from openpyxl.utils import get_column_letter
+from test_export import project
 
 from cittaslow_extract.errors import OutputLimitError
 from cittaslow_extract.export import xlsx
+from cittaslow_extract.export.outputs import write_tables
 from cittaslow_extract.export.schema import TABLES
 from cittaslow_extract.export.writers import UTF8_BOM, json_rows
 from cittaslow_extract.models import DocumentRecord, DocumentResult
-from cittaslow_extract.outputs import write_tables
-
-from test_export import project
 
 # Texts a spreadsheet would turn into something else if it could: a formula, a number, a date, a link.
 AS_WRITTEN = [
@@ -138,7 +137,7 @@ def test_libreoffice_opens_the_workbook_with_texts_as_written(tmp_path):
 
 
 def test_the_command_exits_3_with_one_line_and_keeps_the_previous_tables(tmp_path, monkeypatch, capsys):
-    from cittaslow_extract.pipeline import EXIT_NOT_FINISHED, main
+    from cittaslow_extract.cli import EXIT_NOT_FINISHED, main
 
     sample = Path(__file__).resolve().parents[1] / "samples" / "community-en.txt"
     out = tmp_path / "out"

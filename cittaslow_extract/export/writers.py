@@ -20,8 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..models import MoneyAmount
-from .schema import TABLES, Columns, Kind, arrow_schema
+from cittaslow_extract.export.schema import TABLES, Columns, Kind, arrow_schema
+from cittaslow_extract.models import MoneyAmount
 
 FORMATS = ("csv", "parquet", "xlsx")
 UTF8_BOM = b"\xef\xbb\xbf"  # --csv-bom: what Excel on Windows needs to open a CSV as UTF-8
@@ -190,7 +190,7 @@ def arrow_table(table: str, records: Iterable[Any]) -> Any:
 
 def _with_pandas_metadata(table: str, schema: Any, columns: Columns | None = None) -> Any:
     """Pandas metadata so read_parquet restores nullable dtypes (Int64, boolean, Float64, string)."""
-    from .schema import _PANDAS_DTYPES
+    from cittaslow_extract.export.schema import _PANDAS_DTYPES
 
     columns = [
         {

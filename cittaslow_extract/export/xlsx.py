@@ -19,15 +19,14 @@ import datetime as dt
 import io
 import json
 import re
-import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from ..errors import OutputLimitError
-from .schema import FULL_DATE_COLUMNS, TABLES, Kind
+from cittaslow_extract.datafiles import load_data
+from cittaslow_extract.errors import OutputLimitError
+from cittaslow_extract.export.schema import FULL_DATE_COLUMNS, TABLES, Kind
 
 WORKBOOK_NAME = "tables.xlsx"
 DICTIONARY_SHEET = "data dictionary"
@@ -50,8 +49,7 @@ _FIXED_CREATED = dt.datetime(2000, 1, 1)  # document property: a fixed date keep
 @lru_cache(maxsize=1)
 def column_meanings() -> dict[str, dict[str, str]]:
     """The data dictionary (data/columns.toml): table → column → meaning."""
-    path = Path(__file__).resolve().parent.parent / "data" / "columns.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    return load_data("columns.toml")
 
 
 def workbook_bytes(tables: Mapping[str, bytes], columns: Mapping[str, tuple[tuple[str, Kind], ...]] | None = None) -> bytes:

@@ -20,13 +20,12 @@ before an amount it may be followed by a colon ("US$:12.99").
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from .numbers import word_pattern
-from .turkish import tr_lower
+from cittaslow_extract.datafiles import load_data
+from cittaslow_extract.normalize.numbers import word_pattern
+from cittaslow_extract.normalize.turkish import tr_lower
 
 __all__ = ["Currencies", "currencies", "currency_after", "currency_before", "currency_code", "glued_code_pattern"]
 
@@ -52,8 +51,7 @@ def _fold(token: str) -> str:
 @lru_cache(maxsize=1)
 def currencies() -> Currencies:
     """The currency table of data/money.toml, compiled once."""
-    raw = resources.files("cittaslow_extract").joinpath("data/money.toml").read_bytes()
-    doc = tomllib.loads(raw.decode("utf-8"))
+    doc = load_data("money.toml")
     codes = {_fold(tok): code for code, toks in doc["currencies"].items() for tok in toks}
     spellings = tuple(sorted({t for toks in doc["currencies"].values() for t in toks}, key=len, reverse=True))
     suffixes = tuple(sorted({_fold(s) for s in doc["currency_suffixes"]["tr"]}, key=len, reverse=True))

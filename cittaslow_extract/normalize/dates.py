@@ -50,16 +50,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
-
 from typing import Literal
 
-from ..models import DateValue, Language
-from .numbers import word_pattern
-from .turkish import ascii_key
+from cittaslow_extract.datafiles import load_data
+from cittaslow_extract.models import DateValue, Language
+from cittaslow_extract.normalize.numbers import word_pattern
+from cittaslow_extract.normalize.turkish import ascii_key
 
 __all__ = ["check_range", "is_placeholder", "month_number", "parse_date", "parse_date_range"]
 
@@ -139,8 +137,7 @@ def _patterns(month: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 @lru_cache(maxsize=1)
 def _data() -> _DateData:
-    raw = resources.files("cittaslow_extract").joinpath("data/months.toml").read_bytes()
-    doc = tomllib.loads(raw.decode("utf-8"))
+    doc = load_data("months.toml")
     months = {ascii_key(name): int(num) for num, names in doc["months"].items() for name in names}
     names = [name for names in doc["months"].values() for name in names]
     ongoing = tuple(ascii_key(p) for lang in doc["ongoing"].values() for p in lang)

@@ -34,16 +34,15 @@ DurationValue(months=None, recurrence=None, warnings=('duration_is_date',))
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from importlib import resources
 
-from ..models import DurationValue, Language
-from .dates import is_placeholder, parse_date
-from .numbers import find_numbers, parse_word_number, tidy, word_number_pattern, word_pattern
-from .turkish import ascii_key
+from cittaslow_extract.datafiles import load_data
+from cittaslow_extract.models import DurationValue, Language
+from cittaslow_extract.normalize.dates import is_placeholder, parse_date
+from cittaslow_extract.normalize.numbers import find_numbers, parse_word_number, tidy, word_number_pattern, word_pattern
+from cittaslow_extract.normalize.turkish import ascii_key
 
 __all__ = ["parse_duration", "recurrences", "unit_words"]
 
@@ -91,8 +90,7 @@ def _keys(words: list[str]) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _data() -> _DurationData:
-    raw = resources.files("cittaslow_extract").joinpath("data/durations.toml").read_bytes()
-    doc = tomllib.loads(raw.decode("utf-8"))
+    doc = load_data("durations.toml")
     units: dict[str, _Unit] = {}
     words: list[str] = []
     for rank, (name, spec) in enumerate(doc["units"].items()):

@@ -49,18 +49,23 @@ MoneyAmount(amount=Decimal('500000'), currency='TRY', approximate=False, years=(
 from __future__ import annotations
 
 import re
-import tomllib
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 
-from ..models import BudgetValue, Language, MoneyAmount
-from .currency import currencies, currency_after, currency_before, currency_code, glued_code_pattern
-from .dates import is_placeholder
-from .durations import unit_words
-from .numbers import (
+from cittaslow_extract.datafiles import load_data
+from cittaslow_extract.models import BudgetValue, Language, MoneyAmount
+from cittaslow_extract.normalize.currency import (
+    currencies,
+    currency_after,
+    currency_before,
+    currency_code,
+    glued_code_pattern,
+)
+from cittaslow_extract.normalize.dates import is_placeholder
+from cittaslow_extract.normalize.durations import unit_words
+from cittaslow_extract.normalize.numbers import (
     NumberSpan,
     find_numbers,
     parse_word_number,
@@ -69,7 +74,7 @@ from .numbers import (
     tidy,
     word_number_pattern,
 )
-from .turkish import ascii_key
+from cittaslow_extract.normalize.turkish import ascii_key
 
 __all__ = ["counts_time", "parse_budget"]
 
@@ -122,8 +127,7 @@ class _MoneyData:
 
 @lru_cache(maxsize=1)
 def _data() -> _MoneyData:
-    raw = resources.files("cittaslow_extract").joinpath("data/money.toml").read_bytes()
-    doc = tomllib.loads(raw.decode("utf-8"))
+    doc = load_data("money.toml")
 
     def keys(words: list[str]) -> tuple[str, ...]:
         return tuple(ascii_key(p) or p for p in words)
@@ -310,7 +314,7 @@ class _Sentences:
     ends: list[int]
 
     @classmethod
-    def of(cls, text: str) -> "_Sentences":
+    def of(cls, text: str) -> _Sentences:
         starts, ends = [0], []
         for brk in _SENTENCE_BREAK.finditer(text):
             ends.append(brk.start())

@@ -36,14 +36,13 @@ True
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from importlib import resources
 
-from ..models import Language
-from .turkish import tr_lower
+from cittaslow_extract.datafiles import load_data
+from cittaslow_extract.models import Language
+from cittaslow_extract.normalize.turkish import tr_lower
 
 __all__ = [
     "NumberSpan",
@@ -119,8 +118,7 @@ class _NumberData:
 
 @lru_cache(maxsize=1)
 def _data() -> _NumberData:
-    raw = resources.files("cittaslow_extract").joinpath("data/numbers.toml").read_bytes()
-    doc = tomllib.loads(raw.decode("utf-8"))
+    doc = load_data("numbers.toml")
     scales = {_fold(w): int(p) for lang in doc["scales"].values() for w, p in lang.items()}
     words: dict[str, Decimal] = {}
     for table in doc["words"].values():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..models import (
+from cittaslow_extract.models import (
     CriterionRecord,
     DateValue,
     Language,
@@ -17,10 +17,10 @@ from ..models import (
     RawProject,
     SegmentedDocument,
 )
-from .dates import check_range, parse_date
-from .durations import parse_duration
-from .money import parse_budget
-from .text import clean_field
+from cittaslow_extract.normalize.dates import check_range, parse_date
+from cittaslow_extract.normalize.durations import parse_duration
+from cittaslow_extract.normalize.money import parse_budget
+from cittaslow_extract.normalize.text import clean_field
 
 BUDGET_TOTAL_CURRENCY = "TRY"
 # A four-digit year 1900-2100 standing alone: the document's years, for two-digit years in date fields.

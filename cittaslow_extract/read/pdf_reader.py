@@ -1,0 +1,166 @@
+"""PDF reader on pdfplumber (pdfminer): precise character boxes and font names.
+
+Only turns each page's characters into `pdf_layout.Word`s; the layout decisions (lines, columns,
+headers, paragraphs) are shared with the pypdfium2 reader in pdf_layout.py.  Pages are read one
+at a time and their caches flushed, so memory does not grow with the page count.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from cittaslow_extract.errors import CorruptFile, EncryptedFile, ExtractionError, NoTextLayer, ResourceLimitExceeded
+from cittaslow_extract.models import RawDocument
+from cittaslow_extract.read.ocr import OcrStats, PageCollector, mark_ocr, no_text_reason
+from cittaslow_extract.read.pdf_layout import LayoutBuilder, Rule, Word, font_family, is_bold_font
+
+ENCRYPTED_REASON = "encrypted PDF: it cannot be opened without its password (wrong or missing password)"
+
+
+def words_from_chars(chars: list[dict[str, Any]]) -> list[Word]:
+    """pdfplumber characters (in drawing order) → words.
+
+    A word ends at a space, at a jump back or a gap of more than a fifth of the font size, or on a
+    change of baseline.  A character drawn again within a point of an identical one (fake bold by
+    overprinting) is dropped.
+    """
+    words: list[Word] = []
+    bold_of: dict[str, bool] = {}
+    seen: dict[tuple[str, int], list[float]] = {}
+    text: list[str] = []
+    x0 = x1 = top = bottom = size = 0.0
+    bold = True
+    family: str | None = None
+
+    def flush() -> None:
+        if text:
+            joined = "".join(text)
+            if not joined.isascii():
+                joined = unicodedata.normalize("NFC", joined)
+            words.append(Word(joined, x0, x1, top, bottom, size, bold, family))
+            text.clear()
+
+    for char in chars:
+        glyph = char["text"]
+        if not glyph or glyph.isspace():
+            flush()
+            continue
+        if not char.get("upright", True):
+            continue  # rotated text: stamps and margin notes
+        cx0, cx1, cbottom = char["x0"], char["x1"], char["bottom"]
+        key = (glyph, round(cbottom))
+        previous = seen.get(key)
+        if previous is not None and any(abs(x - cx0) <= 1.0 for x in previous):
+            continue
+        seen.setdefault(key, []).append(cx0)
+        csize = char["size"]
+        fontname = char["fontname"]
+        cbold = bold_of.get(fontname)
+        if cbold is None:
+            cbold = bold_of[fontname] = is_bold_font(fontname)
+        if text and (
+            abs(cbottom - bottom) > 0.3 * csize
+            or cx0 < x1 - 0.3 * csize
+            or cx0 - x1 > 0.2 * csize
+        ):
+            flush()
+        if not text:
+            x0, top, bottom, size, bold = cx0, char["top"], cbottom, csize, cbold
+            family = font_family(fontname) or None
+        else:
+            bold = bold and cbold
+            top = min(top, char["top"])
+        x1 = cx1
+        text.append(glyph)
+    flush()
+    return words
+
+
+def _page_count(pdf: Any) -> int | None:
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        return int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
+    except Exception:  # a broken page tree: let page iteration report it
+        return None
+
+
+def read(path: Path, options: Any = None) -> RawDocument:
+    """Reader contract (see read/registry.py)."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    password = getattr(options, "password", None) or ""
+    max_pages = getattr(options, "max_pages", None)
+    try:
+        pdf = pdfplumber.open(path, password=password)
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise EncryptedFile(path, ENCRYPTED_REASON) from exc
+        raise CorruptFile(path, f"corrupt or unreadable PDF ({_describe(cause)})") from exc
+    except Exception as exc:  # pdfminer raises many kinds on damaged files
+        raise CorruptFile(path, f"corrupt or unreadable PDF ({_describe(exc)})") from exc
+    builder = LayoutBuilder()
+    pages = PageCollector(builder, path, options)  # OCRs the pages without a text layer
+    page_count = 0
+    try:
+        declared = _page_count(pdf)
+        if max_pages and declared and declared > max_pages:
+            raise ResourceLimitExceeded(
+                path, f"the PDF has {declared} pages, more than the limit of {max_pages}"
+            )
+        for number, page_obj in enumerate(PDFPage.create_pages(pdf.doc), start=1):
+            if max_pages and number > max_pages:
+                raise ResourceLimitExceeded(path, f"the PDF has more than {max_pages} pages")
+            # One pdfplumber Page at a time (pdf.pages would keep every page and its cache).
+            page = Page(pdf, page_obj, page_number=number)
+            try:
+                words = words_from_chars(page.chars)
+                rules = [Rule(e["x0"], e["x1"], e["top"], e["bottom"]) for e in page.edges] if words else []
+                pages.add(number, float(page.width), float(page.height), words, rules=rules)
+            finally:
+                page.close()
+            page_count = number
+        stats = pages.finish()
+    except ExtractionError:
+        raise
+    except Exception as exc:
+        raise CorruptFile(
+            path, f"corrupt PDF: page {page_count + 1} cannot be read ({_describe(exc)})"
+        ) from exc
+    finally:
+        pages.close()
+        pdf.flush_cache()
+        pdf.stream.close()
+    return finish(path, builder, page_count, stats, pages.mode)
+
+
+def finish(
+    path: Path, builder: LayoutBuilder, page_count: int, stats: OcrStats | None = None, ocr: str = "auto"
+) -> RawDocument:
+    """The RawDocument of a fully read PDF (shared by both PDF readers)."""
+    stats = stats or OcrStats()
+    if page_count == 0:
+        raise CorruptFile(path, "corrupt PDF: it has no pages")
+    if not builder.has_text:
+        raise NoTextLayer(path, no_text_reason(ocr, stats))
+    blocks = builder.blocks()
+    if not blocks:
+        raise NoTextLayer(path, no_text_reason(ocr, stats))
+    warnings = ["pdf_page_without_text"] if builder.pages_without_text else []
+    document = RawDocument(
+        path=path, source_format="pdf", blocks=blocks, page_count=page_count, warnings=warnings,
+        running_text=builder.running_text,
+    )
+    return mark_ocr(document, stats)
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:120]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -1,0 +1,206 @@
+"""The document's style profile: what each role looks like in THIS document.
+
+Cities format their submissions every which way: titles bold in one, labels bold in another, every
+paragraph spaced in a third.  No formatting means the same thing everywhere, so the segmenter
+measures it per document:
+
+1. `HeadingEvidence`: before any role is known, a kind of evidence (a gap before, all bold,
+   larger type, a heading style) counts for "set apart like a heading" only as much as it is
+   informative here: evidence that every paragraph has (or none has) weighs nothing.
+2. `StyleProfile`: the certain anchors of the document tell what each role looks like here: the
+   paragraph after a label is a value, the paragraph before a label that starts a project (its
+   field already given, or earlier in the form's order) is a title, the paragraph before a
+   criterion number is a criterion and the one after it a sub-criterion (`anchor_roles`).  Every
+   paragraph's formatting signature (bold, size, font, style, caps, table column …) is compared
+   with theirs: a paragraph formatted like this document's project titles costs less as a title.
+   A feature shared by all roles alike cancels out.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from cittaslow_extract.models import FIELD_NAMES
+from cittaslow_extract.structure.form import LayoutWeights
+from cittaslow_extract.structure.units import Unit, caps
+
+_LARGER_THAN_BODY = 1.12  # font size ratio that counts as larger type
+_PRIOR_WEIGHT = 2.0  # a role seen a few times only stays close to the document's overall mix
+# Roles compared as one group by the profile (a role seen once says little on its own).
+_PROFILE_GROUP = {
+    "title": "title",
+    "sub": "sub",
+    "crit_title": "criterion",
+    "crit_head": "criterion",
+    "value": "body",
+    "orphan": "body",
+    "preamble": "body",
+}
+
+
+def informativeness(share: float) -> float:
+    """How much a yes/no kind of evidence can tell, from the share of paragraphs that have it.
+
+    >>> informativeness(0.0), informativeness(0.5), informativeness(1.0)
+    (0.0, 1.0, 0.0)
+    >>> round(informativeness(0.1), 2)
+    0.3
+    """
+    return min(1.0, 3.0 * min(share, 1.0 - share))
+
+
+@dataclass(slots=True)
+class HeadingEvidence:
+    """Per kind of evidence: its weight in this document (weight × informativeness)."""
+
+    body_size: float | None
+    weights: dict[str, float]
+
+    @classmethod
+    def of(cls, units: list[Unit], layout: LayoutWeights) -> HeadingEvidence:
+        text_units = [u for u in units if u.label is None] or units
+        sizes = [u.block.font_size for u in text_units if u.block.font_size]
+        body = statistics.median(sizes) if sizes else None
+        evidence = cls(body, {})
+        weights: dict[str, float] = {}
+        for name, weight in layout.evidence.items():
+            share = sum(evidence.has(u, name) for u in text_units) / len(text_units)
+            weights[name] = weight * informativeness(share)
+        evidence.weights = weights
+        return evidence
+
+    def has(self, unit: Unit, name: str) -> bool:
+        block = unit.block
+        if name == "gap_before":
+            return unit.gap_before
+        if name == "gap_after":
+            return unit.gap_after
+        if name == "bold":
+            return bool(block.bold)
+        if name == "larger":
+            return bool(self.body_size and block.font_size and block.font_size >= self.body_size * _LARGER_THAN_BODY)
+        if name == "heading_style":
+            return block.heading_level is not None
+        raise KeyError(name)
+
+    def score(self, unit: Unit) -> float:
+        """Log-odds that the unit is set apart like a heading (positive) or like body text."""
+        return sum(w * (1.0 if self.has(unit, name) else -1.0) for name, w in self.weights.items() if w)
+
+    def present(self, unit: Unit) -> list[str]:
+        return [name for name, w in self.weights.items() if w and self.has(unit, name)]
+
+
+_FIELD_ORDER = {name: index for index, name in enumerate(FIELD_NAMES)}
+
+
+def anchor_roles(units: list[Unit]) -> list[str | None]:
+    """The roles the text alone makes (nearly) certain, None elsewhere; see the module's doc."""
+    n = len(units)
+    votes: list[set[str]] = [set() for _ in range(n)]
+    given: set[str] = set()
+    for i, unit in enumerate(units):
+        previous = units[i - 1] if i else None
+        if unit.label is not None:
+            name = unit.label.field
+            starts = not given or name in given or _FIELD_ORDER[name] < max(_FIELD_ORDER[f] for f in given)
+            if starts and previous is not None and previous.label is None and previous.number is None:
+                votes[i - 1].add("title")
+            given = {name} if starts else given | {name}
+            continue
+        if previous is not None and previous.label is not None and not previous.label.inline_value:
+            votes[i].add("value")
+        if "number_only" in unit.shapes:
+            given = set()
+            if previous is not None and previous.label is None:
+                votes[i - 1].add("crit_title")
+            following = units[i + 1] if i + 1 < n else None
+            after = units[i + 2] if i + 2 < n else None
+            if following is not None and following.label is None and (after is None or after.label is None):
+                votes[i + 1].add("sub")
+        elif "numbered_heading" in unit.shapes and "next_number" in unit.shapes:
+            given = set()
+            votes[i].add("crit_head")
+    return [next(iter(v)) if len(v) == 1 else None for v in votes]
+
+
+SIGNATURE_FEATURES: tuple[str, ...] = (
+    "bold", "size", "font", "style", "italic", "caps", "gap_before", "gap_after", "table_col", "align",
+)
+
+
+def signature(unit: Unit, body_size: float | None) -> tuple[object, ...]:
+    """A unit's formatting, feature by feature, in SIGNATURE_FEATURES order."""
+    block = unit.block
+    size: object = None
+    if block.font_size and body_size:
+        ratio = block.font_size / body_size
+        size = "small" if ratio < 0.95 else "body" if ratio < _LARGER_THAN_BODY else "larger" if ratio < 1.4 else "large"
+    text = unit.text
+    return (
+        block.bold,
+        size,
+        block.font,
+        # a style name and its heading level say one thing: one feature, not two
+        block.style or (f"level {block.heading_level}" if block.heading_level is not None else None),
+        block.italic,
+        caps(text),
+        unit.gap_before,
+        unit.gap_after,
+        block.table_col if block.in_table else None,
+        block.align,
+    )
+
+
+@dataclass(slots=True)
+class StyleProfile:
+    """Counts of each feature value per role group, from a first reading of the document."""
+
+    features: tuple[int, ...]  # indices into SIGNATURE_FEATURES
+    counts: dict[str, list[Counter[object]]]  # group → per feature: value → count
+    totals: dict[str, int]
+    overall: list[Counter[object]]
+    n: int
+    clip: float
+    weight: float
+
+    @classmethod
+    def of(
+        cls, signatures: list[tuple[object, ...]], roles: list[str | None], layout: LayoutWeights
+    ) -> StyleProfile:
+        features = tuple(SIGNATURE_FEATURES.index(f) for f in layout.profile_features)
+        counts: dict[str, list[Counter[object]]] = {}
+        totals: Counter[str] = Counter()
+        overall: list[Counter[object]] = [Counter() for _ in features]
+        n = 0
+        for sig, role in zip(signatures, roles):
+            group = _PROFILE_GROUP.get(role) if role is not None else None
+            if group is None:
+                continue
+            n += 1
+            totals[group] += 1
+            per = counts.setdefault(group, [Counter() for _ in features])
+            for k, f in enumerate(features):
+                per[k][sig[f]] += 1
+                overall[k][sig[f]] += 1
+        return cls(features, counts, dict(totals), overall, n, layout.profile_clip, layout.profile_weight)
+
+    def cost(self, sig: tuple[object, ...], role: str) -> float:
+        """Minus the log-ratio P(signature | role) / P(signature), feature by feature, clipped."""
+        group = _PROFILE_GROUP.get(role)
+        if group is None or group not in self.counts or self.n == 0:
+            return 0.0
+        per, total = self.counts[group], self.totals[group]
+        cost = 0.0
+        for k, f in enumerate(self.features):
+            overall = self.overall[k]
+            if len(overall) < 2:
+                continue  # the same in every paragraph: says nothing
+            p_all = (overall[sig[f]] + 0.5) / (self.n + 0.5 * (len(overall) + 1))
+            p_role = (per[k][sig[f]] + _PRIOR_WEIGHT * p_all) / (total + _PRIOR_WEIGHT)
+            ratio = math.log(p_role / p_all)
+            cost -= max(-self.clip, min(self.clip, ratio))
+        return self.weight * cost
