@@ -9,7 +9,7 @@ from importlib import resources
 import pytest
 
 from cittaslow_extract.mentions import MentionExtractor
-from cittaslow_extract.normalize.currency import currencies, currency_after, currency_before, currency_code
+from cittaslow_extract.normalize.currency import currency_after, currency_before, currency_code
 from cittaslow_extract.normalize.money import parse_budget
 
 TABLE = tomllib.loads(
@@ -55,12 +55,18 @@ def test_not_a_currency_after(text: str, pos: int) -> None:
     assert currency_after(text, pos) is None
 
 
-def test_one_table_for_both_stages() -> None:
-    """The mentions stage compiles nothing of its own: its matcher is the normaliser's."""
-    from cittaslow_extract import mentions
-
-    shared = currencies()
-    assert mentions._currencies().after is shared.after and mentions._currencies().before is shared.before
+@pytest.mark.parametrize(("spelling", "code"), SPELLINGS)
+def test_one_table_for_both_stages(extractor: MentionExtractor, spelling: str, code: str) -> None:
+    """Every currency of the normaliser's table is a MONEY mention's, with the same code: after an
+    amount, and before one when it is a symbol or a code (a currency word before a figure is not)."""
+    after = [m for m in extractor.extract("p", [("completed", f"Paid 500 {spelling} for it")], "en")
+             if m.label == "MONEY"]
+    assert [(m.text, m.unit) for m in after] == [(f"500 {spelling}", code)]
+    if spelling in [s for s, _ in WORDS]:
+        return
+    before = [m for m in extractor.extract("p", [("completed", f"Paid {spelling} 500 for it")], "en")
+              if m.label == "MONEY"]
+    assert [(m.text, m.unit) for m in before] == [(f"{spelling} 500", code)]
 
 
 @pytest.fixture(scope="module")

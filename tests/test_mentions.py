@@ -466,33 +466,9 @@ def test_any_text_gives_consistent_mentions(extractor, texts, language):
     assert extractor.extract("p", fields, language) == got  # deterministic
 
 
-# --------------------------------------------------------------------------- name matching = spaCy's
-# The stage matches place and organisation names itself, over its word table, instead of running
-# spaCy's PhraseMatcher and Matcher (which cost more than the rest of the stage).  These properties
-# hold it to what those matchers give, with the patterns the stage used to hand them, on random word
-# sequences: every match, then spacy.util.filter_spans (longest first).
-_CAP = {"IS_ALPHA": True, "IS_LOWER": False, "IS_STOP": False}
-
-
-def _reference_org_patterns(english: bool) -> list[list[dict]]:
-    from cittaslow_extract.mentions import _ORG_END, _ORG_END_OF
-
-    names = [{**_CAP, "OP": "+"}]
-    complement = [{"NORM": "~of"}, {"NORM": "~the", "OP": "?"}, {**_CAP, "OP": "+"}]
-    shapes = []
-    for end in (_ORG_END, _ORG_END_OF):
-        shapes.append(names + [{"NORM": end}])
-        if english:
-            shapes.append(names + [{"NORM": "~'s"}, {**_CAP, "OP": "*"}, {"NORM": end}])
-    of_end = {"NORM": _ORG_END_OF}
-    shapes += [
-        [of_end, *complement],
-        [of_end, *complement, {"NORM": "~and"}, {**_CAP, "OP": "+"}],
-        names + [of_end, *complement],
-    ]
-    return shapes
-
-
+# --------------------------------------------------------------------------- names on random text
+# Place and organisation names are matched by spaCy's PhraseMatcher and Matcher, the longest match
+# winning (spacy.util.filter_spans); on random sequences of name words, what comes out holds together.
 _NAME_WORDS = st.sampled_from(
     ["Izmir", "İzmir", "City", "Metropolitan", "Culture", "Tourism", "Children’s", "Women's", "Youth", "Ege",
      "Kent", "Municipality", "Council", "Chamber", "Ministry", "Board", "Konseyi", "Derneği", "Belediyesi'nin",
@@ -504,43 +480,20 @@ _NAME_WORDS = st.sampled_from(
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(words=st.lists(_NAME_WORDS, min_size=1, max_size=24), language=st.sampled_from(["en", "tr"]))
-def test_name_matching_equals_spacy_matchers(tmp_path_factory, words, language):
-    import numpy
-    from spacy.attrs import NORM
-    from spacy.matcher import Matcher, PhraseMatcher
-    from spacy.util import filter_spans
-
-    from cittaslow_extract import mentions
-
+def test_names_on_random_text(tmp_path_factory, words, language):
     extra = tmp_path_factory.getbasetemp() / "extra_places.toml"
     if not extra.exists():
         places = '[[places]]\nkind = "district"\nnames = ["Şehzadeler Merkez", "Salihli"]\n'
         extra.write_text(places, encoding="utf-8")
-    extractor = _EXTRACTORS.setdefault("names", mentions.MentionExtractor(gazetteer_files=(extra,)))
-    pipe = extractor.pipeline(language)
-    doc, lex, starts = pipe(" ".join(words))
-    if not lex:
-        return
-    body = mentions._Text(doc.text, lex, starts, mentions._patterns().rules[language])
-    # the reference: spaCy's matchers on the norms the stage gives its words
-    norms = numpy.array([pipe.nlp.vocab.strings.add(x.snorm) for x in lex], dtype=numpy.uint64)
-    doc.from_array([NORM], norms.reshape(-1, 1))
-    orgs = Matcher(pipe.nlp.vocab)
-    orgs.add("ORG", _reference_org_patterns(language == "en"))
-    expected_orgs = [(s.start, s.end) for s in filter_spans(orgs(doc, as_spans=True))]
-    places = PhraseMatcher(pipe.nlp.vocab, attr="NORM")
-    for key, place in sorted(extractor.places.items()):
-        pattern = pipe.nlp.make_doc(key)
-        for token in pattern:
-            token.norm_ = mentions._spacy_norm(mentions._norm(token.text), True)
-        places.add(f"{place.kind}\x1f{place.name}", [pattern])
-    expected_places = [(s.start, s.end, s.label_) for s in filter_spans(places(doc, as_spans=True))]
-    # the stage's own matching, over the whole text as one window
-    got_orgs = mentions._longest_first(set(mentions._org_matches(lex, 0, len(lex), language == "en")))
-    candidates = [k for k, x in enumerate(lex) if x.place]
-    got_places = list(mentions._place_spans(body, pipe.places, candidates))
-    assert got_orgs == expected_orgs
-    assert got_places == expected_places
+    extractor = _EXTRACTORS.setdefault("names", MentionExtractor(gazetteer_files=(extra,)))
+    text = " ".join(words)
+    names = [m for m in extractor.extract("p", [("objective", text)], language) if m.label in ("PLACE", "ORG")]
+    gazetteer = {(p.name, p.kind) for p in extractor.places.values()}
+    for m in names:
+        assert text[m.start_char : m.end_char] == m.text and m.text[-1:] not in ("'", "’")
+        assert m.label == "ORG" or (m.value, m.unit) in gazetteer
+    spans = sorted((m.start_char, m.end_char) for m in names)
+    assert all(end <= start for (_, end), (start, _) in zip(spans, spans[1:]))  # no two overlap
 
 
 _EXTRACTORS: dict[str, MentionExtractor] = {}
