@@ -57,7 +57,8 @@ class MentionExtractor:
     when one is bad); ``spacy_model`` names an installed trained pipeline (package name or path) whose
     entities are added for documents of its language (ConfigError when it cannot be loaded).
 
-    >>> [(m.label, m.text, m.value, m.unit) for m in MentionExtractor().extract("p1", [("completed", "3 parks in Buca")], "en")]
+    >>> found = MentionExtractor().extract("p1", [("completed", "3 parks in Buca")], "en")
+    >>> [(m.label, m.text, m.value, m.unit) for m in found]
     [('QUANTITY', '3 parks', '3', 'park'), ('PLACE', 'Buca', 'Buca', 'district')]
     """
 
