@@ -17,7 +17,7 @@ from render_helper import documents_rows, run_without_tools, script
 
 from cittaslow_extract.pipeline import RunConfig, process_document
 from cittaslow_extract.read import ocr
-from cittaslow_extract.read.pdf_layout import Word
+from cittaslow_extract.read.pdf_words import Word
 from cittaslow_extract.read.registry import ReadOptions, read_document
 
 REPO = Path(__file__).resolve().parents[1]

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from cittaslow_extract.errors import ExtractionError, OcrUnavailable
-from cittaslow_extract.read.pdf_layout import Rule, Word
+from cittaslow_extract.read.pdf_words import Rule, Word
 
 RENDER_DPI = 300  # pages rasterised for OCR (Tesseract's recommended resolution) …
 _MIN_DPI, _MAX_DPI = 150, 400  # … or a page-filling scan's own resolution, within these

@@ -14,7 +14,8 @@ from typing import Any
 from cittaslow_extract.errors import CorruptFile, EncryptedFile, ExtractionError, NoTextLayer, ResourceLimitExceeded
 from cittaslow_extract.models import RawDocument
 from cittaslow_extract.read.ocr import OcrStats, PageCollector, mark_ocr, no_text_reason
-from cittaslow_extract.read.pdf_layout import LayoutBuilder, Rule, Word, font_family, is_bold_font
+from cittaslow_extract.read.pdf_layout import LayoutBuilder
+from cittaslow_extract.read.pdf_words import Rule, Word, font_family, is_bold_font
 
 ENCRYPTED_REASON = "encrypted PDF: it cannot be opened without its password (wrong or missing password)"
 

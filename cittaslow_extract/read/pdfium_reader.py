@@ -22,8 +22,9 @@ from typing import Any
 from cittaslow_extract.errors import CorruptFile, EncryptedFile, ExtractionError, ResourceLimitExceeded
 from cittaslow_extract.models import RawDocument
 from cittaslow_extract.read.ocr import PageCollector
-from cittaslow_extract.read.pdf_layout import LayoutBuilder, Rule, Word, font_family, is_bold_font
+from cittaslow_extract.read.pdf_layout import LayoutBuilder
 from cittaslow_extract.read.pdf_reader import ENCRYPTED_REASON, _describe, finish
+from cittaslow_extract.read.pdf_words import Rule, Word, font_family, is_bold_font
 
 # A word; PDFium joins a word hyphenated at a line end into one, with U+FFFE for the hyphen and
 # no line break: cut after it, so both halves keep their own line, as pdfplumber sees them.
