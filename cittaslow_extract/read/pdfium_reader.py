@@ -23,7 +23,7 @@ from cittaslow_extract.errors import CorruptFile, EncryptedFile, ExtractionError
 from cittaslow_extract.models import RawDocument
 from cittaslow_extract.read.ocr import PageCollector
 from cittaslow_extract.read.pdf_layout import LayoutBuilder
-from cittaslow_extract.read.pdf_reader import ENCRYPTED_REASON, _describe, finish
+from cittaslow_extract.read.pdf_reader import ENCRYPTED_REASON, describe_error, finish
 from cittaslow_extract.read.pdf_words import Rule, Word, font_family, is_bold_font
 
 # A word; PDFium joins a word hyphenated at a line end into one, with U+FFFE for the hyphen and
@@ -49,6 +49,7 @@ class _PageReader:
         self.bold_of: dict[bytes, tuple[bool, str | None]] = {}
         # FPDFText_GetTextObject returning the handle as a plain int, to compare cheaply
         address = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
+        assert address is not None  # a function of the loaded library always has an address
         self.text_object = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(address)
 
     def text(self, textpage: Any, count: int) -> str:
@@ -174,7 +175,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
         code = getattr(exc, "err_code", None)
         if code in (pdfium.raw.FPDF_ERR_PASSWORD, pdfium.raw.FPDF_ERR_SECURITY):
             raise EncryptedFile(path, ENCRYPTED_REASON) from exc
-        raise CorruptFile(path, f"corrupt or unreadable PDF ({_describe(exc)})") from exc
+        raise CorruptFile(path, f"corrupt or unreadable PDF ({describe_error(exc)})") from exc
     builder = LayoutBuilder()
     pages = PageCollector(builder, path, options)  # OCRs the pages without a text layer
     page_count = 0
@@ -204,7 +205,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
         raise
     except Exception as exc:
         raise CorruptFile(
-            path, f"corrupt PDF: page {page_count + 1} cannot be read ({_describe(exc)})"
+            path, f"corrupt PDF: page {page_count + 1} cannot be read ({describe_error(exc)})"
         ) from exc
     finally:
         pages.close()
