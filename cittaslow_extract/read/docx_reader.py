@@ -307,7 +307,7 @@ def _fold(text: str) -> str:
 
 
 def read(path: Path, options: Any = None) -> RawDocument:
-    """Reader contract (see read/registry.py)."""
+    """Reader contract (see read/reader.py)."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 

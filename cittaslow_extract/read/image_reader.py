@@ -36,7 +36,7 @@ def _dpi(image: Any) -> int:
 
 
 def read(path: Path, options: Any = None) -> RawDocument:
-    """Reader contract (see read/registry.py); source_format is the image kind (png, jpeg, tiff)."""
+    """Reader contract (see read/reader.py); source_format is the image kind (png, jpeg, tiff)."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     mode = getattr(options, "ocr", "auto")

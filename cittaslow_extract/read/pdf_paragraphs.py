@@ -169,7 +169,7 @@ def paragraphs(pages: list[PageLayout], m: Metrics) -> list[Paragraph]:
             if previous is None:
                 found.append(Paragraph([line], True))
             else:
-                brk, gap = _break(previous, line, previous_page, page, m, band_top, first_band, pitch)
+                brk, gap = _break(previous, line, previous_page, m, band_top, first_band, pitch)
                 if brk:
                     pitch = None
                     lines_gap = None
@@ -189,7 +189,6 @@ def _break(
     a: Line,
     b: Line,
     page_a: PageLayout | None,
-    page_b: PageLayout,
     m: Metrics,
     band_top: dict[tuple[int, int], float],
     first_band: dict[int, int],

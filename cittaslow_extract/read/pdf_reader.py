@@ -105,7 +105,7 @@ def _page_count(pdf: Any) -> int | None:
 
 
 def read(path: Path, options: Any = None) -> RawDocument:
-    """Reader contract (see read/registry.py)."""
+    """Reader contract (see read/reader.py)."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfpage import PDFPage

@@ -164,7 +164,7 @@ class _Transform:
 
 
 def read(path: Path, options: Any = None) -> RawDocument:
-    """Reader contract (see read/registry.py)."""
+    """Reader contract (see read/reader.py)."""
     import pypdfium2 as pdfium
 
     password = getattr(options, "password", None)
