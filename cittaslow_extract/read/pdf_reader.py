@@ -127,11 +127,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
     pages = PageCollector(builder, path, options)  # OCRs the pages without a text layer
     page_count = 0
     try:
-        declared = _page_count(pdf)
-        if max_pages and declared and declared > max_pages:
-            raise ResourceLimitExceeded(
-                path, f"the PDF has {declared} pages, more than the limit of {max_pages}"
-            )
+        check_page_count(path, _page_count(pdf), max_pages)
         for number, page_obj in enumerate(PDFPage.create_pages(pdf.doc), start=1):
             if max_pages and number > max_pages:
                 raise ResourceLimitExceeded(path, f"the PDF has more than {max_pages} pages")
@@ -148,14 +144,22 @@ def read(path: Path, options: Any = None) -> RawDocument:
     except ExtractionError:
         raise
     except Exception as exc:
-        raise CorruptFile(
-            path, f"corrupt PDF: page {page_count + 1} cannot be read ({describe_error(exc)})"
-        ) from exc
+        raise unreadable_page(path, page_count + 1, exc) from exc
     finally:
         pages.close()
         pdf.flush_cache()
         pdf.stream.close()
     return finish(path, builder, page_count, stats, pages.mode)
+
+
+def check_page_count(path: Path, declared: int | None, max_pages: int | None) -> None:
+    """Refuse a PDF that declares more pages than the limit, before any page is read."""
+    if max_pages and declared and declared > max_pages:
+        raise ResourceLimitExceeded(path, f"the PDF has {declared} pages, more than the limit of {max_pages}")
+
+
+def unreadable_page(path: Path, number: int, exc: Exception) -> CorruptFile:
+    return CorruptFile(path, f"corrupt PDF: page {number} cannot be read ({describe_error(exc)})")
 
 
 def finish(

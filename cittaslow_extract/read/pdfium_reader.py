@@ -19,11 +19,17 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from cittaslow_extract.errors import CorruptFile, EncryptedFile, ExtractionError, ResourceLimitExceeded
+from cittaslow_extract.errors import CorruptFile, EncryptedFile, ExtractionError
 from cittaslow_extract.models import RawDocument
 from cittaslow_extract.read.ocr import PageCollector
 from cittaslow_extract.read.pdf_layout import LayoutBuilder
-from cittaslow_extract.read.pdf_reader import ENCRYPTED_REASON, describe_error, finish
+from cittaslow_extract.read.pdf_reader import (
+    ENCRYPTED_REASON,
+    check_page_count,
+    describe_error,
+    finish,
+    unreadable_page,
+)
 from cittaslow_extract.read.pdf_words import Rule, Word, font_family, is_bold_font
 
 # A word; PDFium joins a word hyphenated at a line end into one, with U+FFFE for the hyphen and
@@ -181,10 +187,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
     page_count = 0
     try:
         total = len(document)
-        if max_pages and total > max_pages:
-            raise ResourceLimitExceeded(
-                path, f"the PDF has {total} pages, more than the limit of {max_pages}"
-            )
+        check_page_count(path, total, max_pages)
         reader = _PageReader()
         for index in range(total):
             page = document[index]
@@ -204,9 +207,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
     except ExtractionError:
         raise
     except Exception as exc:
-        raise CorruptFile(
-            path, f"corrupt PDF: page {page_count + 1} cannot be read ({describe_error(exc)})"
-        ) from exc
+        raise unreadable_page(path, page_count + 1, exc) from exc
     finally:
         pages.close()
         document.close()
