@@ -96,7 +96,7 @@ class Agreement:
 def agreement(born_digital: Any, scanned: Any) -> Agreement:
     """How much of the born-digital PDF's result (a DocumentResult) the scan's result gives,
     measured with check.compare on the two golden snapshots (mentions left out)."""
-    from cittaslow_extract.check import compare, format_differences
+    from cittaslow_extract.check import compare, format_differences, project_labels
     from cittaslow_extract.check.golden import snapshot
 
     expected = snapshot(born_digital, mentions=False)
@@ -105,7 +105,7 @@ def agreement(born_digital: Any, scanned: Any) -> Agreement:
     projects = len(expected["projects"])
     lost = {d.row for d in differences if d.change == "lost"}
     changed = {(d.row, d.column) for d in differences if d.change == "changed"}
-    titles = _row_names(expected["projects"])
+    titles = project_labels(expected["projects"])
     fields_same = 0
     for name in titles:
         if name in lost:
@@ -120,14 +120,6 @@ def agreement(born_digital: Any, scanned: Any) -> Agreement:
     )
 
 
-def _row_names(projects: list[dict[str, Any]]) -> list[str]:
-    """The names check.compare gives the projects' rows (title, `#2` for a repeated one)."""
-    from cittaslow_extract.check import _occurrence_keys, _title
-
-    return [
-        (title or "(no title)") + (f" #{occurrence}" if occurrence > 1 else "")
-        for title, occurrence in _occurrence_keys(projects, _title)
-    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from cittaslow_extract import check
 from cittaslow_extract.check import CheckReport, Difference, DocumentCheck, compare, excerpt_pair, golden
+from cittaslow_extract.check.render import VALUE_WIDTH
 from cittaslow_extract.models import (
     CriterionRecord,
     DocumentRecord,
@@ -277,7 +278,8 @@ def test_text_report_layout():
 def test_long_text_change_goes_on_two_lines():
     old = "Over 1,200 volunteers registered and 35 associations joined the network in the first year."
     new = old.replace("35", "36")
-    lines = check._difference_lines([Difference("project", "changed", "Volunteers", "completed", old, new)])
+    difference = Difference("project", "changed", "Volunteers", "completed", old, new)
+    lines = check.format_differences([difference]).splitlines()
     assert lines == [
         '  project "Volunteers"',
         "    completed:",
@@ -289,7 +291,7 @@ def test_long_text_change_goes_on_two_lines():
 def test_very_long_text_is_cut_around_the_difference():
     words = " ".join(f"word{i}" for i in range(60))
     old, new = words, words.replace("word30", "WORD30")
-    lines = check._difference_lines([Difference("project", "changed", "P", "brief_info", old, new)])
+    lines = check.format_differences([Difference("project", "changed", "P", "brief_info", old, new)]).splitlines()
     assert lines == [
         '  project "P"',
         "    brief_info:",
@@ -299,7 +301,7 @@ def test_very_long_text_is_cut_around_the_difference():
 
 
 def test_multiline_values_show_escaped_newlines():
-    lines = check._difference_lines([Difference("project", "changed", "P", "objective", "a\nb", "a\nc")])
+    lines = check.format_differences([Difference("project", "changed", "P", "objective", "a\nb", "a\nc")]).splitlines()
     assert lines == ['  project "P"', '    objective: "a\\nb" → "a\\nc"']
 
 
@@ -589,7 +591,7 @@ def test_mention_read_wider_is_a_changed_text():
          "Over 1,200 volunteers"),
         ("mention", "changed", 'completed QUANTITY "1,200 volunteers"', "start_char", 5, 0),
     ]
-    assert check._difference_lines(found) == [
+    assert check.format_differences(found).splitlines() == [
         '  project "Volunteers Network"',
         '    mention completed QUANTITY "1,200 volunteers"',
         '      text: "1,200 volunteers" → "Over 1,200 volunteers"',
@@ -673,7 +675,7 @@ def test_inserting_any_project_is_exactly_one_added_row(rows, data, extra):
 def test_excerpts_of_different_texts_differ(old, new):
     shown = excerpt_pair(old, new)
     assert (shown[0] == shown[1]) == (old == new)
-    assert all(len(s) <= check.VALUE_WIDTH + 14 for s in shown)
+    assert all(len(s) <= VALUE_WIDTH + 14 for s in shown)
 
 
 def test_update_refuses_to_write_a_document_that_failed_with_an_internal_error(mine, monkeypatch, capsys):

@@ -16,8 +16,8 @@ import pytest
 from render_helper import documents_rows, run_without_tools, script
 
 from cittaslow_extract.pipeline import RunConfig, process_document
-from cittaslow_extract.read import ocr
-from cittaslow_extract.read.pdf_layout import Word
+from cittaslow_extract.read import ocr, ocr_words
+from cittaslow_extract.read.pdf_words import Word
 from cittaslow_extract.read.registry import ReadOptions, read_document
 
 REPO = Path(__file__).resolve().parents[1]
@@ -163,8 +163,8 @@ def test_skew_is_removed_from_word_positions(slope: float, offset: float) -> Non
         left = 200.0 - slope * (y - 1169.5)  # a rotation moves lower lines sideways
         words = [(f"w{k}", left + 150.0 * k, left + 150.0 * k + 120.0, y - 30.0 + slope * 150.0 * k, 95.0)
                  for k in range(4)]
-        lines.append(ocr.OcrLine(left, y + slope * 600.0 - offset, slope, offset, 29.0, 6.0, row, words))
-    page = ocr.words_from_lines(lines, 1654.0, 2339.0, 200.0)
+        lines.append(ocr_words.OcrLine(left, y + slope * 600.0 - offset, slope, offset, 29.0, 6.0, row, words))
+    page = ocr_words.words_from_lines(lines, 1654.0, 2339.0, 200.0)
     by_line = [page.words[i * 4:(i + 1) * 4] for i in range(3)]
     for words in by_line:
         assert max(w.bottom for w in words) - min(w.bottom for w in words) < 1e-6
@@ -176,7 +176,7 @@ def test_skew_is_removed_from_word_positions(slope: float, offset: float) -> Non
 def test_sizes_snap_over_the_document() -> None:
     word = lambda size: Word("text", 0.0, 1.0, 0.0, 1.0, size, False)  # noqa: E731
     pages = [[word(10.3), word(10.6), word(13.4)], [word(10.5), word(13.6), word(12.0)]]
-    ocr.snap_sizes(pages)
+    ocr_words.snap_sizes(pages)
     assert [[w.size for w in page] for page in pages] == [[10.5, 10.5, 13.5], [10.5, 13.5, 12.0]]
 
 
@@ -280,10 +280,7 @@ def test_a_page_under_the_confidence_threshold_is_flagged(confidences: list[floa
 
     stats = ocr.OcrStats()
     for number, confidence in enumerate(confidences, start=1):
-        stats.pages += 1
-        stats.confidences.append(confidence)
-        if confidence < ocr.LOW_CONFIDENCE:
-            stats.low_confidence_pages.append(number)
+        stats.add(number, ocr_words.OcrPage([], [confidence]))  # a page whose words have this mean
     document = ocr.mark_ocr(RawDocument(Path("x.pdf"), "pdf", []), stats)
     assert document.warnings == warnings
     assert document.ocr_pages == len(confidences)
@@ -295,8 +292,8 @@ LONE_NUMBERS = [("Ol", "01"), ("O1", "01"), ("0l", "01"), ("02", "02"), ("lO.", 
 
 @pytest.mark.parametrize(("read", "meant"), LONE_NUMBERS)
 def test_a_lone_number_read_as_letters_is_a_number(read: str, meant: str) -> None:
-    line = ocr.OcrLine(100.0, 200.0, 0.0, 0.0, 30.0, 6.0, 1, [(read, 100.0, 140.0, 175.0, 90.0)])
-    assert [w.text for w in ocr.words_from_lines([line], 1654.0, 2339.0, 200.0).words] == [meant]
+    line = ocr_words.OcrLine(100.0, 200.0, 0.0, 0.0, 30.0, 6.0, 1, [(read, 100.0, 140.0, 175.0, 90.0)])
+    assert [w.text for w in ocr_words.words_from_lines([line], 1654.0, 2339.0, 200.0).words] == [meant]
 
 
 # --------------------------------------------------------------------------- the user's document

@@ -433,7 +433,8 @@ def test_pdfium_reader_in_worker_processes(tmp_path: Path, start_method: str) ->
 
 
 def test_ruled_table_words_go_to_their_cells_and_a_drawing_is_no_table() -> None:
-    from cittaslow_extract.read.pdf_layout import Rule, Word, find_tables
+    from cittaslow_extract.read.pdf_tables import find_tables
+    from cittaslow_extract.read.pdf_words import Rule, Word
 
     # a 2 x 2 grid: rows 100-120 and 120-140, columns 50-150 and 150-300
     grid = [Rule(50, 300, y, y + 0.5) for y in (100, 120, 140)] + [Rule(x, x + 0.5, 100, 140) for x in (50, 150, 300)]

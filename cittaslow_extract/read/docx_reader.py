@@ -2,7 +2,8 @@
 
 Reads the document XML directly (lxml through python-docx's package loader): python-docx's
 high-level objects cost far more than the reading itself (`paragraph.style.name` alone is ~12x the
-rest), so every style is resolved once per document into a small record, by style id.
+rest), so every style is resolved once per document into a small record, by style id
+(docx_styles.py); list numbers are counted by docx_numbering.py.  This module walks the body.
 
 What becomes a block (see models.Block):
 - each body paragraph with visible text; a soft line break (Shift+Enter) starts a new block, as a
@@ -26,7 +27,6 @@ What becomes a block (see models.Block):
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,297 +36,33 @@ from typing import Any
 from cittaslow_extract.errors import CorruptFile, EmptyFile
 from cittaslow_extract.models import Block, RawDocument, Run
 from cittaslow_extract.normalize.turkish import strip_invisible, tr_upper
+from cittaslow_extract.read.docx_numbering import Numbering
+from cittaslow_extract.read.docx_styles import (
+    Style,
+    Styles,
+    W,
+    first_of,
+    flag,
+    indent_of,
+    load_styles,
+    numbering_of,
+    rpr_flag,
+    rpr_font,
+    rpr_size,
+    spacing_after,
+    spacing_before,
+    val,
+)
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_P, _TBL, _TR, _TC, _R, _T = (_W + n for n in ("p", "tbl", "tr", "tc", "r", "t"))
-_SDT, _SDT_CONTENT, _CUSTOM_XML = _W + "sdt", _W + "sdtContent", _W + "customXml"
+_P, _TBL, _TR, _TC, _R, _T = (W + n for n in ("p", "tbl", "tr", "tc", "r", "t"))
+_SDT, _SDT_CONTENT, _CUSTOM_XML = W + "sdt", W + "sdtContent", W + "customXml"
 # Containers inside a paragraph whose runs are visible text.
 _RUN_CONTAINERS = {
-    _W + n for n in ("hyperlink", "ins", "smartTag", "fldSimple", "customXml", "moveTo", "dir", "bdo")
+    W + n for n in ("hyperlink", "ins", "smartTag", "fldSimple", "customXml", "moveTo", "dir", "bdo")
 }
-_HEADING_NAME = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
-_ON = {"1", "true", "on"}
 _LINE_BREAK = "\n"
 
 
-def _val(element: Any, attribute: str = "val") -> str | None:
-    return None if element is None else element.get(_W + attribute)
-
-
-def _flag(element: Any) -> bool | None:
-    """A WordprocessingML on/off property: present without val means on."""
-    if element is None:
-        return None
-    value = element.get(_W + "val")
-    return value is None or value.lower() in _ON
-
-
-@dataclass(frozen=True, slots=True)
-class _Style:
-    name: str
-    heading_level: int | None
-    bold: bool | None
-    caps: bool | None
-    size: float | None  # points
-    space_before: float | None  # points
-    contextual_spacing: bool | None
-    hidden: bool | None
-    italic: bool | None = None
-    font: str | None = None
-    space_after: float | None = None
-    align: str | None = None
-    indent: float | None = None
-    numbering: tuple[str, int] | None = None  # (numId, level) from the style's w:numPr
-
-
-@dataclass(slots=True)
-class _Styles:
-    by_id: dict[str, _Style]
-    default_paragraph: str | None
-    default_bold: bool
-    default_size: float
-    default_space_before: float
-
-    def paragraph(self, style_id: str | None) -> _Style | None:
-        return self.by_id.get(style_id or self.default_paragraph or "")
-
-
-def _load_styles(styles_element: Any) -> _Styles:
-    """Every style resolved through its basedOn chain, once per document."""
-    from docx.styles import BabelFish
-
-    raw: dict[str, tuple[Any, str | None]] = {}
-    default_paragraph = None
-    default_bold, default_size, default_space = False, 10.0, 0.0
-    if styles_element is not None:
-        for style in styles_element.iterchildren(_W + "style"):
-            style_id = style.get(_W + "styleId")
-            if style_id is None:
-                continue
-            raw[style_id] = (style, _val(style.find(_W + "basedOn")))
-            if style.get(_W + "type") == "paragraph" and _flag_attr(style.get(_W + "default")):
-                default_paragraph = style_id
-        defaults = styles_element.find(_W + "docDefaults")
-        if defaults is not None:
-            rpr = defaults.find(f"{_W}rPrDefault/{_W}rPr")
-            if rpr is not None:
-                default_bold = bool(_flag(rpr.find(_W + "b")))
-                size = _val(rpr.find(_W + "sz"))
-                default_size = int(size) / 2 if size and size.isdigit() else default_size
-            spacing = defaults.find(f"{_W}pPrDefault/{_W}pPr/{_W}spacing")
-            before = _val(spacing, "before")
-            default_space = int(before) / 20 if before and before.lstrip("-").isdigit() else 0.0
-
-    resolved: dict[str, _Style] = {}
-
-    def resolve(style_id: str, depth: int = 0) -> _Style:
-        if style_id in resolved:
-            return resolved[style_id]
-        element, parent_id = raw[style_id]
-        parent = resolve(parent_id, depth + 1) if parent_id in raw and depth < 20 else None
-        name_element = element.find(_W + "name")
-        name = BabelFish.internal2ui(_val(name_element) or style_id)
-        ppr, rpr = element.find(_W + "pPr"), element.find(_W + "rPr")
-        heading = _HEADING_NAME.match(name)
-        level: int | None = 0 if name.lower() == "title" else int(heading[1]) if heading else None
-        outline = _val(ppr.find(_W + "outlineLvl")) if ppr is not None else None
-        if level is None and outline is not None and outline.isdigit() and int(outline) < 9:
-            level = int(outline) + 1
-        if level is None and parent is not None:
-            level = parent.heading_level
-        spacing = ppr.find(_W + "spacing") if ppr is not None else None
-        style = _Style(
-            name=name,
-            heading_level=level,
-            bold=_first(_rpr_flag(rpr, "b"), parent.bold if parent else None),
-            caps=_first(_rpr_flag(rpr, "caps"), parent.caps if parent else None),
-            size=_first(_rpr_size(rpr), parent.size if parent else None),
-            space_before=_first(_space_before(spacing), parent.space_before if parent else None),
-            contextual_spacing=_first(
-                _flag(ppr.find(_W + "contextualSpacing")) if ppr is not None else None,
-                parent.contextual_spacing if parent else None,
-            ),
-            hidden=_first(_rpr_flag(rpr, "vanish"), parent.hidden if parent else None),
-            italic=_first(_rpr_flag(rpr, "i"), parent.italic if parent else None),
-            font=_first(_rpr_font(rpr), parent.font if parent else None),
-            space_after=_first(_space_after(spacing), parent.space_after if parent else None),
-            align=_first(_val(ppr.find(_W + "jc")) if ppr is not None else None, parent.align if parent else None),
-            indent=_first(_indent(ppr), parent.indent if parent else None),
-            numbering=_first(_num_pr(ppr), parent.numbering if parent else None),
-        )
-        resolved[style_id] = style
-        return style
-
-    for style_id in raw:
-        resolve(style_id)
-    return _Styles(resolved, default_paragraph, default_bold, default_size, default_space)
-
-
-def _flag_attr(value: str | None) -> bool:
-    return value is not None and value.lower() in _ON
-
-
-def _first(*values: Any) -> Any:
-    for value in values:
-        if value is not None:
-            return value
-    return None
-
-
-def _rpr_flag(rpr: Any, name: str) -> bool | None:
-    return None if rpr is None else _flag(rpr.find(_W + name))
-
-
-def _rpr_size(rpr: Any) -> float | None:
-    value = None if rpr is None else _val(rpr.find(_W + "sz"))
-    return int(value) / 2 if value and value.isdigit() else None
-
-
-def _rpr_font(rpr: Any) -> str | None:
-    fonts = None if rpr is None else rpr.find(_W + "rFonts")
-    if fonts is None:
-        return None
-    return fonts.get(_W + "ascii") or fonts.get(_W + "hAnsi") or fonts.get(_W + "cs")
-
-
-def _space_after(spacing: Any) -> float | None:
-    if spacing is None:
-        return None
-    if _flag_attr(spacing.get(_W + "afterAutospacing")):
-        return 14.0
-    after = spacing.get(_W + "after")
-    if after is not None and after.lstrip("-").isdigit():
-        return int(after) / 20
-    return None
-
-
-def _indent(ppr: Any) -> float | None:
-    ind = None if ppr is None else ppr.find(_W + "ind")
-    if ind is None:
-        return None
-    left = ind.get(_W + "left") or ind.get(_W + "start")
-    return int(left) / 20 if left is not None and left.lstrip("-").isdigit() else None
-
-
-def _num_pr(ppr: Any) -> tuple[str, int] | None:
-    num_pr = None if ppr is None else ppr.find(_W + "numPr")
-    if num_pr is None:
-        return None
-    num_id = _val(num_pr.find(_W + "numId"))
-    level = _val(num_pr.find(_W + "ilvl"))
-    if num_id is None:
-        return None
-    return num_id, int(level) if level and level.isdigit() else 0
-
-
-# --------------------------------------------------------------------------- numbering
-@dataclass(frozen=True, slots=True)
-class _Level:
-    start: int
-    fmt: str  # decimal, decimalZero, lowerLetter, upperLetter, lowerRoman, upperRoman, bullet, none
-    text: str  # "%1.", "%1.%2", "•"
-
-
-@dataclass(slots=True)
-class _Numbering:
-    """numbering.xml: the levels of every list, and the counters as the document goes on."""
-
-    levels: dict[str, dict[int, _Level]]  # numId → level → definition
-    counters: dict[str, list[int]] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, element: Any) -> _Numbering:
-        if element is None:
-            return cls({})
-        abstract: dict[str, dict[int, _Level]] = {}
-        for definition in element.iterchildren(_W + "abstractNum"):
-            levels: dict[int, _Level] = {}
-            for lvl in definition.iterchildren(_W + "lvl"):
-                ilvl = lvl.get(_W + "ilvl")
-                start = _val(lvl.find(_W + "start"))
-                levels[int(ilvl or 0)] = _Level(
-                    int(start) if start and start.isdigit() else 1,
-                    _val(lvl.find(_W + "numFmt")) or "decimal",
-                    _val(lvl.find(_W + "lvlText")) or "",
-                )
-            abstract[definition.get(_W + "abstractNumId") or ""] = levels
-        lists: dict[str, dict[int, _Level]] = {}
-        for num in element.iterchildren(_W + "num"):
-            base = abstract.get(_val(num.find(_W + "abstractNumId")) or "", {})
-            levels = dict(base)
-            for override in num.iterchildren(_W + "lvlOverride"):
-                level = int(override.get(_W + "ilvl") or 0)
-                start = _val(override.find(_W + "startOverride"))
-                if level in levels and start and start.isdigit():
-                    old = levels[level]
-                    levels[level] = _Level(int(start), old.fmt, old.text)
-            lists[num.get(_W + "numId") or ""] = levels
-        return cls(lists)
-
-    def label(self, num_id: str, level: int) -> str | None:
-        """The number Word shows for the next paragraph of this list at this level."""
-        levels = self.levels.get(num_id)
-        if not levels or level not in levels or num_id == "0":
-            return None
-        counter = self.counters.setdefault(num_id, [0] * 9)
-        for k in range(level + 1, 9):
-            counter[k] = 0  # a deeper level restarts under a new item
-        for k in range(level):
-            if counter[k] == 0 and k in levels:
-                counter[k] = levels[k].start
-        counter[level] = levels[level].start if counter[level] == 0 else counter[level] + 1
-        definition = levels[level]
-        if definition.fmt in ("bullet", "none"):
-            return definition.text.strip() or None
-        text = definition.text
-        for k in range(level, -1, -1):
-            if k in levels:
-                text = text.replace(f"%{k + 1}", _format_number(counter[k], levels[k].fmt))
-        return text.strip() or None
-
-
-def _format_number(n: int, fmt: str) -> str:
-    """A list counter as Word writes it.
-
-    >>> _format_number(1, "decimalZero"), _format_number(12, "decimalZero"), _format_number(3, "upperRoman")
-    ('01', '12', 'III')
-    """
-    if fmt == "decimalZero":
-        return f"{n:02d}"
-    if fmt in ("lowerLetter", "upperLetter"):
-        letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
-        return letter.upper() if fmt == "upperLetter" else letter
-    if fmt in ("lowerRoman", "upperRoman"):
-        roman = _roman(n)
-        return roman if fmt == "upperRoman" else roman.lower()
-    return str(n)
-
-
-def _roman(n: int) -> str:
-    out = []
-    for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out.append(numeral)
-            n -= value
-    return "".join(out)
-
-
-def _space_before(spacing: Any) -> float | None:
-    if spacing is None:
-        return None
-    if _flag_attr(spacing.get(_W + "beforeAutospacing")):
-        return 14.0  # "auto" spacing, as Word shows it
-    before = spacing.get(_W + "before")
-    if before is not None and before.lstrip("-").isdigit():
-        return int(before) / 20
-    lines = spacing.get(_W + "beforeLines")
-    if lines is not None and lines.lstrip("-").isdigit():
-        return int(lines) / 100 * 12
-    return None
-
-
-# --------------------------------------------------------------------------- paragraphs
 @dataclass(slots=True)
 class _Segment:
     text: str
@@ -341,7 +77,7 @@ class _Para:
     """A paragraph read into runs; `lines` are its soft-line-break pieces."""
 
     lines: list[list[_Segment]]
-    style: _Style | None
+    style: Style | None
     style_id: str | None
     space_before: float
     contextual_spacing: bool
@@ -353,8 +89,8 @@ class _Para:
 
 @dataclass(slots=True)
 class _Reader:
-    styles: _Styles
-    numbering: _Numbering
+    styles: Styles
+    numbering: Numbering
     blocks: list[Block] = field(default_factory=list)
     pending_gap: bool = True  # the first block of a document always has gap_before
     previous_style: str | None = None
@@ -379,8 +115,8 @@ class _Reader:
         self.tables += 1
         for row_index, tr in enumerate(tbl.iterchildren(_TR)):
             for col_index, tc in enumerate(_cells(tr)):
-                vmerge = tc.find(f"{_W}tcPr/{_W}vMerge")
-                if vmerge is not None and _val(vmerge) != "restart":
+                vmerge = tc.find(f"{W}tcPr/{W}vMerge")
+                if vmerge is not None and val(vmerge) != "restart":
                     continue  # a merged continuation cell: its text is in the cell above
                 self.pending_gap = col_index == 0 or self._row_is_empty(row_index)
                 self.body(tc, (table_index, row_index, col_index))
@@ -459,64 +195,64 @@ class _Reader:
 
     # ------------------------------------------------------------------ runs
     def read_paragraph(self, p: Any) -> _Para | None:
-        ppr = p.find(_W + "pPr")
-        style_id = _val(ppr.find(_W + "pStyle")) if ppr is not None else None
+        ppr = p.find(W + "pPr")
+        style_id = val(ppr.find(W + "pStyle")) if ppr is not None else None
         style = self.styles.paragraph(style_id)
-        spacing = ppr.find(_W + "spacing") if ppr is not None else None
-        space_before = _first(
-            _space_before(spacing),
+        spacing = ppr.find(W + "spacing") if ppr is not None else None
+        space_before = first_of(
+            spacing_before(spacing),
             style.space_before if style else None,
             self.styles.default_space_before,
         )
-        contextual = _first(
-            _flag(ppr.find(_W + "contextualSpacing")) if ppr is not None else None,
+        contextual = first_of(
+            flag(ppr.find(W + "contextualSpacing")) if ppr is not None else None,
             style.contextual_spacing if style else None,
             False,
         )
         lines: list[list[_Segment]] = [[]]
         for run in _runs(p):
             self._run(run, style, lines)
-        numbering = _first(_num_pr(ppr), style.numbering if style else None)
+        numbering = first_of(numbering_of(ppr), style.numbering if style else None)
         return _Para(
             lines,
             style,
             style_id or self.styles.default_paragraph,
             space_before,
             contextual,
-            space_after=_first(_space_after(spacing), style.space_after if style else None),
-            align=_first(_val(ppr.find(_W + "jc")) if ppr is not None else None, style.align if style else None),
-            indent=_first(_indent(ppr), style.indent if style else None),
+            space_after=first_of(spacing_after(spacing), style.space_after if style else None),
+            align=first_of(val(ppr.find(W + "jc")) if ppr is not None else None, style.align if style else None),
+            indent=first_of(indent_of(ppr), style.indent if style else None),
             numbering=numbering if numbering and numbering[0] != "0" else None,
         )
 
-    def _run(self, run: Any, style: _Style | None, lines: list[list[_Segment]]) -> None:
-        rpr = run.find(_W + "rPr")
+    def _run(self, run: Any, style: Style | None, lines: list[list[_Segment]]) -> None:
+        rpr = run.find(W + "rPr")
         char_style = None
         if rpr is not None:
-            char_id = _val(rpr.find(_W + "rStyle"))
+            char_id = val(rpr.find(W + "rStyle"))
             char_style = self.styles.by_id.get(char_id) if char_id else None
         chain = (char_style, style)
-        hidden = _first(_rpr_flag(rpr, "vanish"), *(s.hidden for s in chain if s))
+        hidden = first_of(rpr_flag(rpr, "vanish"), *(s.hidden for s in chain if s))
         if hidden:
             return
-        bold = bool(_first(_rpr_flag(rpr, "b"), *(s.bold for s in chain if s), self.styles.default_bold))
-        caps = _first(_rpr_flag(rpr, "caps"), *(s.caps for s in chain if s))
-        size = _first(_rpr_size(rpr), *(s.size for s in chain if s), self.styles.default_size)
-        italic = bool(_first(_rpr_flag(rpr, "i"), *(s.italic for s in chain if s)))
-        font = _first(_rpr_font(rpr), *(s.font for s in chain if s))
+        bold = bool(first_of(rpr_flag(rpr, "b"), *(s.bold for s in chain if s), self.styles.default_bold))
+        caps = first_of(rpr_flag(rpr, "caps"), *(s.caps for s in chain if s))
+        size = first_of(rpr_size(rpr), *(s.size for s in chain if s), self.styles.default_size)
+        italic = bool(first_of(rpr_flag(rpr, "i"), *(s.italic for s in chain if s)))
+        font = first_of(rpr_font(rpr), *(s.font for s in chain if s))
         pieces: list[str] = []
         for child in run.iterchildren():
             tag = child.tag
             if tag == _T:
                 pieces.append(child.text or "")
-            elif tag in (_W + "tab", _W + "ptab"):
+            elif tag in (W + "tab", W + "ptab"):
                 pieces.append("\t")
-            elif tag == _W + "br":
-                kind = child.get(_W + "type")
+            elif tag == W + "br":
+                kind = child.get(W + "type")
                 pieces.append(" " if kind in ("page", "column") else _LINE_BREAK)
-            elif tag == _W + "cr":
+            elif tag == W + "cr":
                 pieces.append(_LINE_BREAK)
-            elif tag == _W + "noBreakHyphen":
+            elif tag == W + "noBreakHyphen":
                 pieces.append("-")
         text = "".join(pieces)
         if not text:
@@ -571,7 +307,7 @@ def _fold(text: str) -> str:
 
 
 def read(path: Path, options: Any = None) -> RawDocument:
-    """Reader contract (see read/registry.py)."""
+    """Reader contract (see read/reader.py)."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -592,7 +328,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
         numbering_element = part.numbering_part.element
     except Exception:  # no numbering part
         numbering_element = None
-    reader = _Reader(_load_styles(styles_element), _Numbering.load(numbering_element))
+    reader = _Reader(load_styles(styles_element), Numbering.load(numbering_element))
     body = document.element.body
     if body is None:
         raise CorruptFile(path, "corrupt DOCX file (the document has no body)")

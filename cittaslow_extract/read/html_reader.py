@@ -167,7 +167,7 @@ def _runs(visible: list[tuple[str, bool]]) -> tuple[Run, ...]:
 
 def _margin_gap(style: str) -> bool:
     match = _MARGIN_TOP.search(style)
-    return bool(match) and float(match.group(1)) * _TO_POINTS[match.group(2).lower()] >= _GAP_POINTS
+    return match is not None and float(match.group(1)) * _TO_POINTS[match.group(2).lower()] >= _GAP_POINTS
 
 
 def _fold(text: str) -> str:
@@ -185,9 +185,9 @@ def _is_web_page(root: Any) -> bool:
 
 
 def read(path: Path, options: Any = None) -> RawDocument:
-    """Reader contract (see read/registry.py)."""
-    import lxml.etree
-    import lxml.html
+    """Reader contract (see read/reader.py)."""
+    import lxml.etree  # type: ignore[import-untyped]  # lxml ships no type information
+    import lxml.html  # type: ignore[import-untyped]
 
     data = path.read_bytes()
     try:

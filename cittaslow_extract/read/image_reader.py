@@ -16,12 +16,14 @@ from cittaslow_extract.errors import (
     ResourceLimitExceeded,
     UnsupportedFormat,
 )
-from cittaslow_extract.models import RawDocument
+from cittaslow_extract.models import RawDocument, SourceFormat
 from cittaslow_extract.read import ocr
+from cittaslow_extract.read.ocr_words import snap_sizes
 from cittaslow_extract.read.pdf_layout import LayoutBuilder
 
 DEFAULT_DPI = 300  # an image that does not state its resolution
 _DPI_RANGE = (72, 1200)  # stated resolutions outside this are taken as unstated
+_IMAGE_FORMATS: dict[str, SourceFormat] = {"png": "png", "jpeg": "jpeg", "tiff": "tiff"}  # PIL's names
 
 
 def _dpi(image: Any) -> int:
@@ -34,7 +36,7 @@ def _dpi(image: Any) -> int:
 
 
 def read(path: Path, options: Any = None) -> RawDocument:
-    """Reader contract (see read/registry.py); source_format is the image kind (png, jpeg, tiff)."""
+    """Reader contract (see read/reader.py); source_format is the image kind (png, jpeg, tiff)."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     mode = getattr(options, "ocr", "auto")
@@ -55,10 +57,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
                 dpi = _dpi(frame)
                 grey = frame.convert("L")
                 result = ocr.ocr_image(grey, languages, dpi, path, denoise=ocr.DENOISE)
-                stats.pages += 1
-                stats.confidences.extend(result.confidences)
-                if result.confidence is not None and result.confidence < ocr.LOW_CONFIDENCE:
-                    stats.low_confidence_pages.append(number)
+                stats.add(number, result)
                 pages.append((number, grey.width * 72.0 / dpi, grey.height * 72.0 / dpi, result.words))
     except ExtractionError:
         raise
@@ -66,14 +65,12 @@ def read(path: Path, options: Any = None) -> RawDocument:
         raise ResourceLimitExceeded(path, f"refused: the image is too large to read safely ({exc})") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise CorruptFile(path, f"corrupt or unreadable image ({type(exc).__name__}: {exc})") from exc
-    ocr.snap_sizes([words for *_, words in pages])
+    snap_sizes([words for *_, words in pages])
     for number, width, height, words in pages:
         builder.add_page(number, width, height, words)
     blocks = builder.blocks() if builder.has_text else []
     if not blocks:
         raise NotASubmission(path, "an image without text (a photo?): OCR found none")
-    document = RawDocument(
-        path=path, source_format=kind if kind in ("png", "jpeg", "tiff") else "png",
-        blocks=blocks, page_count=len(pages),
-    )
+    document = RawDocument(path=path, source_format=_IMAGE_FORMATS.get(kind, "png"), blocks=blocks,
+                           page_count=len(pages))
     return ocr.mark_ocr(document, stats)

@@ -1,7 +1,7 @@
 """ODT reader: OpenDocument text, from its content.xml and styles.xml, without LibreOffice.
 
 The archive goes through the same zip-bomb and DTD checks as a DOCX first (read/safety.py,
-run by readers.read_document), and the XML is parsed with entities and network access off.
+run by registry.read_document), and the XML is parsed with entities and network access off.
 Blocks, in document order, with the same evidence the DOCX reader gives:
 
 - `text:h` gives `heading_level` from its outline level; a paragraph whose style (or an ancestor
@@ -220,7 +220,7 @@ def _fold(text: str) -> str:
 
 
 def _parse(archive: zipfile.ZipFile, name: str, path: Path) -> Any:
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
 
     try:
         data = archive.read(name)
@@ -234,7 +234,7 @@ def _parse(archive: zipfile.ZipFile, name: str, path: Path) -> Any:
 
 
 def read(path: Path, options: Any = None) -> RawDocument:
-    """Reader contract (see read/registry.py)."""
+    """Reader contract (see read/reader.py)."""
     try:
         with zipfile.ZipFile(path) as archive:
             content = _parse(archive, "content.xml", path)

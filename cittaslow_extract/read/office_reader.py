@@ -57,7 +57,7 @@ def convert(path: Path, target: str, folder: Path, source_format: str) -> Path:
 
 
 def read(path: Path, options: Any = None, source_format: str = "odt") -> RawDocument:
-    """Reader contract (see read/registry.py) for odt, rtf and doc."""
+    """Reader contract (see read/reader.py) for odt, rtf and doc."""
     from cittaslow_extract.read.registry import read_document  # the DOCX route with its archive checks
 
     with tempfile.TemporaryDirectory(prefix="cittaslow-office-") as folder:

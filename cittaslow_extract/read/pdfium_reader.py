@@ -19,11 +19,18 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from cittaslow_extract.errors import CorruptFile, EncryptedFile, ExtractionError, ResourceLimitExceeded
+from cittaslow_extract.errors import CorruptFile, EncryptedFile, ExtractionError
 from cittaslow_extract.models import RawDocument
 from cittaslow_extract.read.ocr import PageCollector
-from cittaslow_extract.read.pdf_layout import LayoutBuilder, Rule, Word, font_family, is_bold_font
-from cittaslow_extract.read.pdf_reader import ENCRYPTED_REASON, _describe, finish
+from cittaslow_extract.read.pdf_layout import LayoutBuilder
+from cittaslow_extract.read.pdf_reader import (
+    ENCRYPTED_REASON,
+    check_page_count,
+    describe_error,
+    finish,
+    unreadable_page,
+)
+from cittaslow_extract.read.pdf_words import Rule, Word, font_family, is_bold_font
 
 # A word; PDFium joins a word hyphenated at a line end into one, with U+FFFE for the hyphen and
 # no line break: cut after it, so both halves keep their own line, as pdfplumber sees them.
@@ -48,6 +55,7 @@ class _PageReader:
         self.bold_of: dict[bytes, tuple[bool, str | None]] = {}
         # FPDFText_GetTextObject returning the handle as a plain int, to compare cheaply
         address = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
+        assert address is not None  # a function of the loaded library always has an address
         self.text_object = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(address)
 
     def text(self, textpage: Any, count: int) -> str:
@@ -162,7 +170,7 @@ class _Transform:
 
 
 def read(path: Path, options: Any = None) -> RawDocument:
-    """Reader contract (see read/registry.py)."""
+    """Reader contract (see read/reader.py)."""
     import pypdfium2 as pdfium
 
     password = getattr(options, "password", None)
@@ -173,16 +181,13 @@ def read(path: Path, options: Any = None) -> RawDocument:
         code = getattr(exc, "err_code", None)
         if code in (pdfium.raw.FPDF_ERR_PASSWORD, pdfium.raw.FPDF_ERR_SECURITY):
             raise EncryptedFile(path, ENCRYPTED_REASON) from exc
-        raise CorruptFile(path, f"corrupt or unreadable PDF ({_describe(exc)})") from exc
+        raise CorruptFile(path, f"corrupt or unreadable PDF ({describe_error(exc)})") from exc
     builder = LayoutBuilder()
     pages = PageCollector(builder, path, options)  # OCRs the pages without a text layer
     page_count = 0
     try:
         total = len(document)
-        if max_pages and total > max_pages:
-            raise ResourceLimitExceeded(
-                path, f"the PDF has {total} pages, more than the limit of {max_pages}"
-            )
+        check_page_count(path, total, max_pages)
         reader = _PageReader()
         for index in range(total):
             page = document[index]
@@ -202,9 +207,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
     except ExtractionError:
         raise
     except Exception as exc:
-        raise CorruptFile(
-            path, f"corrupt PDF: page {page_count + 1} cannot be read ({_describe(exc)})"
-        ) from exc
+        raise unreadable_page(path, page_count + 1, exc) from exc
     finally:
         pages.close()
         document.close()

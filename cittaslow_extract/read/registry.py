@@ -1,10 +1,6 @@
-"""The reader registry: one module per input format behind one contract.
+"""The reader registry: one reader per input format behind one contract (reader.py: `Reader`,
+`read(path, options) -> RawDocument`), each registered here with what it can do.
 
-Contract: ``read(path, options) -> RawDocument``.  A reader returns the blocks of the file in reading
-order with the layout evidence it saw (see models.Block) or raises an ExtractionError subclass
-carrying the file and a one-line reason.  Readers know nothing of the checklist form: no reader
-imports the label vocabulary (tests/test_segmenter.py checks it); what a paragraph is, is decided
-by the segmenter.
 Which reader runs is decided by the file's content, not its name: a text file named .docx is read as
 text, a PDF named .txt as a PDF.
 """
@@ -13,46 +9,33 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
-from importlib import import_module
 from pathlib import Path
 
 from cittaslow_extract.errors import EmptyFile, UnsupportedFormat
 from cittaslow_extract.models import RawDocument, SourceFormat
+from cittaslow_extract.read.reader import LazyReader, Reader, ReadOptions
 
-
-@dataclass(frozen=True, slots=True)
-class ReadOptions:
-    pdf_engine: str = "auto"  # auto | pdfium | pdfplumber
-    password: str | None = None
-    max_docx_uncompressed_bytes: int = 200 * 1024 * 1024
-    max_pages: int = 2000
-    ocr: str = "auto"  # auto (pages without a text layer) | always | never
-    ocr_lang: str = "tur+eng"  # Tesseract languages
-
-
-# format → (module, function).  Imported on first use so `--help` and text-only runs stay light.
-READERS: dict[str, tuple[str, str]] = {
-    "txt": ("cittaslow_extract.read.text_reader", "read"),
-    "docx": ("cittaslow_extract.read.docx_reader", "read"),
-    "pdf:pdfplumber": ("cittaslow_extract.read.pdf_reader", "read"),
-    "pdf:pdfium": ("cittaslow_extract.read.pdfium_reader", "read"),
-    "png": ("cittaslow_extract.read.image_reader", "read"),
-    "jpeg": ("cittaslow_extract.read.image_reader", "read"),
-    "tiff": ("cittaslow_extract.read.image_reader", "read"),
-    "html": ("cittaslow_extract.read.html_reader", "read"),
-    "odt": ("cittaslow_extract.read.odt_reader", "read"),
-    "rtf": ("cittaslow_extract.read.office_reader", "read_rtf"),
-    "doc": ("cittaslow_extract.read.office_reader", "read_doc"),
-    "xlsx": ("cittaslow_extract.read.sheet_reader", "read_xlsx"),
-    "ods": ("cittaslow_extract.read.sheet_reader", "read_ods"),
+_READ = "cittaslow_extract.read."
+# format (a PDF's by engine) → its reader; a reader's module is imported on its first file.  PDFs
+# and scans may OCR (a PDF page without a text layer); OCR knows no bold, and estimates sizes.
+READERS: dict[str, LazyReader] = {
+    "txt": LazyReader(_READ + "text_reader"),
+    "docx": LazyReader(_READ + "docx_reader", layout=True, archive=True),
+    "pdf:pdfplumber": LazyReader(_READ + "pdf_reader", pages=True, ocr=True, layout=True),
+    "pdf:pdfium": LazyReader(_READ + "pdfium_reader", pages=True, ocr=True, layout=True),
+    "png": LazyReader(_READ + "image_reader", pages=True, ocr=True),
+    "jpeg": LazyReader(_READ + "image_reader", pages=True, ocr=True),
+    "tiff": LazyReader(_READ + "image_reader", pages=True, ocr=True),
+    "html": LazyReader(_READ + "html_reader", layout=True),
+    "odt": LazyReader(_READ + "odt_reader", layout=True, archive=True),
+    "rtf": LazyReader(_READ + "office_reader", "read_rtf", needs_libreoffice=True, layout=True),
+    "doc": LazyReader(_READ + "office_reader", "read_doc", needs_libreoffice=True, layout=True),
+    "xlsx": LazyReader(_READ + "sheet_reader", "read_xlsx", archive=True),
+    "ods": LazyReader(_READ + "sheet_reader", "read_ods", archive=True),
 }
 # pdfium: the same blocks as pdfplumber on every sample (tests/test_format_parity.py), ~20x faster
 # (bench/bench_pdf.py).  --pdf-engine pdfplumber stays available for its exact character boxes.
 DEFAULT_PDF_ENGINE = "pdfium"
-SUPPORTED_SUFFIXES = (".txt", ".text", ".docx", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
-                      ".html", ".htm", ".odt", ".rtf", ".doc", ".xlsx", ".ods")
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
 # Scans, read by OCR (image_reader.py)
@@ -147,25 +130,26 @@ def _looks_textual(head: bytes) -> bool:
     return control <= len(head) // 100
 
 
-def reader_for(source_format: SourceFormat, options: ReadOptions) -> Callable[..., RawDocument]:
+def reader_for(source_format: SourceFormat, options: ReadOptions) -> Reader:
+    """The registered reader of a format (for a PDF, of the engine the options choose)."""
     key: str = source_format
     if source_format == "pdf":
         engine = DEFAULT_PDF_ENGINE if options.pdf_engine == "auto" else options.pdf_engine
         key = f"pdf:{engine}"
-    module_name, function_name = READERS[key]
-    return getattr(import_module(module_name), function_name)
+    return READERS[key]
 
 
 def read_document(path: Path, options: ReadOptions | None = None) -> RawDocument:
     """Read any supported file into blocks, choosing the reader by content."""
     options = options or ReadOptions()
     source_format = sniff_format(path)
-    if source_format in ("docx", "odt", "xlsx", "ods"):
+    reader = reader_for(source_format, options)
+    if reader.archive:
         from cittaslow_extract.read.safety import ArchiveLimits, check_docx_archive
 
         # zip bombs and DTDs are refused before any XML parser sees the archive
         check_docx_archive(path, ArchiveLimits(max_uncompressed_bytes=options.max_docx_uncompressed_bytes))
-    document = reader_for(source_format, options)(path, options)
+    document = reader.read(path, options)
     named = _SUFFIX_FORMATS.get(path.suffix.lower())
     if named is not None and named != source_format and "format_mismatch" not in document.warnings:
         document.warnings.append("format_mismatch")
@@ -178,3 +162,6 @@ _SUFFIX_FORMATS: dict[str, str] = {
     ".rtf": "rtf", ".xlsx": "xlsx", ".xls": "xls", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
     ".tif": "tiff", ".tiff": "tiff", ".html": "html", ".htm": "html", ".ods": "ods",
 }
+
+
+__all__ = ["DEFAULT_PDF_ENGINE", "READERS", "ReadOptions", "Reader", "read_document", "reader_for", "sniff_format"]

@@ -138,7 +138,7 @@ class _Writer:
 
 
 def read(path: Path, options: Any = None, source_format: str | None = None) -> RawDocument:
-    """Reader contract (see read/registry.py) for xlsx and ods."""
+    """Reader contract (see read/reader.py) for xlsx and ods."""
     from python_calamine import CalamineWorkbook
 
     try:

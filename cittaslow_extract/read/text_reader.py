@@ -103,7 +103,7 @@ def blocks_from_text(text: str) -> list[Block]:
 
 
 def read(path: Path, options: object = None) -> RawDocument:
-    """Reader contract (see read/registry.py); text needs no options."""
+    """Reader contract (see read/reader.py); text needs no options."""
     data = path.read_bytes()
     if not data.strip():
         raise EmptyFile(path, "the file is empty")
