@@ -26,13 +26,13 @@ import hashlib
 import json
 import os
 import shutil
-import uuid
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from cittaslow_extract import __version__
+from cittaslow_extract.export.atomic import write_atomic
 from cittaslow_extract.models import (
     CriterionRecord,
     DocumentRecord,
@@ -277,15 +277,10 @@ class DocumentCache:
             data = encode_result(result)
         except TypeError:
             return False
-        target = self.entry(document.sha256)
-        temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(data)
-            # Renamed into place, not fsynced: an entry lost in a power cut is only recomputed.
-            os.replace(temporary, target)
+            # not fsynced: an entry lost in a power cut is only recomputed
+            write_atomic(self.entry(document.sha256), data, fsync=False)
         except OSError:
-            temporary.unlink(missing_ok=True)
             return False  # a cache that cannot be written only costs time next run
         return True
 
