@@ -8,7 +8,7 @@ Safety rules:
 - partitioned Parquet (Dask workers writing `DIR/.parts/<run>/<table>/part-NNNNNN.parquet`) is
   published by atomically replacing `DIR/<table>.parquet` with a symlink to the run's folder;
   a killed run leaves the previous link in place;
-- one run at a time per folder: a lock file (`DIR/.cittaslow.lock`, POSIX advisory lock).
+- one run at a time per folder: a lock file (`DIR/.cittaslow.lock`, an OS lock through filelock).
 """
 
 from __future__ import annotations
@@ -354,23 +354,19 @@ def remove_stale_parts(out_dir: Path) -> None:
 @contextmanager
 def output_lock(out_dir: Path) -> Iterator[None]:
     """Hold DIR/.cittaslow.lock for the run; ConfigError when the folder is unusable or busy."""
+    import filelock
+
     if out_dir.exists() and not out_dir.is_dir():
         raise ConfigError(f"--out {out_dir}: exists and is not a folder")
+    lock = filelock.FileLock(out_dir / LOCK_NAME, timeout=0)  # busy: refuse at once, never wait
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(out_dir / LOCK_NAME, "a+b")
+        lock.acquire()
+    except filelock.Timeout as exc:
+        raise ConfigError(f"--out {out_dir}: another run is writing to this folder") from exc
     except OSError as exc:
         raise ConfigError(f"--out {out_dir}: cannot write there ({exc.strerror or exc})") from exc
     try:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows: no advisory lock
-            fcntl = None  # type: ignore[assignment]
-        if fcntl is not None:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                raise ConfigError(f"--out {out_dir}: another run is writing to this folder") from exc
         yield
     finally:
-        handle.close()
+        lock.release()
