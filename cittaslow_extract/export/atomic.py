@@ -60,11 +60,15 @@ def write_atomic(target: Path, data: bytes, *, fsync: bool = True) -> None:
     >>> (folder / "a.txt").read_bytes(), [p.name for p in folder.iterdir()]
     (b'new', ['a.txt'])
     """
-    staged = stage(target, data, fsync=fsync)
+    _rename_over(stage(target, data, fsync=fsync), target)
+
+
+def _rename_over(temporary: Path, target: Path) -> None:
+    """Rename `temporary` over `target`; removed when that fails."""
     try:
-        os.replace(staged, target)
+        os.replace(temporary, target)
     except BaseException:
-        staged.unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
@@ -102,11 +106,7 @@ def replace_symlink(path: Path, points_to: str) -> None:
     """Make `path` a symbolic link to `points_to` in one rename (readers never see it missing)."""
     link = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
     os.symlink(points_to, link, target_is_directory=True)
-    try:
-        os.replace(link, path)
-    except BaseException:
-        link.unlink(missing_ok=True)
-        raise
+    _rename_over(link, path)
 
 
 def sync_folder(folder: Path) -> None:
