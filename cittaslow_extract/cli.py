@@ -242,8 +242,8 @@ def cli() -> None:
         code = main()
     finally:
         isolation = sys.modules.get("cittaslow_extract.batch.isolation")
-        if isolation is not None:  # workers may have run: see isolation.stop_server
-            isolation.stop_server()
+        if isolation is not None:  # workers may have run: see isolation.stop_workers
+            isolation.stop_workers()
     sys.exit(code)
 
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cittaslow_extract.batch.cache import CACHE_DIR_NAME, DocumentCache, decode_result, encode_result
-from cittaslow_extract.batch.isolation import NO_LIMITS, CallFailure, IsolatedWorker, Limits, map_ordered, stop_server
+from cittaslow_extract.batch.isolation import NO_LIMITS, CallFailure, IsolatedWorker, Limits, map_ordered, stop_workers
 from cittaslow_extract.batch.progress import Progress
 from cittaslow_extract.batch.run import BatchOptions, InputFile, discover_inputs, display_path, process_files, run_batch
 from cittaslow_extract.export import outputs
@@ -82,12 +82,14 @@ def test_a_failing_call_is_reported_and_the_worker_goes_on(kind, function, argum
 
 def test_killed_worker_is_reported_with_its_signal():
     import functools
+    import operator
     import signal
 
     worker = IsolatedWorker(LIMITS)
     try:
-        assert worker.call(abs, -1) == 1
-        suicide = functools.partial(os.kill, worker._process.pid)
+        pid = worker.call(operator.call, os.getpid)
+        assert pid != os.getpid()
+        suicide = functools.partial(os.kill, pid)
         failure = worker.call(suicide, signal.SIGKILL)
         assert failure == CallFailure("crashed", "the worker reading it was killed by SIGKILL (the system may have run out of memory)")
         assert worker.call(abs, -2) == 2
@@ -119,19 +121,35 @@ def test_workers_collect_cycles_rarely_and_never_rescan_what_warm_up_built():
     assert gc.get_threshold()[0] != WORKER_GC_THRESHOLD  # this process keeps its own settings
 
 
-def test_stop_server_ends_the_workers_and_their_server_and_the_next_call_starts_anew():
-    from multiprocessing import forkserver
+def test_stop_workers_ends_the_workers_and_the_next_call_starts_anew():
+    import operator
 
     worker = IsolatedWorker(LIMITS)
-    assert worker.call(abs, -1) == 1
-    server_pid = forkserver._forkserver._forkserver_pid
-    assert server_pid is not None
-    stop_server()
-    assert worker._process is None  # closed with the others
+    pid = worker.call(operator.call, os.getpid)
+    stop_workers()
+    assert worker._pool is None  # closed with the others
     with pytest.raises(ProcessLookupError):
-        os.kill(server_pid, 0)  # ended and reaped, not a zombie
+        os.kill(pid, 0)  # ended and reaped, not a zombie
+    assert worker.call(operator.call, os.getpid) != pid
+    worker.close()
     assert map_ordered(abs, [-1, -2, -3], workers=2, limits=LIMITS) == [1, 2, 3]
-    assert forkserver._forkserver._forkserver_pid not in (None, server_pid)
+
+
+def test_the_fork_server_leaves_at_once_when_the_command_ends():
+    """It holds the command's stdout: a caller reading the output to its end waits for it too."""
+    import subprocess
+    import sys
+
+    from cittaslow_extract.batch import forkserver_exit
+
+    code = ("from cittaslow_extract.batch.isolation import Limits, map_ordered\n"
+            "if __name__ == '__main__':\n    print(map_ordered(abs, [-1, -2], workers=2, limits=Limits(60, None)))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert (done.returncode, done.stdout) == (0, "[1, 2]\n"), done.stderr
+    # how the server is recognised, and that it then skips its teardown (exit status 0, not 3)
+    server = f"{forkserver_exit.FORKSERVER_COMMAND}; import cittaslow_extract.batch.forkserver_exit; raise SystemExit(3)"
+    assert subprocess.run([sys.executable, "-c", server], timeout=60, cwd=REPO).returncode == 0
+    assert subprocess.run([sys.executable, "-c", "import sys; " + server], timeout=60, cwd=REPO).returncode == 3
 
 
 # --- engines: same tables for any number of workers ----------------------------------------------

@@ -152,12 +152,12 @@ def test_progress_bar_on_a_terminal(tmp_path):
 
 
 def test_internal_error_exits_3_without_traceback(tmp_path, monkeypatch):
-    from cittaslow_extract.export import writers
+    from cittaslow_extract.export import atomic
 
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device", str(tmp_path / "out" / "projects.csv"))
 
-    monkeypatch.setattr(writers, "stage_file", broken)
+    monkeypatch.setattr(atomic, "stage", broken)
     code, stderr = run_main([str(SAMPLE), "--out", str(tmp_path / "out"), "--quiet", "--no-mentions"])
     assert code == EXIT_NOT_FINISHED
     assert stderr.startswith("error: No space left on device") and "previous tables left as they were" in stderr

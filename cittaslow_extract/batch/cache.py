@@ -1,8 +1,9 @@
 """--incremental: reuse a document's rows from the previous run when nothing that shapes them changed.
 
 The cache lives in the output folder, `DIR/.cittaslow-cache/<run fingerprint>/<sha256>.json`: one
-file per document, holding its DocumentResult exactly (Decimals as strings, so a reused row is
-byte-identical to a recomputed one).  An entry is used only when both keys match:
+file per document, holding its DocumentResult exactly (msgspec's JSON of the dataclasses, Decimals
+as strings, so a reused row is byte-identical to a recomputed one; JSON and typed decoding, never
+pickle: the folder is the user's, and a damaged or foreign entry is only recomputed).  An entry is used only when both keys match:
 
 - the SHA-256 of the file's content (renaming or moving a file does not invalidate it: the rows'
   source_path is set to the file's current path when it is reused);
@@ -26,31 +27,23 @@ import hashlib
 import json
 import os
 import shutil
-import uuid
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cittaslow_extract import __version__
-from cittaslow_extract.models import (
-    CriterionRecord,
-    DocumentRecord,
-    DocumentResult,
-    Mention,
-    MoneyAmount,
-    ProjectRecord,
-)
+from cittaslow_extract.export.atomic import write_atomic
+from cittaslow_extract.models import CriterionRecord, DocumentRecord, DocumentResult, Mention, ProjectRecord
 
 CACHE_DIR_NAME = ".cittaslow-cache"
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5  # 5: msgspec's JSON of the records (fields by name); older entries are not read
 MANIFEST_NAME = "tables.json"  # outputs.TableManifest: what the tables were written from
 _LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "charset-normalizer", "spacy",
               "python-calamine", "lxml", "pillow")
-_RECORD_TYPES: dict[str, type] = {
-    cls.__name__: cls
-    for cls in (DocumentResult, DocumentRecord, ProjectRecord, CriterionRecord, Mention, MoneyAmount)
-}
+Rows = tuple[list[ProjectRecord], list[CriterionRecord], list[Mention]]
+
+if TYPE_CHECKING:
+    import msgspec
 
 
 @lru_cache(maxsize=1)
@@ -143,35 +136,12 @@ def run_fingerprint(config: Any) -> str:
 # --- exact JSON form of a DocumentResult -------------------------------------------------------
 
 
-def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        name = type(value).__name__
-        if _RECORD_TYPES.get(name) is not type(value):
-            raise TypeError(f"cannot cache a {name}")
-        # values in field order: compact, and decoded with one positional call
-        return {"@": name, "v": [_encode(getattr(value, f.name)) for f in dataclasses.fields(value)]}
-    if isinstance(value, Decimal):
-        return {"@decimal": str(value)}
-    if isinstance(value, tuple):
-        return {"@tuple": [_encode(v) for v in value]}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    if value is None or isinstance(value, (str, bool, int, float)):
-        return value
-    raise TypeError(f"cannot cache a {type(value).__name__}")
+@lru_cache(maxsize=1)
+def _decoders() -> tuple[msgspec.json.Decoder[DocumentRecord], msgspec.json.Decoder[Rows]]:
+    """msgspec decoders of the two lines (imported here: only a run that caches needs it)."""
+    import msgspec
 
-
-_PLAIN = (str, int, float, bool, type(None))
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [v if type(v) in _PLAIN else _decode(v) for v in value]
-    if "@decimal" in value:
-        return Decimal(value["@decimal"])
-    if "@tuple" in value:
-        return tuple(_decode(value["@tuple"]))
-    return _RECORD_TYPES[value["@"]](*[v if type(v) in _PLAIN else _decode(v) for v in value["v"]])
+    return msgspec.json.Decoder(DocumentRecord), msgspec.json.Decoder(Rows)
 
 
 def encode_result(result: DocumentResult) -> bytes:
@@ -184,29 +154,28 @@ def encode_result(result: DocumentResult) -> bytes:
     >>> decode_result(encode_result(r)) == r
     True
     """
-    rows = [_encode(result.projects), _encode(result.criteria), _encode(result.mentions)]
-    # JSON escapes newlines inside strings, so each part is exactly one line
-    return b"%s\n%s\n" % (_json(_encode(result.document)), _json(rows))
+    import msgspec
 
-
-def _json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    rows: Rows = (result.projects, result.criteria, result.mentions)
+    try:
+        # JSON escapes newlines inside strings, so each part is exactly one line
+        return b"%s\n%s\n" % (msgspec.json.encode(result.document), msgspec.json.encode(rows))
+    except msgspec.EncodeError as exc:
+        raise TypeError(f"cannot cache this result: {exc}") from exc
 
 
 def decode_result(data: bytes) -> DocumentResult:
+    """encode_result's bytes back as the result; ValueError when they are not such bytes."""
     head, _, rows = data.partition(b"\n")
     return _decode_rows(_decode_document(head), rows)
 
 
 def _decode_document(line: bytes) -> DocumentRecord:
-    document = _decode(json.loads(line.decode("utf-8")))
-    if not isinstance(document, DocumentRecord):
-        raise ValueError("not a cached document")
-    return document
+    return _decoders()[0].decode(line)  # msgspec.DecodeError is a ValueError
 
 
 def _decode_rows(document: DocumentRecord, line: bytes) -> DocumentResult:
-    projects, criteria, mentions = _decode(json.loads(line.decode("utf-8")))
+    projects, criteria, mentions = _decoders()[1].decode(line)
     return DocumentResult(document, projects, criteria, mentions)
 
 
@@ -231,7 +200,7 @@ class CachedDocument:
         """The whole result as this run's (see as_reused), or None when the entry is damaged."""
         try:
             result = _decode_rows(dataclasses.replace(self.document), self.rows)
-        except (ValueError, KeyError, TypeError, IndexError):
+        except ValueError:
             return None
         return as_reused(result, source_path)
 
@@ -262,7 +231,7 @@ class DocumentCache:
         try:
             head, _, rows = self.entry(sha256).read_bytes().partition(b"\n")
             document = _decode_document(head)
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
+        except (OSError, ValueError):
             return None
         if document.sha256 != sha256 or document.status != "ok" or not rows.endswith(b"\n"):
             return None  # another file's entry, or one cut short
@@ -277,15 +246,10 @@ class DocumentCache:
             data = encode_result(result)
         except TypeError:
             return False
-        target = self.entry(document.sha256)
-        temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(data)
-            # Renamed into place, not fsynced: an entry lost in a power cut is only recomputed.
-            os.replace(temporary, target)
+            # not fsynced: an entry lost in a power cut is only recomputed
+            write_atomic(self.entry(document.sha256), data, fsync=False)
         except OSError:
-            temporary.unlink(missing_ok=True)
             return False  # a cache that cannot be written only costs time next run
         return True
 

@@ -129,9 +129,8 @@ def run_limited(task: DocumentTask, limits: Limits) -> DocumentResult:
     if not limits.isolated or not can_start_workers():
         return run_document(task)
     value = call_isolated(run_document, task, limits, warm_up)
-    if isinstance(value, CallFailure):
-        return failure_row(task, value, limits)
-    return value
+    result: DocumentResult = failure_row(task, value, limits) if isinstance(value, CallFailure) else value
+    return result
 
 
 def run_local(

@@ -1,23 +1,28 @@
-"""Run a function in a long-lived child process with a time and a memory limit per call.
+"""Run a function in worker processes with a time and a memory limit per call.
 
 concurrent.futures cannot stop a task that hangs (a PDF that makes a parser loop) and a task that
-eats memory takes the whole batch down with it, so every document runs in a worker process of its
-own (an IsolatedWorker):
+eats memory takes the whole batch down with it, so every document runs in a worker process of a
+pebble.ProcessPool:
 
-- time: the caller waits at most `timeout` seconds for the answer; past that the worker is killed
-  (SIGKILL) and a fresh one is started for the next call;
-- memory: around each call the worker lowers its own address-space limit (RLIMIT_AS) to what it
-  uses now plus `max_memory` bytes, so an allocation past the budget raises MemoryError inside
-  the call instead of exhausting the machine; the limit is lifted again after the call.  Budgeting
+- time: pebble stops a worker whose call runs past `timeout` (SIGTERM, SIGKILL 3 s later) and
+  starts a fresh one for the next call;
+- crashes: pebble reports a worker that died in a call (segfault in a C library, the kernel's OOM
+  killer) with its exit code, and replaces it;
+- memory: pebble has no memory limit, so _limited_call (here) lowers the worker's address-space
+  limit (RLIMIT_AS) around each call to what it uses now plus `max_memory` bytes: an allocation
+  past the budget raises MemoryError inside the call instead of exhausting the machine.  Budgeting
   the growth rather than the total keeps the limit meaningful whatever the libraries already
   mapped.  Linux only (elsewhere there is no per-process address-space limit to rely on);
-- crashes: a worker that dies (segfault in a C library, the kernel's OOM killer) is reported as a
-  failure of that call, and replaced.
+- warm-up: pebble's initializer builds, in each new worker, the objects reused across its calls
+  (vocabularies, spaCy pipelines), outside the limits and before its first call.
 
-A worker is reused across calls, so costly objects its function builds (vocabularies, spaCy
-pipelines) are built once per worker.  Workers are started with the "forkserver" method: forked
-from a clean server process without threads, so they start fast and safely even when the parent
-runs threads (progress bars, Dask).
+What is left here besides: each failure as a CallFailure with a one-line message; results in
+input order; and a pool that pebble gives up on ("All workers expired": a worker died while pebble
+thought it idle, after which pebble runs nothing more) replaced, its unfinished calls run once more.
+
+Workers are started with the "forkserver" method: forked from a clean server process without
+threads (the parent runs pebble's threads, progress bars, Dask), which imports the modules every
+worker needs once (preload()), so a worker, and every replacement of a killed one, starts fast.
 """
 
 from __future__ import annotations
@@ -27,12 +32,15 @@ import gc
 import multiprocessing
 import os
 import signal
-import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import pebble
 
 try:  # POSIX only
     import resource
@@ -40,10 +48,10 @@ except ImportError:  # pragma: no cover - Windows
     resource = None  # type: ignore[assignment]
 
 # Modules imported once in the fork server so every worker, and every replacement of a killed
-# one, starts with them loaded (see preload()).
-PRELOAD_MODULES = ["cittaslow_extract.pipeline"]
-WARM_UP_TIMEOUT = 600.0  # seconds for a new worker to build its objects (spaCy import and pipelines)
+# one, starts with them loaded (see preload()).  forkserver_exit: the server's quick exit.
+PRELOAD_MODULES = ["cittaslow_extract.batch.forkserver_exit", "cittaslow_extract.pipeline"]
 WORKER_GC_THRESHOLD = 10_000  # net new container objects between two young-generation collections
+_WATCH_INTERVAL = 1.0  # seconds between two looks at whether pebble still runs the pool
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,170 +111,38 @@ def start_server() -> None:
         forkserver.ensure_running()
 
 
-def stop_server() -> None:
-    """Stop this process's workers and its fork server, at once.
-
-    Left to itself the fork server stops when this process exits, and then tears down its
-    interpreter module by module (spaCy, PDF libraries: about 0.3 s) while still holding this
-    process's stdout and stderr open, so a caller that reads our output to the end (a pipe,
-    subprocess.run(capture_output=True), a CI log) waits for that too.  The server keeps no state:
-    SIGTERM (which it does not handle) ends it straight away, and the next start_server() or
-    worker starts a new one.
-    """
-    close_all()
-    # The server's pid and _stop() are private to multiprocessing (_stop: "used by unit tests");
-    # without them the server stops on its own, only later.
-    server = getattr(sys.modules.get("multiprocessing.forkserver"), "_forkserver", None)
-    pid = getattr(server, "_forkserver_pid", None)
-    if pid is None:
-        return
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    stop = getattr(server, "_stop", None)
-    if stop is not None:
-        try:
-            stop()  # reaps it and forgets it, so that the next worker starts a new server
-        except OSError:  # already reaped elsewhere: nothing left to stop
-            pass
-
-
 def can_start_workers() -> bool:
     """False inside a daemonic process (e.g. a default Dask worker), which may not have children."""
     return not multiprocessing.current_process().daemon
 
 
-class IsolatedWorker:
-    """One child process that runs calls one at a time under `limits`.  Not thread-safe."""
-
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
-        self._process: Any = None
-        self._conn: Connection | None = None
-
-    def call(self, function: Callable[[Any], Any], argument: Any, warm_up: Callable[[Any], Any] | None = None) -> Any:
-        """function(argument) in the worker: its value, or a CallFailure.
-
-        `warm_up(argument)`, if given, runs once in each new worker process before its first call,
-        outside the time and memory limits: it builds the objects reused across calls (spaCy
-        pipelines), whose one-off cost must not be charged to whichever document comes first.
-        """
-        if self._process is None or not self._process.is_alive():
-            self._start()
-            if warm_up is not None:
-                answer = self._exchange(("warm", warm_up, argument), WARM_UP_TIMEOUT)
-                if isinstance(answer, CallFailure) and answer.kind in ("timeout", "crashed"):
-                    return answer
-        return self._exchange(("call", function, argument), self.limits.timeout)
-
-    def _exchange(self, message: tuple[str, Any, Any], timeout: float | None) -> Any:
-        assert self._conn is not None
-        try:
-            self._conn.send(message)
-        except (BrokenPipeError, ConnectionResetError, EOFError):
-            return self._died()
-        if not self._conn.poll(timeout):
-            self.close()
-            return CallFailure("timeout", f"took longer than {timeout:g} s")
-        try:
-            status, payload = self._conn.recv()
-        except (EOFError, ConnectionResetError, OSError):
-            return self._died()
-        if status == "ok":
-            return payload
-        return CallFailure(status, payload)
-
-    def _start(self) -> None:
-        context = _context()
-        parent_end, child_end = context.Pipe(duplex=True)
-        self._process = context.Process(
-            target=_serve,
-            args=(child_end, self.limits.max_memory),
-            name="cittaslow-worker",
-            daemon=True,
-        )
-        try:
-            self._process.start()
-        except BaseException:
-            self._process = None
-            parent_end.close()
-            raise
-        finally:
-            child_end.close()  # so the parent sees EOF when the child dies
-        self._conn = parent_end
-        _register(self)
-
-    def _died(self) -> CallFailure:
-        process = self._process
-        code = None
-        if process is not None:
-            process.join(timeout=5)
-            code = process.exitcode
-        self.close()
-        if code is not None and code < 0:
-            try:
-                name = signal.Signals(-code).name
-            except ValueError:
-                name = f"signal {-code}"
-            hint = " (the system may have run out of memory)" if -code == signal.SIGKILL else ""
-            return CallFailure("crashed", f"the worker reading it was killed by {name}{hint}")
-        return CallFailure("crashed", f"the worker reading it exited unexpectedly (exit code {code})")
-
-    def kill(self) -> None:
-        """Kill the process only (safe from another thread: the caller's pipe then reads EOF)."""
-        process = self._process
-        if process is not None and process.is_alive():
-            process.kill()
-
-    def close(self) -> None:
-        """Stop the worker now (it may be in the middle of a call)."""
-        process, conn = self._process, self._conn
-        self._process = self._conn = None
-        if conn is not None:
-            conn.close()
-        if process is not None:
-            if process.is_alive():
-                process.kill()
-            process.join(timeout=10)
-            _unregister(self)
+# --- in the worker -------------------------------------------------------------------------------
 
 
-def _serve(conn: Connection, max_memory: int | None) -> None:
-    """Worker loop: receive (kind, function, argument), answer (status, payload)."""
-    # Ctrl-C reaches the whole process group; the parent decides, and stops the workers itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _start_worker(warm_up: Callable[[Any], Any] | None, argument: Any) -> None:
+    """pebble's initializer: runs once in each new worker, before its first call."""
     # Reading a document allocates and frees containers by the million; with the default threshold
     # the cyclic collector runs every 700 net allocations and, scanning spaCy's and our caches each
     # time it reaches the oldest generation, took about a tenth of the worker's time (0.88 s of
-    # 9.3 s over 200 PDFs).  Garbage in
-    # cycles still goes, only later (at most this many objects of it).
+    # 9.3 s over 200 PDFs).  Garbage in cycles still goes, only later (at most this many objects).
     gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
-    while True:
+    if warm_up is not None:
         try:
-            kind, function, argument = conn.recv()
-        except (EOFError, OSError):
-            return  # the parent is gone
-        answer: tuple[str, Any]
-        try:
-            if kind == "warm":
-                function(argument)
-                value = None
-                gc.freeze()  # what warm-up built lives as long as the worker: never scanned again
-            else:
-                with _memory_budget(max_memory):
-                    value = function(argument)
-            answer = ("ok", value)
-        except MemoryError:
-            answer = ("memory", _memory_message(max_memory))
-        except BaseException as exc:  # the function's own bug: report it, keep serving
-            answer = ("error", f"{type(exc).__name__}: {exc}")
-        try:
-            conn.send(answer)
-        except (BrokenPipeError, EOFError, OSError):
-            return
-        except Exception as exc:  # the value could not be pickled
-            conn.send(("error", f"the result could not be sent back: {type(exc).__name__}: {exc}"))
+            warm_up(argument)
+        except Exception:  # never fail here: pebble would start the worker again and again
+            pass  # the calls meet the same error and report it, one per document
+    gc.freeze()  # what the imports and warm-up built lives as long as the worker: never scanned again
+
+
+def _limited_call(function: Callable[[Any], Any], argument: Any, max_memory: int | None) -> Any:
+    """function(argument) under the memory budget; a CallFailure for what it raised."""
+    try:
+        with _memory_budget(max_memory):
+            return function(argument)
+    except MemoryError:
+        return CallFailure("memory", _memory_message(max_memory))
+    except BaseException as exc:  # the function's own bug: report it, keep serving
+        return CallFailure("error", f"{type(exc).__name__}: {exc}")
 
 
 def _memory_message(max_memory: int | None) -> str:
@@ -310,6 +186,133 @@ def _address_space() -> int | None:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
+# --- in the parent -------------------------------------------------------------------------------
+
+
+class _Broken:
+    """A call lost with a pool that pebble stopped running: to run again on a new pool."""
+
+
+_BROKEN = _Broken()
+
+
+def _died(code: int | None) -> CallFailure:
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        hint = " (the system may have run out of memory)" if -code == signal.SIGKILL else ""
+        return CallFailure("crashed", f"the worker reading it was killed by {name}{hint}")
+    return CallFailure("crashed", f"the worker reading it exited unexpectedly (exit code {code})")
+
+
+class _Pool:
+    """`count` workers under `limits` (a pebble.ProcessPool, started on the first call)."""
+
+    def __init__(self, count: int, limits: Limits, warm_up: Callable[[Any], Any] | None, argument: Any) -> None:
+        self.count = count
+        self.limits = limits
+        self.initargs = (warm_up, argument)  # warm_up(argument) in each new worker
+        self.pool: pebble.ProcessPool | None = None
+
+    def _current(self) -> pebble.ProcessPool:
+        if self.pool is None:
+            import pebble
+
+            self.pool = pebble.ProcessPool(
+                max_workers=self.count, initializer=_start_worker, initargs=self.initargs, context=_context()
+            )
+        return self.pool
+
+    def run(self, function: Callable[[Any], Any], arguments: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+        """(index, value or CallFailure) for every argument, in completion order."""
+        pending = deque(range(len(arguments)))
+        running: dict[Future[Any], tuple[int, pebble.ProcessPool]] = {}
+        retried: set[int] = set()
+        while pending or running:
+            # A few calls queued beyond the running ones: a worker that finishes finds its next one
+            # at once, and few are lost when pebble gives up on the pool.
+            while pending and len(running) < 2 * self.count:
+                index = pending.popleft()
+                pool = self._current()
+                call = (function, arguments[index], self.limits.max_memory)
+                running[pool.schedule(_limited_call, args=call, timeout=self.limits.timeout)] = (index, pool)
+            done, _ = wait(running, timeout=_WATCH_INTERVAL, return_when=FIRST_COMPLETED)
+            outcomes = [(future, self._outcome(future)) for future in done]
+            if not done:  # calls of a pool whose loops pebble has stopped would never end
+                outcomes = [(f, _BROKEN) for f, (_, pool) in running.items() if pool is not self.pool or not pool.active]
+            for future, value in outcomes:
+                index, pool = running.pop(future)
+                if isinstance(value, _Broken):
+                    if pool is self.pool:
+                        self.close()  # the next call starts a new pool
+                    if index not in retried:
+                        retried.add(index)
+                        pending.appendleft(index)
+                        continue
+                    value = CallFailure("crashed", "the worker reading it exited unexpectedly")
+                yield index, value
+
+    def _outcome(self, future: Future[Any]) -> Any:
+        from concurrent.futures.process import BrokenProcessPool
+
+        import pebble
+
+        try:
+            return future.result()
+        except TimeoutError:  # pebble's: the call ran past its time and its worker was stopped
+            return CallFailure("timeout", f"took longer than {self.limits.timeout:g} s")
+        except pebble.ProcessExpired as exc:
+            return _died(exc.exitcode)
+        except BrokenProcessPool:
+            return _BROKEN
+        except Exception as exc:  # the argument or the value could not be pickled
+            return CallFailure("error", f"the call could not be sent to or from the worker: {type(exc).__name__}: {exc}")
+
+    def close(self, wait: bool = True) -> None:
+        """Stop the workers, busy or not.  wait=False: the pool's threads finish stopping them in
+        the background (about 0.1 s) while the caller goes on; idle workers exit at once."""
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        pool.stop()
+        if wait:
+            pool.join()
+        else:
+            threading.Thread(target=pool.join, name="cittaslow-pool-stop", daemon=True).start()
+
+
+class IsolatedWorker:
+    """One worker process that runs calls one at a time under `limits`.  Not thread-safe."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._pool: _Pool | None = None
+
+    def call(self, function: Callable[[Any], Any], argument: Any, warm_up: Callable[[Any], Any] | None = None) -> Any:
+        """function(argument) in the worker: its value, or a CallFailure.
+
+        `warm_up(argument)`, if given, runs once in each new worker process before its first call,
+        outside the time and memory limits: it builds the objects reused across calls (spaCy
+        pipelines), whose one-off cost must not be charged to whichever document comes first.  The
+        first call's warm_up and argument serve every later replacement of the worker.
+        """
+        if self._pool is None:
+            self._pool = _Pool(1, self.limits, warm_up, argument)
+            _register(self)
+        for _, value in self._pool.run(function, [argument]):
+            return value
+        raise AssertionError("unreachable: one argument gives one value")
+
+    def close(self) -> None:
+        """Stop the worker now (it may be in the middle of a call)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
+            _unregister(self)
+
+
 # Workers still alive are stopped when the parent exits, whatever path it takes.
 _LIVE: set[IsolatedWorker] = set()
 _LIVE_LOCK = threading.Lock()
@@ -326,7 +329,11 @@ def _unregister(worker: IsolatedWorker) -> None:
 
 
 @atexit.register
-def close_all() -> None:
+def stop_workers() -> None:
+    """Stop this process's IsolatedWorkers now (map_ordered stops its own workers when it returns).
+
+    The fork server needs no stopping: it leaves at once when this process exits
+    (forkserver_exit.py)."""
     with _LIVE_LOCK:
         workers = list(_LIVE)
     for worker in workers:
@@ -362,9 +369,9 @@ def map_ordered(
 ) -> list[Any]:
     """[function(a) for a in arguments] over `workers` isolated workers, in input order.
 
-    Each item is a value or a CallFailure.  `on_done(index, value)` is called as items finish
-    (completion order, from worker threads, one call at a time).  Without limits and with one
-    worker everything runs in this process.
+    Each item is a value or a CallFailure.  `on_done(index, value)` is called, in this thread, as
+    items finish (completion order).  Without limits and with one worker everything runs in this
+    process.  The workers warm up with warm_up(arguments[0]).
 
     >>> map_ordered(abs, [-3, 2, -1], workers=2, limits=Limits(timeout=60, max_memory=None))
     [3, 2, 1]
@@ -372,62 +379,26 @@ def map_ordered(
     [3, 2]
     """
     results: list[Any] = [None] * len(arguments)
-    lock = threading.Lock()
-
-    def finish(index: int, value: Any) -> None:
-        results[index] = value
-        if on_done is not None:
-            with lock:
-                on_done(index, value)
-
     if not arguments:
         return results
     if not limits.isolated and workers <= 1:
         for index, argument in enumerate(arguments):
             if warm_up is not None and index == 0:
                 warm_up(argument)
-            finish(index, function(argument))
+            results[index] = value = function(argument)
+            if on_done is not None:
+                on_done(index, value)
         return results
 
-    from concurrent.futures import ThreadPoolExecutor
-
-    # Each thread drives one worker process: the threads only wait on pipes, the work is elsewhere.
-    own: list[IsolatedWorker] = []
-    next_index = iter(range(len(arguments)))
-    index_lock = threading.Lock()
-    stopping = threading.Event()
-
-    def drive() -> None:
-        worker = IsolatedWorker(limits)
-        with index_lock:
-            own.append(worker)
-        try:
-            while not stopping.is_set():
-                with index_lock:
-                    index = next(next_index, None)
-                if index is None:
-                    return
-                value = worker.call(function, arguments[index], warm_up)
-                if not stopping.is_set():
-                    finish(index, value)
-        finally:
-            worker.close()
-
-    count = max(1, min(workers, len(arguments)))
-    pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="cittaslow-driver")
+    pool = _Pool(max(1, min(workers, len(arguments))), limits, warm_up, arguments[0])
+    finished = False
     try:
-        futures = [pool.submit(drive) for _ in range(count)]
-        for future in futures:
-            future.result()
-    except BaseException:
-        # Ctrl-C or a failing callback: stop handing out work and kill the busy workers, whose
-        # drivers then see their pipe close and return.
-        stopping.set()
-        with index_lock:
-            busy = list(own)
-        for worker in busy:
-            worker.kill()
-        raise
+        for index, value in pool.run(function, arguments):
+            results[index] = value
+            if on_done is not None:
+                on_done(index, value)
+        finished = True
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        # Ctrl-C or a failing callback: the busy workers are stopped before this returns
+        pool.close(wait=not finished)
     return results

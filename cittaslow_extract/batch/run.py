@@ -204,19 +204,20 @@ def run_batch(
         todo: list[int] = []
         hashes = [file_hash(f) for f in files]
         identities = plan_identities(files, hashes, options.manifest)
+
+        def settle(index: int, result: DocumentResult) -> None:
+            results[index] = result
+            if on_result is not None:
+                on_result(result)
+
         for index, input_file in enumerate(files):
             if input_file.skip_reason is not None:
-                results[index] = apply_identity(skipped_result(input_file, hashes[index]), identities[index])
-                if on_result is not None:
-                    on_result(results[index])
+                settle(index, apply_identity(skipped_result(input_file, hashes[index]), identities[index]))
                 continue
             if not _regular_file(input_file.path):  # a pipe or device might never end: not read
                 from cittaslow_extract.pipeline import failed_result
 
-                reason = "not a regular file (a device, pipe or socket)"
-                results[index] = failed_result(input_file.source_path, reason)
-                if on_result is not None:
-                    on_result(results[index])
+                settle(index, failed_result(input_file.source_path, "not a regular file (a device, pipe or socket)"))
                 continue
             hit = cache.load(hashes[index]) if cache is not None and hashes[index] else None
             if hit is None:
@@ -225,9 +226,7 @@ def run_batch(
             cached[index] = hit
             hit.document.reused, hit.document.source_path = True, input_file.source_path
             # its other rows are read when needed (_load_rows)
-            results[index] = apply_identity(DocumentResult(hit.document), identities[index])
-            if on_result is not None:
-                on_result(results[index])
+            settle(index, apply_identity(DocumentResult(hit.document), identities[index]))
         dask_gather = options.engine == "dask" and not options.partitioned
         # Results are cached where they are complete: by the workers, except when Dask gathers them.
         task_cache = None if dask_gather else cache
@@ -258,13 +257,15 @@ def run_batch(
         if parts_dir is not None:
             redone = _load_rows(files, results, cached, config, options, identities)
             for index in [*cached, *redone]:  # the engine's workers wrote the others
-                write_parts(parts_dir, index, results[index])
+                rows = results[index]
+                assert rows is not None  # every file has its result by now
+                write_parts(parts_dir, index, rows)
             tables = list(table_records([], mentions=config.mentions))
             written = publish_parts(parts_dir, out_dir, tables)
             names = [f"{table}.parquet" for table in tables]
         else:
             names = output_names(options.formats, config.mentions)
-            skip = frozenset()
+            skip: frozenset[str] = frozenset()
             if manifest is not None:
                 skip = manifest.up_to_date(out_dir, names, options.neutralize_formulas, options.csv_bom)
             if options.keep_records or any(needs_rows(name) for name in set(names) - skip):

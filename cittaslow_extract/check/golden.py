@@ -20,11 +20,10 @@ its projects, which tells `check` not to compare mentions.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from cittaslow_extract.export.atomic import write_atomic
 from cittaslow_extract.export.schema import TABLES
 from cittaslow_extract.export.writers import amounts_as_dicts, format_decimal
 from cittaslow_extract.models import DocumentResult, Mention
@@ -148,12 +147,4 @@ def load(path: Path) -> dict[str, Any]:
 
 def write(path: Path, content: dict[str, Any]) -> None:
     """Write an expected file atomically, UTF-8 with LF line ends on every platform."""
-    text = dumps(content)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(path, dumps(content).encode("utf-8"), fsync=False)  # bytes: no newline translation

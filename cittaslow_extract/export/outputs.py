@@ -3,12 +3,12 @@
 Safety rules:
 - a table file is never written in place: every new file is written and fsynced under a hidden
   temporary name first; only when *all* of them are on disk are they renamed over the old ones
-  (one rename each, atomic on POSIX and Windows).  A run killed at any moment leaves either the
-  previous table or the new one, never a half-written file;
+  (atomic.Replacement: one rename each, atomic on POSIX and Windows).  A run killed at any moment
+  leaves either the previous table or the new one, never a half-written file;
 - partitioned Parquet (Dask workers writing `DIR/.parts/<run>/<table>/part-NNNNNN.parquet`) is
   published by atomically replacing `DIR/<table>.parquet` with a symlink to the run's folder;
   a killed run leaves the previous link in place;
-- one run at a time per folder: a lock file (`DIR/.cittaslow.lock`, POSIX advisory lock).
+- one run at a time per folder: a lock file (`DIR/.cittaslow.lock`, an OS lock through filelock).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from cittaslow_extract.errors import ConfigError
+from cittaslow_extract.export import atomic
 from cittaslow_extract.models import DocumentResult, RenderedRows
 
 TABLE_NAMES = ("projects", "criteria", "documents", "mentions")
@@ -126,15 +127,14 @@ def write_tables(
     columns, written after the documents table's own.
     """
     from cittaslow_extract.export.schema import table_columns
-    from cittaslow_extract.export.writers import stage_file, table_from_parts
+    from cittaslow_extract.export.writers import table_from_parts
 
     columns = {"documents": table_columns("documents", extra_document_columns)} if extra_document_columns else {}
 
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
-    staged: list[tuple[Path, Path]] = []
     digests: dict[str, str] = {}
-    try:
+    with atomic.Replacement() as replacement:
         for table in table_records([], mentions):
             for fmt in formats:
                 target = out_dir / f"{table}.{fmt}"
@@ -145,7 +145,7 @@ def write_tables(
                     table, fmt, parts, neutralize_formulas=neutralize_formulas, csv_bom=csv_bom, columns=columns.get(table)
                 )
                 digests[target.name] = hashlib.sha256(data).hexdigest()
-                staged.append((stage_file(target, data), target))
+                replacement.add(target, data)
         if "xlsx" in formats and WORKBOOK_NAME not in skip:
             from cittaslow_extract.export.xlsx import workbook_bytes
 
@@ -155,17 +155,11 @@ def write_tables(
             }
             data = workbook_bytes(sheets, columns)
             digests[target.name] = hashlib.sha256(data).hexdigest()
-            staged.append((stage_file(target, data), target))
-        for temporary, target in staged:
-            os.replace(temporary, target)
-        _fsync_dir(out_dir)
-    finally:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)  # only left when something failed before the rename
+            replacement.add(target, data)
     if manifest is not None:
         manifest.save(digests, neutralize_formulas, csv_bom)
     remove_stale_parts(out_dir)
-    return [target for _, target in staged]
+    return replacement.targets
 
 
 ROW_TABLES = ("projects", "criteria", "mentions")
@@ -220,13 +214,10 @@ class TableManifest:
                 entries[name] = {"key": self._key(name, neutralize_formulas, csv_bom), "sha256": digest}
             else:
                 entries.pop(name, None)
-        temporary = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(json.dumps(entries, sort_keys=True, indent=1), encoding="utf-8")
-            os.replace(temporary, self.path)
+            atomic.write_atomic(self.path, json.dumps(entries, sort_keys=True, indent=1).encode("utf-8"), fsync=False)
         except OSError:
-            temporary.unlink(missing_ok=True)  # without a manifest the next run rewrites every table
+            pass  # without a manifest the next run rewrites every table
 
 
 # --- which run the tables belong to ------------------------------------------------------------
@@ -292,9 +283,7 @@ def finish_run(out_dir: Path, names: Sequence[str], inputs: Sequence[tuple[str, 
         "inputs": [{"source_path": path, "sha256": sha256} for path, sha256 in inputs],
         "tables": {name: {"run": run_id, "sha256": digest} for name, digest in sorted(tables.items())},
     }
-    from cittaslow_extract.export.writers import write_atomic
-
-    write_atomic(out_dir / RUN_RECORD_NAME, (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    atomic.write_atomic(out_dir / RUN_RECORD_NAME, (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     if previous is None or previous.get("inputs_sha256") == inputs_key:
         return None
     before = {(e.get("source_path"), e.get("sha256")) for e in previous.get("inputs", []) if isinstance(e, dict)}
@@ -307,20 +296,6 @@ def remove_stale_temporaries(out_dir: Path) -> None:
     for path in out_dir.glob(".*.tmp"):
         if path.name.startswith(prefixes):
             path.unlink(missing_ok=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the renames durable (POSIX); a no-op where folders cannot be opened."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # --- partitioned Parquet ------------------------------------------------------------------------
@@ -337,12 +312,12 @@ def write_parts(parts_dir: Path, index: int, result: DocumentResult) -> None:
     """One document's rows as `<table>/part-<index>.parquet` files (empty tables too, for the schema);
     the documents part has the --manifest's columns the document carries."""
     from cittaslow_extract.export.schema import table_columns
-    from cittaslow_extract.export.writers import parquet_bytes, write_atomic
+    from cittaslow_extract.export.writers import parquet_bytes
 
     extra = tuple(name for name, _ in result.document.manifest_columns)
     for table, records in table_records([result]).items():
         columns = table_columns(table, extra) if table == "documents" and extra else None
-        write_atomic(parts_dir / table / f"part-{index:06d}.parquet", parquet_bytes(table, records, columns))
+        atomic.write_atomic(parts_dir / table / f"part-{index:06d}.parquet", parquet_bytes(table, records, columns))
 
 
 def publish_parts(parts_dir: Path, out_dir: Path, tables: Sequence[str]) -> list[Path]:
@@ -351,11 +326,9 @@ def publish_parts(parts_dir: Path, out_dir: Path, tables: Sequence[str]) -> list
     published = []
     for table in tables:
         target = out_dir / f"{table}.parquet"
-        link = out_dir / f".{table}.parquet.{uuid.uuid4().hex[:8]}.tmp"
-        os.symlink(os.path.relpath(parts_dir / table, out_dir), link, target_is_directory=True)
-        os.replace(link, target)
+        atomic.replace_symlink(target, os.path.relpath(parts_dir / table, out_dir))
         published.append(target)
-    _fsync_dir(out_dir)
+    atomic.sync_folder(out_dir)
     remove_stale_parts(out_dir)
     return published
 
@@ -381,23 +354,19 @@ def remove_stale_parts(out_dir: Path) -> None:
 @contextmanager
 def output_lock(out_dir: Path) -> Iterator[None]:
     """Hold DIR/.cittaslow.lock for the run; ConfigError when the folder is unusable or busy."""
+    import filelock
+
     if out_dir.exists() and not out_dir.is_dir():
         raise ConfigError(f"--out {out_dir}: exists and is not a folder")
+    lock = filelock.FileLock(out_dir / LOCK_NAME, timeout=0)  # busy: refuse at once, never wait
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(out_dir / LOCK_NAME, "a+b")
+        lock.acquire()
+    except filelock.Timeout as exc:
+        raise ConfigError(f"--out {out_dir}: another run is writing to this folder") from exc
     except OSError as exc:
         raise ConfigError(f"--out {out_dir}: cannot write there ({exc.strerror or exc})") from exc
     try:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows: no advisory lock
-            fcntl = None  # type: ignore[assignment]
-        if fcntl is not None:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                raise ConfigError(f"--out {out_dir}: another run is writing to this folder") from exc
         yield
     finally:
-        handle.close()
+        lock.release()

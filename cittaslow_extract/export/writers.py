@@ -3,23 +3,22 @@
 Rows come in as dataclass records; each table's columns and kinds come from export/schema.py.  A
 file is its header and its rows' parts joined: CSV lines, or JSON lines read into Arrow for
 Parquet (row_parts / table_from_parts), so a batch's workers can serialise their own documents'
-rows and the writing process only joins them.  Every file is written beside its target under a temporary name and renamed into place, so a run
-killed at any moment leaves the previous table whole.
+rows and the writing process only joins them.  Files are replaced atomically (export/atomic.py), so
+a run killed at any moment leaves the previous table whole.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cittaslow_extract.export.atomic import write_atomic
 from cittaslow_extract.export.schema import TABLES, Columns, Kind, arrow_schema
 from cittaslow_extract.models import MoneyAmount
 
@@ -292,46 +291,6 @@ def table_bytes(table: str, records: Sequence[Any], fmt: str, *, neutralize_form
         raise ValueError(f"unknown format {fmt!r}")
     part = row_parts(table, records, [fmt], neutralize_formulas=neutralize_formulas)[PART_KINDS[fmt]]
     return table_from_parts(table, fmt, [part], neutralize_formulas=neutralize_formulas)
-
-
-def _file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-_FILE_MODE = _file_mode()
-
-
-def stage_file(target: Path, data: bytes) -> Path:
-    """Write `data` to a hidden temporary file beside `target` and fsync it; returns its path.
-
-    Renaming it over `target` (os.replace) is then atomic: readers see the old file or the new one.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, _FILE_MODE)  # a temporary file is private (0600); a table is not
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    return Path(handle.name)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Stage the data beside the target, then rename it over the target."""
-    staged = stage_file(path, data)
-    try:
-        os.replace(staged, path)
-    except BaseException:
-        staged.unlink(missing_ok=True)
-        raise
 
 
 def write_table(
