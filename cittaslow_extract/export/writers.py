@@ -191,7 +191,7 @@ def _with_pandas_metadata(table: str, schema: Any, columns: Columns | None = Non
     """Pandas metadata so read_parquet restores nullable dtypes (Int64, boolean, Float64, string)."""
     from cittaslow_extract.export.schema import _PANDAS_DTYPES
 
-    columns = [
+    described: list[dict[str, str | None]] = [
         {
             "name": name,
             "field_name": name,
@@ -201,10 +201,10 @@ def _with_pandas_metadata(table: str, schema: Any, columns: Columns | None = Non
         }
         for name, kind in columns or TABLES[table]
     ]
-    metadata = {
+    metadata: dict[str, Any] = {
         "index_columns": [],
         "column_indexes": [],
-        "columns": columns,
+        "columns": described,
         "creator": {"library": "cittaslow-extract"},
         "pandas_version": "2.0.0",
     }
@@ -246,7 +246,8 @@ def _parquet(arrow: Any) -> bytes:
 
     sink = pa.BufferOutputStream()
     pq.write_table(arrow, sink, compression="zstd", write_statistics=True)
-    return sink.getvalue().to_pybytes()
+    data: bytes = sink.getvalue().to_pybytes()
+    return data
 
 
 # The serialised rows a format's file is assembled from: CSV lines for CSV, JSON lines for Parquet

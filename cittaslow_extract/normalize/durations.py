@@ -181,8 +181,9 @@ def _quantities(text: str, language: Language) -> list[_Quantity]:
     for hit in data.worded.finditer(text):
         if covered[hit.start()] or covered[hit.end() - 1]:
             continue
-        count = parse_word_number(hit["num"], language)
-        if count is not None:
+        worded = parse_word_number(hit["num"], language)
+        if worded is not None:
+            count = worded
             period = _is_period(text, hit.start(), hit)
             unit = _unit_of(hit["unit"])
             found.append(_Quantity(hit.start(), hit.end(), count, unit, hit.end("num"), period))

@@ -258,15 +258,17 @@ def _candidate(text: str, span: NumberSpan, taken: int, force: bool = False) -> 
     if span.is_year_like and after is None and before is None:
         return None
     plain = scale == 0 and span.raw.isdigit() and value < _SMALL
-    common = dict(ambiguous=span.ambiguous, scale=scale, plain=plain)
     if after is not None:
         start = before.start if before else span.start
-        return _Candidate(start, after.end, span.start, span.end, value, after.code, named=True, **common)
+        return _Candidate(start, after.end, span.start, span.end, value, after.code, named=True,
+                          ambiguous=span.ambiguous, scale=scale, plain=plain)
     if before is not None:
-        return _Candidate(before.start, end, span.start, span.end, value, before.code, named=True, **common)
+        return _Candidate(before.start, end, span.start, span.end, value, before.code, named=True,
+                          ambiguous=span.ambiguous, scale=scale, plain=plain)
     if not force and (counts_time(text, end) or not _bare_is_money(text, end)):
         return None
-    return _Candidate(span.start, end, span.start, span.end, value, None, **common)
+    return _Candidate(span.start, end, span.start, span.end, value, None,
+                      ambiguous=span.ambiguous, scale=scale, plain=plain)
 
 
 def _worded_candidates(text: str, taken: list[tuple[int, int]]) -> list[_Candidate]:

@@ -190,14 +190,14 @@ def _viterbi(
                     moves = ((("title", 0, mask if prev_role in _IN_PROJECT else 0), 0.0, False),)
                 else:
                     moves = (((role, 0, 0), 0.0, False),)
-                for new_state, extra, opens in moves:
+                for new_state, extra, opening in moves:
                     cost = step + extra + emit
                     total = score + cost
                     if margins:
                         step_edges.append((state, new_state, cost))
                     if total < here.get(new_state, _INF):
                         here[new_state] = total
-                        pointer[new_state] = (state, opens)
+                        pointer[new_state] = (state, opening)
         if not here:  # nothing fits the grammar (cannot happen with the shipped form): restart
             here = {(r, 0, 0): e for r, e in emission}
             pointer = {s: (None, False) for s in here}
@@ -215,11 +215,11 @@ def _viterbi(
     total = final[end_state]
     roles: list[str] = [""] * n
     opens: list[bool] = [False] * n
-    state: _State | None = end_state
+    walk: _State | None = end_state
     for i in range(n - 1, -1, -1):
-        assert state is not None
-        roles[i] = state[0]
-        state, opens[i] = back[i][state]
+        assert walk is not None
+        roles[i] = walk[0]
+        walk, opens[i] = back[i][walk]
     result = Decoding(roles, opens, [_INF] * n, [None] * n, costs, None, total)  # type: ignore[arg-type]
     if margins:
         _max_marginals(result, alpha, edges, final, allowed, beam)

@@ -265,7 +265,7 @@ def _add_entries(
                         where, f"spelling {spelling!r} is listed under both {owner[key]} and {name}", spelling
                     )
                 owner[key] = name
-                entry = LabelSpelling(spelling, name, language, standalone)  # type: ignore[arg-type]
+                entry = LabelSpelling(spelling, name, language, standalone)
                 labels.pop(key, None)  # re-insert: an override moves to the end of the file order
                 labels[key] = entry
                 blocked.discard(key)
@@ -346,7 +346,9 @@ def _locate(text: str, where: tuple[str | int, ...], needle: str | None = None) 
 
 
 def _locate_key(text: str, where: tuple[str | int, ...]) -> int | None:
-    norm = lambda part: re.sub(r"[\s\"']", "", str(part))  # noqa: E731
+    def norm(part: str | int) -> str:
+        return re.sub(r"[\s\"']", "", str(part))
+
     for depth in range(len(where), 0, -1):
         target = ".".join(norm(p) for p in where[:depth])
         header = ""
