@@ -5,7 +5,7 @@
     python bench/bench_segmenter.py --pages 200 --repeat 3
 
 Figures, per 100 pages of the Word-export layout that bench/bench_pdf.py generates:
-  decoder        extract/segmenter.segment (units, style profile, two Viterbi passes) on the blocks
+  decoder        structure/segmenter.segment (units, style profile, two Viterbi passes) on the blocks
                  the pdfium reader gives
   rule passes    the segmenter as it was before the decoder (BASELINE_COMMIT, loaded from git), on
                  the same paragraphs (the decoder's units, so both see the same labels cut from

@@ -1,7 +1,7 @@
 """Command line: `cittaslow-extract INPUT... --out DIR`, `cittaslow-extract check [FOLDER]` and
 `cittaslow-extract explain FILE`.
 
-A thin layer over the library (api.extract_folder, check.py): it parses arguments, turns library
+A thin layer over the library (api.extract_folder, check/): it parses arguments, turns library
 errors into one-line messages and sets the exit code: 0 all documents ok, 1 some failed (the rest
 are still written), 2 usage error, 3 the run could not finish (tables left as they were).
 Only the standard library is imported here, so `--help` stays instant.

@@ -85,12 +85,12 @@ def preload_modules(config: RunConfig, suffixes: set[str]) -> list[str]:
     """
     from cittaslow_extract.read.registry import DEFAULT_PDF_ENGINE, READERS
 
-    modules = ["cittaslow_extract.pipeline", READERS["txt"][0]]
+    modules = ["cittaslow_extract.pipeline", READERS["txt"].module]
     if ".pdf" in suffixes:
         engine = config.read_options.pdf_engine
-        modules.append(READERS[f"pdf:{DEFAULT_PDF_ENGINE if engine == 'auto' else engine}"][0])
+        modules.append(READERS[f"pdf:{DEFAULT_PDF_ENGINE if engine == 'auto' else engine}"].module)
     if ".docx" in suffixes:
-        modules.append(READERS["docx"][0])
+        modules.append(READERS["docx"].module)
     if config.mentions:
         modules += ["cittaslow_extract.mentions", "spacy", "spacy.lang.en", "spacy.lang.tr"]
     return modules

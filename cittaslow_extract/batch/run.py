@@ -5,7 +5,7 @@ run_batch is the whole batch behind the command line:
    the output folder's cache is taken from there (documents.reused true, status still "ok");
 2. the other files go to an engine (engines.py: local worker processes or Dask), each under the
    per-document time and memory limits; a file that fails becomes a failed documents row;
-3. the tables are written beside the old ones and renamed into place all together (outputs.py),
+3. the tables are written beside the old ones and renamed into place all together (export/outputs.py),
    or, for partitioned Dask output, the workers' Parquet parts are published with one link swap.
 Results are in input order whatever the engine and the number of workers.
 """
@@ -61,7 +61,7 @@ RECOGNISED_UNREADABLE_SUFFIXES = frozenset({".xls", ".pptx"})
 class InputFile:
     path: Path
     source_path: str  # as written in the tables: stable, relative where the user gave it relative
-    skip_reason: str | None = None  # not a submission (selection.py): a `skipped` row, not read
+    skip_reason: str | None = None  # not a submission (discovery.py): a `skipped` row, not read
 
 
 def display_path(path: Path) -> str:
@@ -89,8 +89,8 @@ def discover_inputs(
     A file named explicitly is always processed (its reader is chosen by content; only an Office
     lock file is skipped, since a shell's `folder/*` names it too); inside folders only
     document-like suffixes are taken, hidden folders are not entered, and files that are plainly not
-    submissions (lock files, hidden files, photos, archives, spreadsheets: see selection.py) come
-    with a skip_reason.  `include`/`exclude`: glob patterns (selection.selected).  With `ocr`
+    submissions (lock files, hidden files, photos, archives, spreadsheets: see discovery.py) come
+    with a skip_reason.  `include`/`exclude`: glob patterns (discovery.selected).  With `ocr`
     off, images in folders are skipped too (nothing could read them).
     """
     from cittaslow_extract.batch.discovery import LOCK_FILE_PREFIXES, LOCK_FILE_REASON, selected

@@ -92,7 +92,7 @@ def check_folder(
     return CheckReport(folder, tuple(checks), update)
 
 
-INTERNAL_ERROR_PREFIX = "internal error"  # process.py's reason for an exception in the pipeline itself
+INTERNAL_ERROR_PREFIX = "internal error"  # pipeline.py's reason for an exception in the pipeline itself
 
 
 def _check_document(path: Path, result: DocumentResult, mentions: bool, update: bool, force: bool = False) -> DocumentCheck:

@@ -381,10 +381,8 @@ _MATCH_CACHE_SIZE = 100_000
 
 @lru_cache(maxsize=1)
 def _default_vocabulary() -> Vocabulary:
-    text = data_text("labels.toml")
-    empty = Vocabulary({}, {}, [])
-    return empty.merged(parse_toml(text, "cittaslow_extract/data/labels.toml", "labels file"),
-                        "cittaslow_extract/data/labels.toml", text)
+    text, origin = data_text("labels.toml"), "cittaslow_extract/data/labels.toml"
+    return Vocabulary({}, {}, []).merged(parse_toml(text, origin, "labels file"), origin, text)
 
 
 def load_vocabulary(extra_files: tuple[Path, ...] = ()) -> Vocabulary:
