@@ -11,6 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+# re-exported (`as`): export/outputs.py imports it from here
+from cittaslow_extract.export.rendered import RenderedRows as RenderedRows
+
 SourceFormat = Literal["pdf", "docx", "txt", "png", "jpeg", "tiff", "html", "odt", "rtf", "doc", "xlsx", "ods"]
 Language = Literal["en", "tr"]
 
@@ -275,16 +278,6 @@ class DocumentRecord:
     manifest_columns: tuple[tuple[str, str | None], ...] = ()
     ocr_pages: int | None = None
     ocr_confidence: Decimal | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RenderedRows:
-    """A document's rows already serialised for the table files, by the worker that read it, so the
-    process writing the tables only joins them (export.writers.table_from_parts).  `parts` maps a
-    table to its part per kind: "csv" (CSV lines, no header) and "json" (JSON lines, for Parquet)."""
-
-    neutralize_formulas: bool  # how the CSV lines were written
-    parts: dict[str, dict[str, bytes]]
 
 
 @dataclass(slots=True)
