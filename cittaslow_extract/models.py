@@ -6,7 +6,7 @@ reader for a new format, or a new exporter, plugs in by producing or consuming t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -16,18 +16,6 @@ from cittaslow_extract.export.rendered import RenderedRows as RenderedRows
 
 SourceFormat = Literal["pdf", "docx", "txt", "png", "jpeg", "tiff", "html", "odt", "rtf", "doc", "xlsx", "ods"]
 Language = Literal["en", "tr"]
-
-# Canonical field names, in the order the checklist form lists them.  The label vocabulary
-# (data/labels.toml) maps every spelling of a label onto one of these.
-FIELD_NAMES: tuple[str, ...] = (
-    "objective",
-    "brief_info",
-    "budget",
-    "duration",
-    "start",
-    "end",
-    "completed",
-)
 
 
 # --------------------------------------------------------------------------- reading
@@ -114,6 +102,11 @@ class RawFields:
 
     def present(self) -> set[str]:
         return {name for name in FIELD_NAMES if getattr(self, name) is not None}
+
+
+# Canonical field names, in the order the checklist form lists them: RawFields' fields.  The label
+# vocabulary (data/labels.toml) maps every spelling of a label onto one of these.
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RawFields))
 
 
 @dataclass(slots=True)
