@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from cittaslow_extract.export.schema import TABLES, Columns, Kind, arrow_schema
+from cittaslow_extract.export.schema import _PANDAS_DTYPES, _PANDAS_TYPES, TABLES, Columns, Kind, arrow_schema
 from cittaslow_extract.models import MoneyAmount
 
 FORMATS = ("csv", "parquet", "xlsx")
@@ -190,13 +190,11 @@ def arrow_table(table: str, records: Iterable[Any]) -> Any:
 
 def _with_pandas_metadata(table: str, schema: Any, columns: Columns | None = None) -> Any:
     """Pandas metadata so read_parquet restores nullable dtypes (Int64, boolean, Float64, string)."""
-    from cittaslow_extract.export.schema import _PANDAS_DTYPES
-
-    columns = [
+    entries = [
         {
             "name": name,
             "field_name": name,
-            "pandas_type": {"string": "unicode", "int": "int64", "bool": "bool", "decimal": "float64", "amounts": "list[object]"}[kind],
+            "pandas_type": _PANDAS_TYPES[kind],
             "numpy_type": _PANDAS_DTYPES[kind],
             "metadata": None,
         }
@@ -205,7 +203,7 @@ def _with_pandas_metadata(table: str, schema: Any, columns: Columns | None = Non
     metadata = {
         "index_columns": [],
         "column_indexes": [],
-        "columns": columns,
+        "columns": entries,
         "creator": {"library": "cittaslow-extract"},
         "pandas_version": "2.0.0",
     }
@@ -247,7 +245,8 @@ def _parquet(arrow: Any) -> bytes:
 
     sink = pa.BufferOutputStream()
     pq.write_table(arrow, sink, compression="zstd", write_statistics=True)
-    return sink.getvalue().to_pybytes()
+    data: bytes = sink.getvalue().to_pybytes()  # pyarrow is untyped
+    return data
 
 
 # The serialised rows a format's file is assembled from: CSV lines for CSV, JSON lines for Parquet
