@@ -1,12 +1,15 @@
-"""The tables' columns come from one place, the record dataclasses (models.py), and what lists them
-is tied to it: column kinds to the fields' types, the raw field names to the projects columns."""
+"""The tables' columns come from one place, the record dataclasses (models.py), and everything that
+lists or describes them is tied to it: column kinds to the fields' types, meanings (data/columns.toml)
+to the columns, the README's data dictionary to both, the raw field names to the projects columns."""
 
 from __future__ import annotations
 
+import sys
 import types
 import typing
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +18,8 @@ from cittaslow_extract.export.schema import (
     RECORDS,
     TABLES,
     arrow_schema,
+    column_meanings,
+    extra_column_meanings,
     record_columns,
     table_columns,
 )
@@ -28,6 +33,8 @@ from cittaslow_extract.models import (
     column,
 )
 from cittaslow_extract.normalize.project import project_record
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # The Python type a column of each kind holds in a record (None aside).
 KIND_TYPES = {"string": str, "int": int, "bool": bool, "decimal": Decimal, "amounts": list[MoneyAmount]}
@@ -68,6 +75,38 @@ def test_a_field_without_column_metadata_is_an_error():
 def test_documents_manifest_columns_are_not_a_column_but_extra_ones_follow_the_table():
     assert "manifest_columns" not in dict(TABLES["documents"])
     assert table_columns("documents", ("region",))[-1] == ("region", "string")
+
+
+def test_every_column_has_a_meaning_and_nothing_else_does():
+    meanings = column_meanings()
+    assert {t: list(m) for t, m in meanings.items()} == {t: [name for name, _ in c] for t, c in TABLES.items()}
+    assert all(text.strip() for m in meanings.values() for text in m.values())
+    # the data file holds the four tables and the added columns' entry, nothing else
+    assert set(load_data("columns.toml")) == {*TABLES, "extra_columns"}
+    assert set(extra_column_meanings()) <= set(TABLES)
+
+
+def _render():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from update_readme import render
+    finally:
+        sys.path.pop(0)
+    return render
+
+
+def test_readme_data_dictionary_is_generated_from_the_schema():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert _render()(readme) == readme, "run: python scripts/update_readme.py"
+    dictionary = readme[readme.index("## Data dictionary"):readme.index("### Warning codes")]
+    for table in TABLES:  # every table has its generated part (a part removed would go unchecked)
+        assert f"<!-- columns-{table}:start -->" in dictionary
+        assert f"<!-- columns-{table}:end -->" in dictionary
+
+
+def test_readme_generator_rejects_an_unknown_part():
+    with pytest.raises(ValueError, match="unknown generated part 'columns-nothing'"):
+        _render()("<!-- columns-nothing:start -->\n<!-- columns-nothing:end -->\n")
 
 
 def test_field_names_are_the_raw_fields_and_the_label_vocabularys_fields():

@@ -9,7 +9,8 @@ A table's columns are its record's fields in order, each with the kind its metad
   amounts  list of {amount, currency, approximate, years, raw}: a Parquet list of
            structs, a JSON array in CSV
 
-What each column means is in data/columns.toml.
+What each column means is in data/columns.toml: the workbook's data-dictionary sheet and the
+README's data dictionary (scripts/update_readme.py) are written from it.
 
 >>> [name for name, _ in TABLES["criteria"]][-2:]
 ['project_count', 'budget_total']
@@ -19,9 +20,12 @@ What each column means is in data/columns.toml.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import fields
+from functools import lru_cache
 from typing import Any
 
+from cittaslow_extract.datafiles import load_data
 from cittaslow_extract.models import (
     COLUMN,
     ColumnSpec,
@@ -34,7 +38,8 @@ from cittaslow_extract.models import (
 
 __all__ = [
     "CRITERIA_COLUMNS", "DOCUMENT_COLUMNS", "FULL_DATE_COLUMNS", "MENTION_COLUMNS", "PROJECT_COLUMNS",
-    "RECORDS", "TABLES", "Columns", "Kind", "arrow_schema", "pandas_dtypes", "record_columns", "table_columns",
+    "RECORDS", "TABLES", "Columns", "Kind", "arrow_schema", "column_meanings", "extra_column_meanings",
+    "pandas_dtypes", "record_columns", "table_columns",
 ]
 
 Columns = tuple[tuple[str, Kind], ...]
@@ -88,6 +93,30 @@ def table_columns(table: str, extra: tuple[str, ...] = ()) -> Columns:
     (('ocr_confidence', 'decimal'), ('region', 'string'))
     """
     return TABLES[table] + tuple((name, "string") for name in extra)
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> dict[str, Any]:
+    return load_data("columns.toml")
+
+
+def column_meanings() -> Mapping[str, Mapping[str, str]]:
+    """What every column means (data/columns.toml): table → column → meaning, in Markdown (`code`,
+    [links](#anchor)) as the README shows it.
+
+    >>> column_meanings()["criteria"]["document_id"]
+    'as in projects'
+    """
+    return {table: _dictionary()[table] for table in TABLES}
+
+
+def extra_column_meanings() -> Mapping[str, tuple[str, str]]:
+    """table → (name, meaning) of the columns a run may add after the table's own (table_columns).
+
+    >>> extra_column_meanings()["documents"][0]
+    '(manifest columns)'
+    """
+    return {table: (entry["name"], entry["meaning"]) for table, entry in _dictionary()["extra_columns"].items()}
 
 
 _PANDAS_DTYPES: dict[Kind, str] = {
