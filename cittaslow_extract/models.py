@@ -11,9 +11,11 @@ builds the tables' columns, in field order, from them.  Column meanings are in d
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 from typing import Literal
 
 # re-exported (`as`): export/outputs.py imports it from here
@@ -44,8 +46,9 @@ def column(kind: Kind, *, date: bool = False) -> dict[str, ColumnSpec]:
     return {COLUMN: ColumnSpec(kind, date)}
 
 
-# Field metadata of a record field that travels with the record but is no column of its table.
-NOT_A_COLUMN: dict[str, ColumnSpec] = {COLUMN: ColumnSpec(None)}
+# Field metadata of a record field that travels with the record but is no column of its table
+# (read-only: dataclasses keeps the mapping it is given, and every such field shares this one).
+NOT_A_COLUMN: Mapping[str, ColumnSpec] = MappingProxyType({COLUMN: ColumnSpec(None)})
 
 
 # --------------------------------------------------------------------------- reading
