@@ -2,29 +2,53 @@
 
 Every stage takes and returns these types only (no untyped dicts between stages), so a
 reader for a new format, or a new exporter, plugs in by producing or consuming them.
+
+The records of the output tables (ProjectRecord, CriterionRecord, DocumentRecord, Mention) are the
+tables' contract: each field's metadata says its column kind (`column(...)`), and export/schema.py
+builds the tables' columns, in field order, from them.  Column meanings are in data/columns.toml.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # transport bytes belong to export/; the core models only name the type
+    from cittaslow_extract.export.rendered import RenderedRows
 
 SourceFormat = Literal["pdf", "docx", "txt", "png", "jpeg", "tiff", "html", "odt", "rtf", "doc", "xlsx", "ods"]
 Language = Literal["en", "tr"]
 
-# Canonical field names, in the order the checklist form lists them.  The label vocabulary
-# (data/labels.toml) maps every spelling of a label onto one of these.
-FIELD_NAMES: tuple[str, ...] = (
-    "objective",
-    "brief_info",
-    "budget",
-    "duration",
-    "start",
-    "end",
-    "completed",
-)
+# Kinds of column (export/schema.py says what each is in CSV, Parquet and pandas).
+Kind = Literal["string", "int", "bool", "decimal", "amounts"]
+COLUMN = "column"  # the field-metadata key of a ColumnSpec
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    """What a record field is in its table: a column of `kind`, or (kind None) not a column."""
+
+    kind: Kind | None
+    date: bool = False  # an ISO partial date: a full one (YYYY-MM-DD) is a date cell in the workbook
+
+
+def column(kind: Kind, *, date: bool = False) -> dict[str, ColumnSpec]:
+    """Field metadata: the field is a column of its table, of `kind`, in field order.
+
+    >>> column("decimal")
+    {'column': ColumnSpec(kind='decimal', date=False)}
+    """
+    return {COLUMN: ColumnSpec(kind, date)}
+
+
+# Field metadata of a record field that travels with the record but is no column of its table
+# (read-only: dataclasses keeps the mapping it is given, and every such field shares this one).
+NOT_A_COLUMN: Mapping[str, ColumnSpec] = MappingProxyType({COLUMN: ColumnSpec(None)})
 
 
 # --------------------------------------------------------------------------- reading
@@ -113,6 +137,11 @@ class RawFields:
         return {name for name in FIELD_NAMES if getattr(self, name) is not None}
 
 
+# Canonical field names, in the order the checklist form lists them: RawFields' fields.  The label
+# vocabulary (data/labels.toml) maps every spelling of a label onto one of these.
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RawFields))
+
+
 @dataclass(slots=True)
 class RawProject:
     title: str | None
@@ -187,104 +216,102 @@ class DurationValue:
 
 @dataclass(slots=True)
 class Mention:
-    """An indicator found in the narrative of a project (see the mentions stage)."""
+    """An indicator found in the narrative of a project (see the mentions stage): a mentions row."""
 
-    project_id: str
-    field: str
-    label: str  # QUANTITY | MONEY | DATE | PLACE | ORG
-    text: str
-    value: str | None  # QUANTITY/MONEY: plain decimal; DATE: ISO partial date; PLACE: gazetteer spelling
-    unit: str | None  # QUANTITY: lemma of the counted noun; MONEY: ISO currency; PLACE: kind of place
-    start_char: int
-    end_char: int
-    planned: bool
+    # dataclasses.field: the column named `field` hides the function in the rest of the class body
+    project_id: str = dataclasses.field(metadata=column("string"))
+    field: str = dataclasses.field(metadata=column("string"))
+    label: str = dataclasses.field(metadata=column("string"))  # QUANTITY | MONEY | DATE | PLACE | ORG
+    text: str = dataclasses.field(metadata=column("string"))
+    # QUANTITY/MONEY: plain decimal; DATE: ISO partial date; PLACE: gazetteer spelling
+    value: str | None = dataclasses.field(metadata=column("string"))
+    # QUANTITY: lemma of the counted noun; MONEY: ISO currency; PLACE: kind of place
+    unit: str | None = dataclasses.field(metadata=column("string"))
+    start_char: int = dataclasses.field(metadata=column("int"))
+    end_char: int = dataclasses.field(metadata=column("int"))
+    planned: bool = dataclasses.field(metadata=column("bool"))
 
 
 # --------------------------------------------------------------------------- results
+# New columns go at the end of their record (fields with a default follow those without), so that
+# scripts reading the tables by position keep working.
 @dataclass(slots=True)
 class ProjectRecord:
-    """One row of the projects table.  Column order and types are defined in export/schema.py."""
+    """One row of the projects table."""
 
-    document_id: str
-    source_path: str
-    source_format: str
-    language: str
-    checklist: str | None
-    criterion_no: int | None
-    criterion: str | None
-    subcriterion: str | None
-    project_no: int
-    project_id: str
-    title: str | None
-    objective: str | None
-    brief_info: str | None
-    budget_text: str | None
-    duration_text: str | None
-    start_text: str | None
-    end_text: str | None
-    completed: str | None
-    budget_amount: Decimal | None
-    budget_currency: str | None
-    budget_approximate: bool | None
-    budget_year: int | None
-    budget_amounts: list[MoneyAmount]
-    start_date: str | None
-    end_date: str | None
-    ongoing: bool | None
-    duration_months: Decimal | None
-    recurrence: str | None
-    page_start: int | None
-    page_end: int | None
-    warnings: str
-    budget_upper_bound: bool | None = None  # budget_amount is a ceiling ("up to", "-'ye kadar", "azami")
-    # how much better the segmenter's reading of this project is than the nearest other reading
-    segmentation_margin: Decimal | None = None
-    city: str | None = None  # the submission's city (documents.city), so one table of all cities needs no join
+    document_id: str = field(metadata=column("string"))
+    source_path: str = field(metadata=column("string"))
+    source_format: str = field(metadata=column("string"))
+    language: str = field(metadata=column("string"))
+    checklist: str | None = field(metadata=column("string"))
+    criterion_no: int | None = field(metadata=column("int"))
+    criterion: str | None = field(metadata=column("string"))
+    subcriterion: str | None = field(metadata=column("string"))
+    project_no: int = field(metadata=column("int"))
+    project_id: str = field(metadata=column("string"))
+    title: str | None = field(metadata=column("string"))
+    objective: str | None = field(metadata=column("string"))
+    brief_info: str | None = field(metadata=column("string"))
+    budget_text: str | None = field(metadata=column("string"))
+    duration_text: str | None = field(metadata=column("string"))
+    start_text: str | None = field(metadata=column("string"))
+    end_text: str | None = field(metadata=column("string"))
+    completed: str | None = field(metadata=column("string"))
+    budget_amount: Decimal | None = field(metadata=column("decimal"))
+    budget_currency: str | None = field(metadata=column("string"))
+    budget_approximate: bool | None = field(metadata=column("bool"))
+    budget_year: int | None = field(metadata=column("int"))
+    budget_amounts: list[MoneyAmount] = field(metadata=column("amounts"))
+    start_date: str | None = field(metadata=column("string", date=True))
+    end_date: str | None = field(metadata=column("string", date=True))
+    ongoing: bool | None = field(metadata=column("bool"))
+    duration_months: Decimal | None = field(metadata=column("decimal"))
+    recurrence: str | None = field(metadata=column("string"))
+    page_start: int | None = field(metadata=column("int"))
+    page_end: int | None = field(metadata=column("int"))
+    warnings: str = field(metadata=column("string"))
+    budget_upper_bound: bool | None = field(default=None, metadata=column("bool"))
+    segmentation_margin: Decimal | None = field(default=None, metadata=column("decimal"))
+    city: str | None = field(default=None, metadata=column("string"))  # so one table of all cities needs no join
 
 
 @dataclass(slots=True)
 class CriterionRecord:
-    document_id: str
-    checklist: str | None
-    criterion_no: int | None
-    criterion: str | None
-    subcriterion: str | None
-    project_count: int
-    budget_total: Decimal | None
+    """One row of the criteria table: a criterion, or one of its sub-criteria."""
+
+    document_id: str = field(metadata=column("string"))
+    checklist: str | None = field(metadata=column("string"))
+    criterion_no: int | None = field(metadata=column("int"))
+    criterion: str | None = field(metadata=column("string"))
+    subcriterion: str | None = field(metadata=column("string"))
+    project_count: int = field(metadata=column("int"))
+    budget_total: Decimal | None = field(metadata=column("decimal"))
 
 
 @dataclass(slots=True)
 class DocumentRecord:
-    document_id: str
-    source_path: str
-    source_format: str | None
-    status: str  # ok | failed | skipped
-    error: str | None
-    project_count: int
-    criterion_count: int
-    page_count: int | None
-    sha256: str
-    encoding: str | None = None
-    language: str | None = None
-    warnings: str = ""
-    reused: bool = False  # --incremental: rows taken from the previous run (status stays "ok")
-    city: str | None = None  # municipality: from --manifest, else read from the document (identity.py)
-    submission_year: int | None = None
-    duplicate_of: str | None = None  # document_id of an earlier byte-identical file in the batch
-    # --manifest's other columns for this file, (column, value): extra documents columns
-    manifest_columns: tuple[tuple[str, str | None], ...] = ()
-    ocr_pages: int | None = None
-    ocr_confidence: Decimal | None = None
+    """One row of the documents table: one input file."""
 
-
-@dataclass(frozen=True, slots=True)
-class RenderedRows:
-    """A document's rows already serialised for the table files, by the worker that read it, so the
-    process writing the tables only joins them (export.writers.table_from_parts).  `parts` maps a
-    table to its part per kind: "csv" (CSV lines, no header) and "json" (JSON lines, for Parquet)."""
-
-    neutralize_formulas: bool  # how the CSV lines were written
-    parts: dict[str, dict[str, bytes]]
+    document_id: str = field(metadata=column("string"))
+    source_path: str = field(metadata=column("string"))
+    source_format: str | None = field(metadata=column("string"))
+    status: str = field(metadata=column("string"))  # ok | failed | skipped
+    error: str | None = field(metadata=column("string"))
+    project_count: int = field(metadata=column("int"))
+    criterion_count: int = field(metadata=column("int"))
+    page_count: int | None = field(metadata=column("int"))
+    sha256: str = field(metadata=column("string"))
+    encoding: str | None = field(default=None, metadata=column("string"))
+    language: str | None = field(default=None, metadata=column("string"))
+    warnings: str = field(default="", metadata=column("string"))
+    reused: bool = field(default=False, metadata=column("bool"))  # --incremental: rows from the previous run
+    city: str | None = field(default=None, metadata=column("string"))  # --manifest, else identity.py
+    submission_year: int | None = field(default=None, metadata=column("int"))
+    duplicate_of: str | None = field(default=None, metadata=column("string"))  # an earlier identical file
+    # --manifest's other columns for this file, (column, value): the writers add them after the others
+    manifest_columns: tuple[tuple[str, str | None], ...] = field(default=(), metadata=NOT_A_COLUMN)
+    ocr_pages: int | None = field(default=None, metadata=column("int"))
+    ocr_confidence: Decimal | None = field(default=None, metadata=column("decimal"))
 
 
 @dataclass(slots=True)

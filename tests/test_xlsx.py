@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,7 +19,7 @@ from test_export import project
 from cittaslow_extract.errors import OutputLimitError
 from cittaslow_extract.export import xlsx
 from cittaslow_extract.export.outputs import write_tables
-from cittaslow_extract.export.schema import TABLES
+from cittaslow_extract.export.schema import TABLES, table_columns
 from cittaslow_extract.export.writers import UTF8_BOM, json_rows
 from cittaslow_extract.models import DocumentRecord, DocumentResult
 
@@ -82,13 +83,17 @@ def test_data_dictionary_sheet_lists_every_column_with_its_meaning(tmp_path):
     assert [(t, c) for t, c, _, _ in rows] == [(t, name) for t in TABLES for name, _ in TABLES[t]]
     assert ["projects", "budget_amount", "number"] == rows[18][:3]
     assert all(meaning for *_, meaning in rows)
+    # data/columns.toml's Markdown as plain text: no code marks, no link targets
+    assert not [meaning for *_, meaning in rows if "`" in meaning or "](#" in meaning]
+    assert dict(((t, c), m) for t, c, _, m in rows)[("projects", "warnings")] == ";-separated warning codes, empty when none"
 
 
-def test_every_schema_column_has_a_meaning_and_no_other():
-    meanings = xlsx.column_meanings()
-    assert {t: set(columns) for t, columns in meanings.items()} == {
-        t: {name for name, _ in columns} for t, columns in TABLES.items()
-    }
+def test_data_dictionary_sheet_gives_a_manifest_column_its_meaning():
+    columns = {"documents": table_columns("documents", ("region",))}
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.workbook_bytes({"documents": b""}, columns)))
+    table, column, kind, meaning = [c.value for c in list(book["data dictionary"].iter_rows())[-1]]
+    assert (table, column, kind) == ("documents", "region", "text")
+    assert meaning.startswith("a column of the --manifest file")
 
 
 def test_workbook_bytes_are_deterministic(tmp_path):
@@ -150,16 +155,3 @@ def test_the_command_exits_3_with_one_line_and_keeps_the_previous_tables(tmp_pat
     assert error.count("\n") == 1 and error.startswith("error: tables.xlsx: projects table, data row 1, column subcriterion holds 58 characters")
     assert error.rstrip().endswith("--format csv or parquet; previous tables left as they were")
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
-
-
-def test_every_schema_column_is_in_the_readme_data_dictionary():
-    import re
-
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    dictionary = readme[readme.index("## Data dictionary"):readme.index("### Warning codes")]
-    sections = dict(re.findall(r"(?ms)^### (\w+) — (.*?)(?=^### |\Z)", dictionary))
-    assert set(sections) == set(TABLES)
-    for table, columns in TABLES.items():
-        first_cells = " ".join(re.findall(r"(?m)^\| ([^|]+) \|", sections[table]))
-        missing = [name for name, _ in columns if not re.search(rf"\b{name}\b", first_cells)]
-        assert not missing, f"README data dictionary, {table}: {missing}"

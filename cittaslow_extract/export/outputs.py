@@ -26,7 +26,8 @@ from typing import Any
 
 from cittaslow_extract.errors import ConfigError
 from cittaslow_extract.export import atomic
-from cittaslow_extract.models import DocumentResult, RenderedRows
+from cittaslow_extract.export.rendered import RenderedRows
+from cittaslow_extract.models import DocumentResult
 
 TABLE_NAMES = ("projects", "criteria", "documents", "mentions")
 PARTS_DIR = ".parts"

@@ -1,112 +1,92 @@
-"""Column names and types of every output table: the one place analysts' contracts are written.
+"""Column names and types of every output table, built from the record dataclasses (models.py).
 
-Each table is a list of (column, kind).  Kinds:
+A table's columns are its record's fields in order, each with the kind its metadata gives
+(`column(...)` in models.py); a field marked NOT_A_COLUMN is left out.  Kinds:
   string   text (null allowed)
   int      nullable 64-bit integer (pandas Int64)
   bool     nullable boolean (pandas boolean)
   decimal  a Decimal inside the pipeline; float64 in Parquet (pandas Float64); exact digits in CSV
   amounts  list of {amount, currency, approximate, years, raw}: a Parquet list of
            structs, a JSON array in CSV
+
+What each column means is in data/columns.toml: the workbook's data-dictionary sheet and the
+README's data dictionary (scripts/update_readme.py) are written from it.
+
+>>> [name for name, _ in TABLES["criteria"]][-2:]
+['project_count', 'budget_total']
+>>> dict(PROJECT_COLUMNS)["budget_amounts"]
+'amounts'
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Mapping
+from dataclasses import fields
+from functools import lru_cache
+from typing import Any
 
-Kind = Literal["string", "int", "bool", "decimal", "amounts"]
+from cittaslow_extract.datafiles import load_data
+from cittaslow_extract.models import (
+    COLUMN,
+    ColumnSpec,
+    CriterionRecord,
+    DocumentRecord,
+    Kind,
+    Mention,
+    ProjectRecord,
+)
+
+__all__ = [
+    "CRITERIA_COLUMNS", "DOCUMENT_COLUMNS", "FULL_DATE_COLUMNS", "MENTION_COLUMNS", "PROJECT_COLUMNS",
+    "RECORDS", "TABLES", "Columns", "Kind", "arrow_schema", "column_meanings", "extra_column_meanings",
+    "pandas_dtypes", "record_columns", "table_columns",
+]
+
 Columns = tuple[tuple[str, Kind], ...]
 
-PROJECT_COLUMNS: tuple[tuple[str, Kind], ...] = (
-    ("document_id", "string"),
-    ("source_path", "string"),
-    ("source_format", "string"),
-    ("language", "string"),
-    ("checklist", "string"),
-    ("criterion_no", "int"),
-    ("criterion", "string"),
-    ("subcriterion", "string"),
-    ("project_no", "int"),
-    ("project_id", "string"),
-    ("title", "string"),
-    ("objective", "string"),
-    ("brief_info", "string"),
-    ("budget_text", "string"),
-    ("duration_text", "string"),
-    ("start_text", "string"),
-    ("end_text", "string"),
-    ("completed", "string"),
-    ("budget_amount", "decimal"),
-    ("budget_currency", "string"),
-    ("budget_approximate", "bool"),
-    ("budget_year", "int"),
-    ("budget_amounts", "amounts"),
-    ("start_date", "string"),
-    ("end_date", "string"),
-    ("ongoing", "bool"),
-    ("duration_months", "decimal"),
-    ("recurrence", "string"),
-    ("page_start", "int"),
-    ("page_end", "int"),
-    ("warnings", "string"),
-    ("budget_upper_bound", "bool"),
-    ("segmentation_margin", "decimal"),
-    ("city", "string"),
-)
-
-CRITERIA_COLUMNS: tuple[tuple[str, Kind], ...] = (
-    ("document_id", "string"),
-    ("checklist", "string"),
-    ("criterion_no", "int"),
-    ("criterion", "string"),
-    ("subcriterion", "string"),
-    ("project_count", "int"),
-    ("budget_total", "decimal"),
-)
-
-DOCUMENT_COLUMNS: tuple[tuple[str, Kind], ...] = (
-    ("document_id", "string"),
-    ("source_path", "string"),
-    ("source_format", "string"),
-    ("status", "string"),
-    ("error", "string"),
-    ("project_count", "int"),
-    ("criterion_count", "int"),
-    ("page_count", "int"),
-    ("sha256", "string"),
-    ("encoding", "string"),
-    ("language", "string"),
-    ("warnings", "string"),
-    ("reused", "bool"),
-    ("city", "string"),
-    ("submission_year", "int"),
-    ("duplicate_of", "string"),
-    ("ocr_pages", "int"),
-    ("ocr_confidence", "decimal"),
-)
-
-MENTION_COLUMNS: tuple[tuple[str, Kind], ...] = (
-    ("project_id", "string"),
-    ("field", "string"),
-    ("label", "string"),
-    ("text", "string"),
-    ("value", "string"),
-    ("unit", "string"),
-    ("start_char", "int"),
-    ("end_char", "int"),
-    ("planned", "bool"),
-)
-
-# ISO partial-date columns (kind string): a full date (YYYY-MM-DD) is a date cell in the workbook.
-FULL_DATE_COLUMNS = frozenset({"start_date", "end_date"})
-
-TABLES: dict[str, tuple[tuple[str, Kind], ...]] = {
-    "projects": PROJECT_COLUMNS,
-    "criteria": CRITERIA_COLUMNS,
-    "documents": DOCUMENT_COLUMNS,
-    "mentions": MENTION_COLUMNS,
+# The record each table's rows are, in the order the tables are listed (workbook sheets, README).
+RECORDS: dict[str, type] = {
+    "projects": ProjectRecord,
+    "criteria": CriterionRecord,
+    "documents": DocumentRecord,
+    "mentions": Mention,
 }
 
-def table_columns(table: str, extra: tuple[str, ...] = ()) -> tuple[tuple[str, Kind], ...]:
+
+def _specs(record: type) -> list[tuple[str, ColumnSpec]]:
+    """(field, spec) of every field of `record`; a field without column metadata is an error, so a
+    new field is never silently left out of (or put into) a table."""
+    specs = []
+    for item in fields(record):
+        spec = item.metadata.get(COLUMN)
+        if not isinstance(spec, ColumnSpec):
+            raise TypeError(f"{record.__name__}.{item.name}: no column metadata (column(...) or NOT_A_COLUMN)")
+        specs.append((item.name, spec))
+    return specs
+
+
+def record_columns(record: type) -> Columns:
+    """The columns of a record's table: its fields that are columns, in field order.
+
+    >>> record_columns(Mention)[:2]
+    (('project_id', 'string'), ('field', 'string'))
+    """
+    return tuple((name, spec.kind) for name, spec in _specs(record) if spec.kind is not None)
+
+
+TABLES: dict[str, Columns] = {table: record_columns(record) for table, record in RECORDS.items()}
+PROJECT_COLUMNS: Columns = TABLES["projects"]
+CRITERIA_COLUMNS: Columns = TABLES["criteria"]
+DOCUMENT_COLUMNS: Columns = TABLES["documents"]
+MENTION_COLUMNS: Columns = TABLES["mentions"]
+
+# ISO partial-date columns (kind string): a full date (YYYY-MM-DD) is a date cell in the workbook.
+FULL_DATE_COLUMNS = frozenset(
+    name for record in RECORDS.values() for name, spec in _specs(record) if spec.kind is not None and spec.date
+)
+
+
+def table_columns(table: str, extra: tuple[str, ...] = ()) -> Columns:
     """A table's columns, with `extra` text columns after them (documents: a --manifest's columns).
 
     >>> table_columns("documents", ("region",))[-2:]
@@ -115,12 +95,44 @@ def table_columns(table: str, extra: tuple[str, ...] = ()) -> tuple[tuple[str, K
     return TABLES[table] + tuple((name, "string") for name in extra)
 
 
-_PANDAS_DTYPES: dict[Kind, str] = {
+@lru_cache(maxsize=1)
+def _dictionary() -> dict[str, Any]:
+    return load_data("columns.toml")
+
+
+def column_meanings() -> Mapping[str, Mapping[str, str]]:
+    """What every column means (data/columns.toml): table → column → meaning, in Markdown (`code`,
+    [links](#anchor)) as the README shows it.
+
+    >>> column_meanings()["criteria"]["document_id"]
+    'as in projects'
+    """
+    return {table: _dictionary()[table] for table in TABLES}
+
+
+def extra_column_meanings() -> Mapping[str, tuple[str, str]]:
+    """table → (name, meaning) of the columns a run may add after the table's own (table_columns).
+
+    >>> extra_column_meanings()["documents"][0]
+    '(manifest columns)'
+    """
+    return {table: (entry["name"], entry["meaning"]) for table, entry in _dictionary()["extra_columns"].items()}
+
+
+PANDAS_DTYPES: dict[Kind, str] = {
     "string": "string",
     "int": "Int64",
     "bool": "boolean",
     "decimal": "Float64",
     "amounts": "object",
+}
+# pandas_type of a column in the pandas metadata of a Parquet file (export.writers).
+PANDAS_TYPES: dict[Kind, str] = {
+    "string": "unicode",
+    "int": "int64",
+    "bool": "bool",
+    "decimal": "float64",
+    "amounts": "list[object]",
 }
 
 
@@ -130,7 +142,7 @@ def pandas_dtypes(table: str) -> dict[str, str]:
     >>> pandas_dtypes("criteria")["project_count"]
     'Int64'
     """
-    return {name: _PANDAS_DTYPES[kind] for name, kind in TABLES[table] if kind != "amounts"}
+    return {name: PANDAS_DTYPES[kind] for name, kind in TABLES[table] if kind != "amounts"}
 
 
 def arrow_schema(table: str, columns: Columns | None = None) -> Any:

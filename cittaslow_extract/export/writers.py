@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cittaslow_extract.export.atomic import write_atomic
-from cittaslow_extract.export.schema import TABLES, Columns, Kind, arrow_schema
+from cittaslow_extract.export.schema import PANDAS_DTYPES, PANDAS_TYPES, TABLES, Columns, Kind, arrow_schema
 from cittaslow_extract.models import MoneyAmount
 
 FORMATS = ("csv", "parquet", "xlsx")
@@ -189,14 +189,12 @@ def arrow_table(table: str, records: Iterable[Any]) -> Any:
 
 def _with_pandas_metadata(table: str, schema: Any, columns: Columns | None = None) -> Any:
     """Pandas metadata so read_parquet restores nullable dtypes (Int64, boolean, Float64, string)."""
-    from cittaslow_extract.export.schema import _PANDAS_DTYPES
-
     described: list[dict[str, str | None]] = [
         {
             "name": name,
             "field_name": name,
-            "pandas_type": {"string": "unicode", "int": "int64", "bool": "bool", "decimal": "float64", "amounts": "list[object]"}[kind],
-            "numpy_type": _PANDAS_DTYPES[kind],
+            "pandas_type": PANDAS_TYPES[kind],
+            "numpy_type": PANDAS_DTYPES[kind],
             "metadata": None,
         }
         for name, kind in columns or TABLES[table]
@@ -246,7 +244,7 @@ def _parquet(arrow: Any) -> bytes:
 
     sink = pa.BufferOutputStream()
     pq.write_table(arrow, sink, compression="zstd", write_statistics=True)
-    data: bytes = sink.getvalue().to_pybytes()
+    data: bytes = sink.getvalue().to_pybytes()  # pyarrow is untyped
     return data
 
 

@@ -21,12 +21,10 @@ import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
-from cittaslow_extract.datafiles import load_data
 from cittaslow_extract.errors import OutputLimitError
-from cittaslow_extract.export.schema import FULL_DATE_COLUMNS, TABLES, Kind
+from cittaslow_extract.export.schema import FULL_DATE_COLUMNS, TABLES, Kind, column_meanings, extra_column_meanings
 
 WORKBOOK_NAME = "tables.xlsx"
 DICTIONARY_SHEET = "data dictionary"
@@ -46,10 +44,16 @@ _KIND_NAMES: dict[Kind, str] = {
 _FIXED_CREATED = dt.datetime(2000, 1, 1)  # document property: a fixed date keeps the bytes deterministic
 
 
-@lru_cache(maxsize=1)
-def column_meanings() -> dict[str, dict[str, str]]:
-    """The data dictionary (data/columns.toml): table → column → meaning."""
-    return load_data("columns.toml")
+_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def plain_text(markdown: str) -> str:
+    """A meaning of data/columns.toml as plain text for a cell: code marks and link targets dropped.
+
+    >>> plain_text("`;`-separated [warning codes](#warning-codes), empty when none")
+    ';-separated warning codes, empty when none'
+    """
+    return _MARKDOWN_LINK.sub(r"\1", markdown).replace("`", "")
 
 
 def workbook_bytes(tables: Mapping[str, bytes], columns: Mapping[str, tuple[tuple[str, Kind], ...]] | None = None) -> bytes:
@@ -121,6 +125,7 @@ def _write_sheet(workbook: Any, table: str, columns: tuple[tuple[str, Kind], ...
 def _write_dictionary(workbook: Any, tables: list[str], columns: Mapping[str, tuple[tuple[str, Kind], ...]], header: Any) -> None:
     sheet = workbook.add_worksheet(DICTIONARY_SHEET)
     meanings = column_meanings()
+    extra = extra_column_meanings()
     for col, (name, width) in enumerate((("table", 12), ("column", 20), ("type", 24), ("meaning", 100))):
         sheet.write_string(0, col, name, header)
         sheet.set_column(col, col, width)
@@ -128,8 +133,8 @@ def _write_dictionary(workbook: Any, tables: list[str], columns: Mapping[str, tu
     for table in tables:
         for name, kind in columns.get(table, TABLES[table]):
             row_no += 1
-            meaning = meanings.get(table, {}).get(name, "from the --manifest file")
-            for col, text in enumerate((table, name, _KIND_NAMES[kind], meaning)):
+            meaning = meanings[table].get(name) or extra[table][1]  # not the table's own: an added column
+            for col, text in enumerate((table, name, _KIND_NAMES[kind], plain_text(meaning))):
                 sheet.write_string(row_no, col, text)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(row_no, 1), 3)
