@@ -22,7 +22,6 @@ Only the standard library is imported here: pandas and the readers load on the f
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -98,16 +97,20 @@ def extract_folder(
     are not kept in memory (what the command does): only `summary` is set.  Raises ConfigError for
     bad options (a missing --labels file, no files found, an unreadable manifest).
     """
-    from cittaslow_extract.batch.run import BatchOptions, discover_inputs, run_batch
-    from cittaslow_extract.cli_options import limits_from_args, run_config_from_args
+    from cittaslow_extract.batch.discovery import discover_inputs
+    from cittaslow_extract.batch.isolation import Limits
+    from cittaslow_extract.batch.run import BatchOptions, run_batch
+    from cittaslow_extract.config import build_run_config
 
-    settings = argparse.Namespace(
-        labels=[Path(p) for p in labels], gazetteer=[Path(p) for p in gazetteer], no_mentions=not mentions,
-        spacy_model=spacy_model, pdf_engine=pdf_engine, password=password, debug=debug,
-        timeout=timeout, max_memory=max_memory, ocr=ocr, ocr_lang=ocr_lang,
+    config = build_run_config(
+        labels=[Path(p) for p in labels], gazetteer=[Path(p) for p in gazetteer], mentions=mentions,
+        spacy_model=spacy_model, pdf_engine=pdf_engine, password=password, ocr=ocr, ocr_lang=ocr_lang,
+        debug=debug,
     )
-    config = run_config_from_args(settings)
-    limits = limits_from_args(settings, "cittaslow-extract")
+    try:
+        limits = Limits.from_settings(timeout, max_memory)
+    except ConfigError as exc:
+        raise ConfigError(f"cittaslow-extract: {exc}") from None
     loaded_manifest = None
     if manifest is not None:
         from cittaslow_extract.batch.manifest import load_manifest

@@ -4,10 +4,15 @@ batch planner (hashing, cache look-ups) can build one without importing the read
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cittaslow_extract.errors import ConfigError
 from cittaslow_extract.read.registry import ReadOptions
+
+_OCR_LANGUAGES = re.compile(r"^[a-z][a-z0-9_]*(?:\+[a-z][a-z0-9_]*)*$")  # tur+eng, chi_sim
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +25,46 @@ class RunConfig:
     gazetteer_files: tuple[Path, ...] = ()
     spacy_model: str | None = None
     debug: bool = False
+
+
+def build_run_config(
+    *,
+    labels: Sequence[Path] = (),
+    gazetteer: Sequence[Path] = (),
+    mentions: bool = True,
+    spacy_model: str | None = None,
+    pdf_engine: str = "auto",
+    password: str | None = None,
+    ocr: str = "auto",
+    ocr_lang: str = "tur+eng",
+    debug: bool = False,
+) -> RunConfig:
+    """The RunConfig for these settings, checked up front: a missing or bad labels or gazetteer
+    file, an unknown spaCy model or a malformed --ocr-lang is a ConfigError before any document.
+
+    >>> build_run_config(mentions=False, ocr_lang="tur").read_options.ocr_lang
+    'tur'
+    """
+    from cittaslow_extract.structure.vocabulary import load_vocabulary
+
+    for path in [*labels, *gazetteer]:
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such file")
+    load_vocabulary(tuple(labels))
+    if not _OCR_LANGUAGES.match(ocr_lang):
+        raise ConfigError(f"--ocr-lang: {ocr_lang!r} is not a list of Tesseract languages like tur+eng")
+    if mentions and (gazetteer or spacy_model):
+        from cittaslow_extract.mentions import MentionExtractor
+
+        MentionExtractor(tuple(gazetteer), spacy_model)
+    return RunConfig(
+        read_options=ReadOptions(pdf_engine=pdf_engine, password=password, ocr=ocr, ocr_lang=ocr_lang),
+        label_files=tuple(labels),
+        mentions=mentions,
+        gazetteer_files=tuple(gazetteer),
+        spacy_model=spacy_model,
+        debug=debug,
+    )
 
 
 def file_sha256(path: Path) -> str:

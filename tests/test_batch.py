@@ -14,9 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cittaslow_extract.batch.cache import CACHE_DIR_NAME, DocumentCache, decode_result, encode_result
+from cittaslow_extract.batch.discovery import InputFile, discover_inputs, display_path
 from cittaslow_extract.batch.isolation import NO_LIMITS, CallFailure, IsolatedWorker, Limits, map_ordered, stop_workers
 from cittaslow_extract.batch.progress import Progress
-from cittaslow_extract.batch.run import BatchOptions, InputFile, discover_inputs, display_path, process_files, run_batch
+from cittaslow_extract.batch.run import BatchOptions, process_files, run_batch
 from cittaslow_extract.export import outputs
 from cittaslow_extract.models import DocumentRecord
 from cittaslow_extract.pipeline import RunConfig

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from cittaslow_extract import check
 from cittaslow_extract.check import CheckReport, Difference, DocumentCheck, compare, excerpt_pair, golden
 from cittaslow_extract.check.render import VALUE_WIDTH
+from cittaslow_extract.cli.check import main as check_main
 from cittaslow_extract.models import (
     CriterionRecord,
     DocumentRecord,
@@ -307,7 +308,7 @@ def test_multiline_values_show_escaped_newlines():
 
 # --------------------------------------------------------------------------- the command on real samples
 def run_check(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    code = check.main([str(a) for a in args] + ["--workers", "1"])
+    code = check_main([str(a) for a in args] + ["--workers", "1"])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -569,7 +570,7 @@ USAGE_ERRORS = [
 def test_usage_errors_exit_2(mine, tmp_path, capsys, args, message):
     (tmp_path / "empty").mkdir()
     argv = [a.format(folder=mine, empty=tmp_path / "empty") for a in args]
-    code = check.main(argv)
+    code = check_main(argv)
     captured = capsys.readouterr()
     assert code == 2 and captured.out == ""
     assert captured.err.startswith("error: ") and message in captured.err

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from cittaslow_extract.check import build_parser as check_parser
 from cittaslow_extract.cli import EXIT_NOT_FINISHED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, build_parser, main
-from cittaslow_extract.structure.explain import build_parser as explain_parser
+from cittaslow_extract.cli.check import build_parser as check_parser
+from cittaslow_extract.cli.explain import build_parser as explain_parser
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "community-en.txt"

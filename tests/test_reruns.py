@@ -12,7 +12,7 @@ import io
 import json
 from pathlib import Path
 
-from cittaslow_extract.batch.run import discover_inputs
+from cittaslow_extract.batch.discovery import discover_inputs
 from cittaslow_extract.cli import EXIT_OK, main
 from cittaslow_extract.export.outputs import RUN_RECORD_NAME, all_table_names
 

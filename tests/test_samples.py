@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cittaslow_extract.batch.run import discover_inputs
+from cittaslow_extract.batch.discovery import discover_inputs
 from cittaslow_extract.check import compare, format_differences, golden
 from cittaslow_extract.pipeline import process_document
 

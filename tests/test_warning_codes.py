@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cittaslow_extract.batch.run import discover_inputs, process_files
+from cittaslow_extract.batch.discovery import discover_inputs
+from cittaslow_extract.batch.run import process_files
 from cittaslow_extract.pipeline import RunConfig
 from cittaslow_extract.warning_codes import WARNING_CODES, is_known
 

@@ -1,9 +1,10 @@
-"""Which files of a submission folder are read: --include/--exclude patterns, and the files that are
-plainly not submissions (Office lock files, hidden files, photos, archives, spreadsheets), which are
-listed in the documents table as `skipped` with the reason instead of failing the run.
+"""Which files are read: the files named and the folders walked (discover_inputs), the
+--include/--exclude patterns, and the files that are plainly not submissions (Office lock files,
+hidden files, photos, archives, spreadsheets), which are listed in the documents table as `skipped`
+with the reason instead of failing the run.
 
 The non-submission kinds are data (NON_SUBMISSION_SUFFIXES) keyed on the file suffix, and a suffix
-that a reader takes in this run (the `readable_suffixes` given to skip_reason: batch.READABLE_SUFFIXES,
+that a reader takes in this run (the `readable_suffixes` given to skip_reason: READABLE_SUFFIXES,
 plus e.g. the image suffixes when an OCR reader is on) is never skipped: a new reader takes its
 formats off this list by adding them there.
 Only folder walks skip, and Office lock files wherever they come from: any other file named on the
@@ -13,8 +14,10 @@ command line is always read.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Collection, Sequence
-from pathlib import PurePosixPath
+import os
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 # suffix → why a file with it is not a submission document
 NON_SUBMISSION_SUFFIXES: dict[str, str] = {
@@ -74,3 +77,85 @@ def selected(relative: str, include: Sequence[str], exclude: Sequence[str]) -> b
     if include and not matches(include):
         return False
     return not matches(exclude)
+
+
+# Files a folder walk picks up: the readable formats, and document formats we recognise but cannot
+# read (they get a failed row saying so instead of vanishing).  Anything else in a folder (expected
+# outputs, notes, tables) is not a submission and is skipped.
+READABLE_SUFFIXES = frozenset({".txt", ".text", ".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
+                               ".html", ".htm", ".odt", ".rtf", ".doc", ".xlsx", ".ods"})
+RECOGNISED_UNREADABLE_SUFFIXES = frozenset({".xls", ".pptx"})
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    path: Path
+    source_path: str  # as written in the tables: stable, relative where the user gave it relative
+    skip_reason: str | None = None  # not a submission (skip_reason()): a `skipped` row, not read
+
+
+def display_path(path: Path) -> str:
+    """The path as text for the tables: bytes that are not UTF-8 (possible in POSIX names) are
+    written as \\xNN escapes, so every name can be stored in CSV and Parquet.
+
+    >>> display_path(Path("a/b.txt"))
+    'a/b.txt'
+    >>> display_path(Path(os.fsdecode(b"caf\\xe9.txt")))
+    'caf\\\\xe9.txt'
+    """
+    text = path.as_posix()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
+
+
+def discover_inputs(
+    inputs: Sequence[Path], include: Sequence[str] = (), exclude: Sequence[str] = (), *, ocr: bool = True
+) -> list[InputFile]:
+    """Files named on the command line, in order; folders walked recursively in sorted order.
+
+    A file named explicitly is always processed (its reader is chosen by content; only an Office
+    lock file is skipped, since a shell's `folder/*` names it too); inside folders only
+    document-like suffixes are taken, hidden folders are not entered, and files that are plainly not
+    submissions (lock files, hidden files, photos, archives, spreadsheets: NON_SUBMISSION_SUFFIXES) come
+    with a skip_reason.  `include`/`exclude`: glob patterns (selected).  With `ocr`
+    off, images in folders are skipped too (nothing could read them).
+    """
+    found: list[InputFile] = []
+    seen: set[Path] = set()
+    for given in inputs:
+        if given.is_dir():
+            candidates = sorted(_walk(given, ocr), key=lambda c: c[0].as_posix())
+        else:  # named: always read, except an Office lock file (`folder/*` names those too)
+            candidates = [(given, LOCK_FILE_REASON if given.name.startswith(LOCK_FILE_PREFIXES) else None)]
+        for path, reason in candidates:
+            relative = path.relative_to(given).as_posix() if given.is_dir() else path.as_posix()
+            if not selected(relative, include, exclude):
+                continue
+            key = path.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(InputFile(path, display_path(path), reason))
+    return found
+
+
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})  # read by OCR only
+
+
+def _walk(folder: Path, ocr: bool = True) -> Iterator[tuple[Path, str | None]]:
+    takes = READABLE_SUFFIXES if ocr else READABLE_SUFFIXES - IMAGE_SUFFIXES
+    readable = takes | RECOGNISED_UNREADABLE_SUFFIXES
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            suffix = Path(name).suffix.lower()
+            reason = skip_reason(name, takes)
+            listed = suffix in readable or suffix in NON_SUBMISSION_SUFFIXES
+            if reason is None and not listed:
+                continue  # expected outputs, notes, …: not listed at all
+            if reason == HIDDEN_FILE_REASON and not listed:
+                continue  # .DS_Store and the like
+            yield Path(root) / name, reason

@@ -39,6 +39,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from cittaslow_extract.errors import ConfigError
+
 if TYPE_CHECKING:
     import pebble
 
@@ -64,6 +66,18 @@ class Limits:
     @property
     def isolated(self) -> bool:
         return self.timeout is not None or self.max_memory is not None
+
+    @classmethod
+    def from_settings(cls, timeout: float, max_memory_mb: int) -> Limits:
+        """The limits of `--timeout SECONDS --max-memory MB` (0: none); negative values are a
+        ConfigError.
+
+        >>> Limits.from_settings(0, 64)
+        Limits(timeout=None, max_memory=67108864)
+        """
+        if timeout < 0 or max_memory_mb < 0:
+            raise ConfigError("--timeout and --max-memory must be 0 (no limit) or more")
+        return cls(timeout=timeout or None, max_memory=max_memory_mb * 1024 * 1024 if max_memory_mb else None)
 
 
 NO_LIMITS = Limits(timeout=None, max_memory=None)

@@ -17,12 +17,13 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cittaslow_extract.batch.cache import MANIFEST_NAME, CachedDocument, DocumentCache
+from cittaslow_extract.batch.discovery import InputFile
 from cittaslow_extract.batch.engines import DaskOptions, DocumentTask, prepare_local, run_dask, run_local
 from cittaslow_extract.batch.isolation import NO_LIMITS, Limits
 from cittaslow_extract.config import RunConfig, file_sha256
@@ -48,92 +49,6 @@ from cittaslow_extract.models import DocumentRecord, DocumentResult
 if TYPE_CHECKING:
     from cittaslow_extract.batch.manifest import Manifest
     from cittaslow_extract.structure.identity import Identity
-
-# Files a folder walk picks up: the readable formats, and document formats we recognise but cannot
-# read (they get a failed row saying so instead of vanishing).  Anything else in a folder (expected
-# outputs, notes, tables) is not a submission and is skipped.
-READABLE_SUFFIXES = frozenset({".txt", ".text", ".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
-                               ".html", ".htm", ".odt", ".rtf", ".doc", ".xlsx", ".ods"})
-RECOGNISED_UNREADABLE_SUFFIXES = frozenset({".xls", ".pptx"})
-
-
-@dataclass(frozen=True, slots=True)
-class InputFile:
-    path: Path
-    source_path: str  # as written in the tables: stable, relative where the user gave it relative
-    skip_reason: str | None = None  # not a submission (discovery.py): a `skipped` row, not read
-
-
-def display_path(path: Path) -> str:
-    """The path as text for the tables: bytes that are not UTF-8 (possible in POSIX names) are
-    written as \\xNN escapes, so every name can be stored in CSV and Parquet.
-
-    >>> display_path(Path("a/b.txt"))
-    'a/b.txt'
-    >>> display_path(Path(os.fsdecode(b"caf\\xe9.txt")))
-    'caf\\\\xe9.txt'
-    """
-    text = path.as_posix()
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = os.fsencode(text).decode("utf-8", "backslashreplace")
-    return text
-
-
-def discover_inputs(
-    inputs: Sequence[Path], include: Sequence[str] = (), exclude: Sequence[str] = (), *, ocr: bool = True
-) -> list[InputFile]:
-    """Files named on the command line, in order; folders walked recursively in sorted order.
-
-    A file named explicitly is always processed (its reader is chosen by content; only an Office
-    lock file is skipped, since a shell's `folder/*` names it too); inside folders only
-    document-like suffixes are taken, hidden folders are not entered, and files that are plainly not
-    submissions (lock files, hidden files, photos, archives, spreadsheets: see discovery.py) come
-    with a skip_reason.  `include`/`exclude`: glob patterns (discovery.selected).  With `ocr`
-    off, images in folders are skipped too (nothing could read them).
-    """
-    from cittaslow_extract.batch.discovery import LOCK_FILE_PREFIXES, LOCK_FILE_REASON, selected
-
-    found: list[InputFile] = []
-    seen: set[Path] = set()
-    for given in inputs:
-        if given.is_dir():
-            candidates = sorted(_walk(given, ocr), key=lambda c: c[0].as_posix())
-        else:  # named: always read, except an Office lock file (`folder/*` names those too)
-            candidates = [(given, LOCK_FILE_REASON if given.name.startswith(LOCK_FILE_PREFIXES) else None)]
-        for path, reason in candidates:
-            relative = path.relative_to(given).as_posix() if given.is_dir() else path.as_posix()
-            if not selected(relative, include, exclude):
-                continue
-            key = path.resolve()
-            if key in seen:
-                continue
-            seen.add(key)
-            found.append(InputFile(path, display_path(path), reason))
-    return found
-
-
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})  # read by OCR only
-
-
-def _walk(folder: Path, ocr: bool = True) -> Iterator[tuple[Path, str | None]]:
-    from cittaslow_extract.batch.discovery import HIDDEN_FILE_REASON, NON_SUBMISSION_SUFFIXES, skip_reason
-
-    takes = READABLE_SUFFIXES if ocr else READABLE_SUFFIXES - IMAGE_SUFFIXES
-    readable = takes | RECOGNISED_UNREADABLE_SUFFIXES
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            suffix = Path(name).suffix.lower()
-            reason = skip_reason(name, takes)
-            listed = suffix in readable or suffix in NON_SUBMISSION_SUFFIXES
-            if reason is None and not listed:
-                continue  # expected outputs, notes, …: not listed at all
-            if reason == HIDDEN_FILE_REASON and not listed:
-                continue  # .DS_Store and the like
-            yield Path(root) / name, reason
-
 
 @dataclass(frozen=True, slots=True)
 class BatchOptions:

@@ -7,10 +7,9 @@ rule → `check` → read the diff → `check --update` → commit the rule with
 
 The stages, a module each: golden.py (the expected files), diff.py (the comparison and how rows
 are matched), runner.py (a folder of samples through the pipeline), report.py (the results),
-render.py (text and JSON), command.py (the subcommand).
+render.py (text and JSON); the subcommand itself is cli/check.py.
 """
 
-from cittaslow_extract.check.command import build_parser, main
 from cittaslow_extract.check.diff import compare, mentions_compared, project_labels
 from cittaslow_extract.check.render import excerpt_pair, format_differences, format_json, format_text
 from cittaslow_extract.check.report import CheckReport, Difference, DocumentCheck
@@ -20,14 +19,12 @@ __all__ = [
     "CheckReport",
     "Difference",
     "DocumentCheck",
-    "build_parser",
     "check_folder",
     "compare",
     "excerpt_pair",
     "format_differences",
     "format_json",
     "format_text",
-    "main",
     "mentions_compared",
     "project_labels",
 ]

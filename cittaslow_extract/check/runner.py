@@ -58,7 +58,8 @@ def check_folder(
     shows them; but not with a document that failed with an internal error (a missing dependency, a
     bug: not what the document is), unless `force`.  Raises ConfigError when the folder does not exist or holds no documents.
     """
-    from cittaslow_extract.batch.run import discover_inputs, process_files
+    from cittaslow_extract.batch.discovery import discover_inputs
+    from cittaslow_extract.batch.run import process_files
     from cittaslow_extract.config import RunConfig
 
     config = config if config is not None else RunConfig()

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from cittaslow_extract.cli_options import UsageErrorParser
+from cittaslow_extract.cli.options import UsageErrorParser
 
 _TEXT_WIDTH = 70
 

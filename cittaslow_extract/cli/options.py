@@ -1,4 +1,4 @@
-"""Command-line pieces shared by `cittaslow-extract` and `cittaslow-extract check`.
+"""Command-line pieces shared by `cittaslow-extract`, `check` and `explain`.
 
 The options that change what a document produces are defined once here, so `check` accepts exactly
 the ones a run does and turns them into the same RunConfig.  Standard library only: `--help` stays
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +20,6 @@ if TYPE_CHECKING:
 
 DEFAULT_TIMEOUT = 300.0  # seconds per document
 DEFAULT_MAX_MEMORY = 2048  # MB a document may add to its worker
-_OCR_LANGUAGES = re.compile(r"^[a-z][a-z0-9_]*(?:\+[a-z][a-z0-9_]*)*$")  # tur+eng, chi_sim
 
 
 class UsageErrorParser(argparse.ArgumentParser):
@@ -70,43 +68,25 @@ def add_limit_options(parser: argparse.ArgumentParser) -> None:
 
 
 def limits_from_args(args: argparse.Namespace, prog: str) -> Limits:
-    """The Limits the options ask for (0 means none); negative values are usage errors.
+    """The Limits that --timeout and --max-memory ask for; a bad value is a usage error of `prog`.
 
     >>> limits_from_args(argparse.Namespace(timeout=0, max_memory=64), "x")
     Limits(timeout=None, max_memory=67108864)
     """
     from cittaslow_extract.batch.isolation import Limits
 
-    if args.timeout < 0 or args.max_memory < 0:
-        raise ConfigError(f"{prog}: --timeout and --max-memory must be 0 (no limit) or more")
-    return Limits(
-        timeout=args.timeout or None,
-        max_memory=args.max_memory * 1024 * 1024 if args.max_memory else None,
-    )
+    try:
+        return Limits.from_settings(args.timeout, args.max_memory)
+    except ConfigError as exc:
+        raise ConfigError(f"{prog}: {exc}") from None
 
 
 def run_config_from_args(args: argparse.Namespace) -> RunConfig:
-    """The RunConfig the options ask for; bad labels, gazetteer or model are usage errors up front."""
-    from cittaslow_extract.config import RunConfig
-    from cittaslow_extract.read.registry import ReadOptions
-    from cittaslow_extract.structure.vocabulary import load_vocabulary
+    """The RunConfig the options ask for (config.build_run_config: bad files are usage errors)."""
+    from cittaslow_extract.config import build_run_config
 
-    for path in [*args.labels, *args.gazetteer]:
-        if not path.is_file():
-            raise ConfigError(f"{path}: no such file")
-    load_vocabulary(tuple(args.labels))
-    if not _OCR_LANGUAGES.match(args.ocr_lang):
-        raise ConfigError(f"--ocr-lang: {args.ocr_lang!r} is not a list of Tesseract languages like tur+eng")
-    if not args.no_mentions and (args.gazetteer or args.spacy_model):
-        from cittaslow_extract.mentions import MentionExtractor
-
-        MentionExtractor(tuple(args.gazetteer), args.spacy_model)
-    return RunConfig(
-        read_options=ReadOptions(pdf_engine=args.pdf_engine, password=args.password,
-                                 ocr=args.ocr, ocr_lang=args.ocr_lang),
-        label_files=tuple(args.labels),
-        mentions=not args.no_mentions,
-        gazetteer_files=tuple(args.gazetteer),
-        spacy_model=args.spacy_model,
-        debug=args.debug,
+    return build_run_config(
+        labels=args.labels, gazetteer=args.gazetteer, mentions=not args.no_mentions,
+        spacy_model=args.spacy_model, pdf_engine=args.pdf_engine, password=args.password,
+        ocr=args.ocr, ocr_lang=args.ocr_lang, debug=args.debug,
     )

@@ -1,5 +1,5 @@
-"""Command line: `cittaslow-extract INPUT... --out DIR`, `cittaslow-extract check [FOLDER]` and
-`cittaslow-extract explain FILE`.
+"""The main command, `cittaslow-extract INPUT... --out DIR`, and the dispatch to `check` and
+`explain`.
 
 A thin layer over the library (api.extract_folder, check/): it parses arguments, turns library
 errors into one-line messages and sets the exit code: 0 all documents ok, 1 some failed (the rest
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cittaslow_extract import __version__
-from cittaslow_extract.cli_options import (
+from cittaslow_extract.cli.options import (
     UsageErrorParser,
     add_limit_options,
     add_run_config_options,
@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
 
 def dry_run(args: argparse.Namespace) -> int:
     """--dry-run: the files a run would read and those it would skip, on stdout; nothing written."""
-    from cittaslow_extract.batch.run import discover_inputs
+    from cittaslow_extract.batch.discovery import discover_inputs
 
     run_config_from_args(args)  # the same usage errors as a run
     files = discover_inputs(args.inputs, args.include, args.exclude, ocr=args.ocr != "never")
@@ -199,11 +199,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in argv
     try:
         if argv[:1] == ["check"]:
-            from cittaslow_extract.check import main as check_main
+            from cittaslow_extract.cli.check import main as check_main
 
             return check_main(argv[1:])
         if argv[:1] == ["explain"]:
-            from cittaslow_extract.structure.explain import main as explain_main
+            from cittaslow_extract.cli.explain import main as explain_main
 
             return explain_main(argv[1:])
         return run(parse_args(argv))
@@ -246,6 +246,3 @@ def cli() -> None:
             isolation.stop_workers()
     sys.exit(code)
 
-
-if __name__ == "__main__":
-    cli()

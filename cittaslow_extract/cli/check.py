@@ -13,7 +13,7 @@ from typing import TextIO
 from cittaslow_extract.check.render import format_json, format_text
 from cittaslow_extract.check.report import EXIT_USAGE
 from cittaslow_extract.check.runner import check_folder
-from cittaslow_extract.cli_options import (
+from cittaslow_extract.cli.options import (
     UsageErrorParser,
     add_limit_options,
     add_run_config_options,
