@@ -18,6 +18,7 @@ from cittaslow_extract.errors import ConfigError
 
 # tomllib ends its messages with "(at line N, column M)"
 _TOML_POSITION = re.compile(r"\s*\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+_TOML_KEY_LINE = re.compile(r"""^(?P<key>[\w\-."' ]+?)\s*=""")  # bare, quoted or dotted key
 
 
 def data_text(name: str) -> str:
@@ -70,3 +71,51 @@ def read_user_toml(path: Path, what: str) -> tuple[dict[str, Any], str]:
         line = data[: exc.start].count(b"\n") + 1
         raise ConfigError(f"{path}:{line}: {what} is not UTF-8 text") from None
     return parse_toml(text, str(path), what), text
+
+
+def toml_line(text: str, where: tuple[str | int, ...], needle: str | None = None) -> int | None:
+    """Line number (1-based) where a key path is written in TOML source, or its nearest parent;
+    with a needle, the line of that quoted string within the key's (multi-line) value: for messages
+    about an entry that parsed but means nothing ("unknown field", "can never match").
+
+    >>> toml_line('[fields]\\nbudget.en = [\\n  "Budget",\\n  "Cost",\\n]\\n', ("fields", "budget", "en"), "Cost")
+    4
+    """
+    line = _key_line(text, where)
+    if line is None or needle is None:
+        return line
+    lines = text.splitlines()
+    for number in range(line, len(lines) + 1):
+        current = lines[number - 1].strip()
+        next_entry = current.startswith("[") and "=" not in current or _TOML_KEY_LINE.match(current)
+        if number > line and next_entry:
+            break  # the needle was not written plainly (escapes): stay on the key's line
+        if f'"{needle}"' in current or f"'{needle}'" in current:
+            return number
+    return line
+
+
+def _key_line(text: str, where: tuple[str | int, ...]) -> int | None:
+    def norm(part: str | int) -> str:
+        return re.sub(r"[\s\"']", "", str(part))
+
+    for depth in range(len(where), 0, -1):
+        target = ".".join(norm(p) for p in where[:depth])
+        header = ""
+        table_counts: dict[str, int] = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            stripped = line.strip()
+            if stripped.startswith("[["):
+                name = norm(stripped.split("]]", 1)[0][2:])
+                index = table_counts.get(name, 0)
+                table_counts[name] = index + 1
+                header = full = f"{name}.{index}"
+            elif stripped.startswith("["):
+                header = full = norm(stripped.split("]", 1)[0][1:])
+            elif key := _TOML_KEY_LINE.match(stripped):
+                full = f"{header}.{norm(key['key'])}".lstrip(".")
+            else:
+                continue
+            if full == target or full.startswith(target + "."):
+                return number
+    return None

@@ -8,11 +8,11 @@ pebble.ProcessPool:
   starts a fresh one for the next call;
 - crashes: pebble reports a worker that died in a call (segfault in a C library, the kernel's OOM
   killer) with its exit code, and replaces it;
-- memory: pebble has no memory limit, so _limited_call (here) lowers the worker's address-space
-  limit (RLIMIT_AS) around each call to what it uses now plus `max_memory` bytes: an allocation
-  past the budget raises MemoryError inside the call instead of exhausting the machine.  Budgeting
-  the growth rather than the total keeps the limit meaningful whatever the libraries already
-  mapped.  Linux only (elsewhere there is no per-process address-space limit to rely on);
+- memory: pebble has no memory limit, so _limited_call (here, with memory_limit.py) lowers the
+  worker's address-space limit (RLIMIT_AS) around each call to what it uses now plus `max_memory`
+  bytes: an allocation past the budget raises MemoryError inside the call instead of exhausting the
+  machine.  Budgeting the growth rather than the total keeps the limit meaningful whatever the
+  libraries already mapped.  Linux only (elsewhere there is no per-process address-space limit);
 - warm-up: pebble's initializer builds, in each new worker, the objects reused across its calls
   (vocabularies, spaCy pipelines), outside the limits and before its first call.
 
@@ -39,15 +39,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from cittaslow_extract.batch.memory_limit import memory_budget, memory_message
 from cittaslow_extract.errors import ConfigError
 
 if TYPE_CHECKING:
     import pebble
 
-try:  # POSIX only
-    import resource
-except ImportError:  # pragma: no cover - Windows
-    resource = None  # type: ignore[assignment]
 
 # Modules imported once in the fork server so every worker, and every replacement of a killed
 # one, starts with them loaded (see preload()).  forkserver_exit: the server's quick exit.
@@ -151,53 +148,12 @@ def _start_worker(warm_up: Callable[[Any], Any] | None, argument: Any) -> None:
 def _limited_call(function: Callable[[Any], Any], argument: Any, max_memory: int | None) -> Any:
     """function(argument) under the memory budget; a CallFailure for what it raised."""
     try:
-        with _memory_budget(max_memory):
+        with memory_budget(max_memory):
             return function(argument)
     except MemoryError:
-        return CallFailure("memory", _memory_message(max_memory))
+        return CallFailure("memory", memory_message(max_memory))
     except BaseException as exc:  # the function's own bug: report it, keep serving
         return CallFailure("error", f"{type(exc).__name__}: {exc}")
-
-
-def _memory_message(max_memory: int | None) -> str:
-    if max_memory is None:
-        return "ran out of memory"
-    return f"needed more than {max_memory // (1024 * 1024)} MB of memory"
-
-
-class _memory_budget:
-    """Context manager: RLIMIT_AS = current address space + budget, restored on exit."""
-
-    def __init__(self, budget: int | None) -> None:
-        self.budget = budget
-        self.saved: tuple[int, int] | None = None
-
-    def __enter__(self) -> None:
-        if self.budget is None or resource is None:
-            return
-        used = _address_space()
-        if used is None:
-            return
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = used + self.budget
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        self.saved = (soft, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-    def __exit__(self, *exc: object) -> None:
-        if self.saved is not None:
-            resource.setrlimit(resource.RLIMIT_AS, self.saved)
-
-
-def _address_space() -> int | None:
-    """Bytes of address space the process maps now (Linux /proc), or None where unknown."""
-    try:
-        with open("/proc/self/statm", "rb") as handle:
-            pages = int(handle.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
-    return pages * os.sysconf("SC_PAGE_SIZE")
 
 
 # --- in the parent -------------------------------------------------------------------------------

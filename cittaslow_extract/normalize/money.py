@@ -30,7 +30,12 @@ Free: a text that names no amount but says the project costs nothing ("free", "b
 Years: the years written next to an amount (in the same sentence) are the years it refers to; a list
 ("2019, 2020 and 2021") or a range ("2019-2021") belongs to one amount as a whole.  A year between
 two amounts goes to the side its clause belongs to (a comma or "and" separates clauses), else to the
-nearer one.  The primary amount is the one for the latest year, else the only or first one.
+nearer one (money_years.py).  The primary amount is the one for the latest year, else the only or
+first one.
+
+Longer than 400 lines because every rule above reads and changes the same private candidate list
+(_Candidate: where an amount is, its currency, scale and range partner) in one order; split apart,
+each piece would have to export that type and the order in which the pieces may run.
 
 Warnings (see warning_codes.py): money_no_amount, money_no_currency, money_currency_differs_from_label,
 money_ambiguous_number, money_range, money_several_amounts, money_free.
@@ -49,7 +54,6 @@ MoneyAmount(amount=Decimal('500000'), currency='TRY', approximate=False, years=(
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -65,6 +69,7 @@ from cittaslow_extract.normalize.currency import (
 )
 from cittaslow_extract.normalize.dates import is_placeholder
 from cittaslow_extract.normalize.durations import unit_words
+from cittaslow_extract.normalize.money_years import Sentences, assign_years, year_groups
 from cittaslow_extract.normalize.numbers import (
     NumberSpan,
     find_numbers,
@@ -79,7 +84,6 @@ from cittaslow_extract.normalize.turkish import ascii_key
 __all__ = ["counts_time", "parse_budget"]
 
 _LETTER = r"[^\W\d_]"
-_MAX_YEAR_RANGE = 30  # "2019-2021" expands to its years; a longer span is not a list of budget years
 # A figure's scale written after it, only next to a currency: "€2.5m", "$300k", "₺1,2M", "1,2 m. euro".
 _ATTACHED_SCALE = re.compile(rf"(?: ?(?P<suf>bn|mn|[mMkK])\.|(?P<glued>bn|mn|[mMkK])(?!{_LETTER}))")
 _ATTACHED_POWERS = {"k": 3, "m": 6, "mn": 6, "bn": 9}
@@ -99,10 +103,6 @@ _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per\s+cent\b)", re.I)
 _PERCENT_BEFORE = re.compile(r"(?:%|\byüzde|\bYÜZDE)\s*$", re.I)
 _APPROX_SIGN = re.compile(r"[~≈]\s*\S{0,3}$")  # "~500", "~ €500"
 _RANGE_JOINT = re.compile(r"^\s*(?:[-–—]|to|ile|ila|and|ve)\s*$", re.I)
-_YEAR_JOINT = re.compile(r"^\s*(?:,|and|ve|&|/|[-–—])\s*$", re.I)
-_YEAR_DASH = re.compile(r"[-–—]")
-_SENTENCE_BREAK = re.compile(r"[.!?](?=\s|$)|\n|;")
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|but|while|whereas|ve|ama|fakat|iken)\b", re.I)
 _HEAD_BREAK = re.compile(r"[:;()\[\]]")
 # What follows a bare figure: the end, punctuation (fine), or the word that says what it counts.
 _NEXT_TOKEN = re.compile(rf"[ \u00a0\t]*(?:(?P<stop>$|[.,;:()/\[\]\n–—-])|(?P<word>{_LETTER}+))")
@@ -283,78 +283,6 @@ def _worded_candidates(text: str, taken: list[tuple[int, int]]) -> list[_Candida
                 _Candidate(hit.start(), hit.end(), hit.start(), hit.start("cur"), value, code, False, named=True)
             )
     return out
-
-
-_YearGroup = tuple[int, int, tuple[int, ...]]  # (start, end, years) of "2019, 2020 and 2021"
-
-
-def _year_groups(text: str, spans: list[NumberSpan], amounts: list[_Candidate]) -> list[_YearGroup]:
-    """(start, end, years) for each list or range of years that is not part of an amount."""
-    figures = {c.num_start for c in amounts}  # "2000 TL": a year-like figure that is an amount
-    years = [s for s in spans if s.is_year_like and s.start not in figures]
-    groups: list[_YearGroup] = []
-    for span in years:
-        year = int(span.value)
-        if groups and _YEAR_JOINT.match(text[groups[-1][1] : span.start]):
-            start, _, members = groups[-1]
-            dash = _YEAR_DASH.search(text[groups[-1][1] : span.start])
-            if dash and 0 < year - members[-1] <= _MAX_YEAR_RANGE:
-                members = members + tuple(range(members[-1] + 1, year + 1))
-            else:
-                members = members + (year,)
-            groups[-1] = (start, span.end, members)
-        else:
-            groups.append((span.start, span.end, (year,)))
-    return groups
-
-
-@dataclass(frozen=True, slots=True)
-class _Sentences:
-    """Sentence bounds of a text, found once: years only belong to amounts in their sentence."""
-
-    starts: list[int]
-    ends: list[int]
-
-    @classmethod
-    def of(cls, text: str) -> _Sentences:
-        starts, ends = [0], []
-        for brk in _SENTENCE_BREAK.finditer(text):
-            ends.append(brk.start())
-            starts.append(brk.end())
-        ends.append(len(text))
-        return cls(starts, ends)
-
-    def around(self, pos: int) -> tuple[int, int]:
-        i = max(0, bisect_right(self.starts, pos) - 1)
-        return self.starts[i], self.ends[i]
-
-
-def _assign_years(
-    text: str, amounts: list[_Candidate], groups: list[_YearGroup], language: Language,
-    sentences: _Sentences,
-) -> None:
-    ends = [c.end for c in amounts]  # amounts are sorted and do not overlap
-    starts = [c.start for c in amounts]
-    for g_start, g_end, members in groups:
-        s_start, s_end = sentences.around(g_start)
-        i = bisect_right(ends, g_start) - 1
-        j = bisect_left(starts, g_end)
-        left = [amounts[i]] if i >= 0 and amounts[i].start >= s_start else []
-        right = [amounts[j]] if j < len(amounts) and amounts[j].end <= s_end else []
-        if not left and not right:
-            continue
-        if not right or not left:
-            owner = left[-1] if left else right[0]
-        else:
-            lgap, rgap = text[left[-1].end : g_start], text[g_end : right[0].start]
-            lbreak, rbreak = bool(_CLAUSE_BREAK.search(lgap)), bool(_CLAUSE_BREAK.search(rgap))
-            if lbreak != rbreak:
-                owner = right[0] if lbreak else left[-1]
-            elif len(lgap) != len(rgap):
-                owner = left[-1] if len(lgap) < len(rgap) else right[0]
-            else:  # English writes "X TL in 2022", Turkish "2022 yılında X TL"
-                owner = right[0] if language == "tr" else left[-1]
-        owner.years = tuple(sorted(set(owner.years) | set(members)))
 
 
 _FIGURE_SUFFIX = re.compile(rf"['’]{_LETTER}+")  # "500.000'e kadar": a suffix on the bare figure
@@ -559,8 +487,8 @@ def _parse(text: str, language: Language, label_currency: str | None) -> BudgetV
             return BudgetValue((free,), free, ("money_free",))
         return BudgetValue((), None, ("money_no_amount",))
     _find_ranges(text, cands)
-    sentences = _Sentences.of(text)
-    _assign_years(text, cands, _year_groups(text, spans, cands), language, sentences)
+    sentences = Sentences.of(text)
+    assign_years(text, cands, year_groups(text, spans, cands), language, sentences)
     warnings = _resolve_currencies(cands, label_currency)
     amounts: list[MoneyAmount] = []
     for i, c in enumerate(cands):

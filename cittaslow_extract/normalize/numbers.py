@@ -31,6 +31,10 @@ Decimal('6')
 True
 >>> [(s.raw, s.value, s.is_year_like) for s in find_numbers("In 2020, 156 thousand 313 children")]
 [('2020', Decimal('2020'), True), ('156 thousand 313', Decimal('156313'), False)]
+
+Longer than 400 lines because digits, separators, scale words and number words are one grammar
+(a figure's scale word extends it, a word number continues a figure): find_numbers, parse_number and
+parse_word_number share its compiled patterns and its reading of each piece.
 """
 
 from __future__ import annotations

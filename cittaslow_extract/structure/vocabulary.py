@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cittaslow_extract.datafiles import data_text, parse_toml, read_user_toml
+from cittaslow_extract.datafiles import data_text, parse_toml, read_user_toml, toml_line
 from cittaslow_extract.errors import ConfigError
 from cittaslow_extract.models import FIELD_NAMES, Language
 from cittaslow_extract.normalize.turkish import fold_ascii, match_key, strip_invisible
@@ -57,7 +57,6 @@ _BRACKETED_SUFFIX = re.compile(
 )
 _CURRENCY_TOKENS = re.compile(r"[^\s,;/]+")  # "(TL, KDV dahil)", "(TL/yıl)" → TL
 _CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
-_TOML_KEY_LINE = re.compile(r"""^(?P<key>[\w\-."' ]+?)\s*=""")  # bare, quoted or dotted key
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +188,7 @@ class Vocabulary:
             vocabulary = Vocabulary(labels, currencies, titles + list(self.titles), frozenset(blocked))
             _check_reachable(vocabulary, added)
         except _EntryError as exc:
-            line = _locate(text, exc.where, exc.needle) if text is not None else None
+            line = toml_line(text, exc.where, exc.needle) if text is not None else None
             raise ConfigError(f"{origin}:{line}: {exc}" if line else f"{origin}: {exc}") from None
         return vocabulary
 
@@ -326,49 +325,6 @@ def _check_reachable(
                 f"dash inside, does not end with . ! ? , and has at most {_LABEL_MAX_CHARS} characters)",
                 entry.text,
             )
-
-
-def _locate(text: str, where: tuple[str | int, ...], needle: str | None = None) -> int | None:
-    """Line number (1-based) where a key path is written in TOML source, or its nearest parent;
-    with a needle, the line of that quoted string within the key's (multi-line) value."""
-    line = _locate_key(text, where)
-    if line is None or needle is None:
-        return line
-    lines = text.splitlines()
-    for number in range(line, len(lines) + 1):
-        current = lines[number - 1].strip()
-        next_entry = current.startswith("[") and "=" not in current or _TOML_KEY_LINE.match(current)
-        if number > line and next_entry:
-            break  # the needle was not written plainly (escapes): stay on the key's line
-        if f'"{needle}"' in current or f"'{needle}'" in current:
-            return number
-    return line
-
-
-def _locate_key(text: str, where: tuple[str | int, ...]) -> int | None:
-    def norm(part: str | int) -> str:
-        return re.sub(r"[\s\"']", "", str(part))
-
-    for depth in range(len(where), 0, -1):
-        target = ".".join(norm(p) for p in where[:depth])
-        header = ""
-        table_counts: dict[str, int] = {}
-        for number, line in enumerate(text.splitlines(), start=1):
-            stripped = line.strip()
-            if stripped.startswith("[["):
-                name = norm(stripped.split("]]", 1)[0][2:])
-                index = table_counts.get(name, 0)
-                table_counts[name] = index + 1
-                header = full = f"{name}.{index}"
-            elif stripped.startswith("["):
-                header = full = norm(stripped.split("]", 1)[0][1:])
-            elif key := _TOML_KEY_LINE.match(stripped):
-                full = f"{header}.{norm(key['key'])}".lstrip(".")
-            else:
-                continue
-            if full == target or full.startswith(target + "."):
-                return number
-    return None
 
 
 def _read_overrides(path: Path) -> tuple[dict[str, Any], str]:
