@@ -99,30 +99,37 @@ def extract_folder(
     """
     from cittaslow_extract.batch.discovery import discover_inputs
     from cittaslow_extract.batch.isolation import Limits
-    from cittaslow_extract.batch.run import BatchOptions, run_batch
-    from cittaslow_extract.config import build_run_config
+    from cittaslow_extract.config import build_run_config, check_run_config
 
-    config = build_run_config(
-        labels=[Path(p) for p in labels], gazetteer=[Path(p) for p in gazetteer], mentions=mentions,
-        spacy_model=spacy_model, pdf_engine=pdf_engine, password=password, ocr=ocr, ocr_lang=ocr_lang,
-        debug=debug,
-    )
     try:
         limits = Limits.from_settings(timeout, max_memory)
     except ConfigError as exc:
         raise ConfigError(f"cittaslow-extract: {exc}") from None
+    config = build_run_config(
+        labels=[Path(p) for p in labels], gazetteer=[Path(p) for p in gazetteer], mentions=mentions,
+        spacy_model=spacy_model, pdf_engine=pdf_engine, password=password, ocr=ocr, ocr_lang=ocr_lang,
+        debug=debug, check=False,
+    )
+    files = discover_inputs([Path(p) for p in paths], include, exclude, ocr=ocr != "never")
+    if files and engine == "local" and not (incremental and out is not None):
+        from cittaslow_extract.batch.engines import prepare_local
+
+        # the workers' server starts importing (spaCy: most of a short run) while the rest is set up
+        prepare_local(config, [str(f.path) for f in files], workers=workers, limits=limits)
+    check_run_config(config)
     loaded_manifest = None
     if manifest is not None:
         from cittaslow_extract.batch.manifest import load_manifest
 
         loaded_manifest = load_manifest(Path(manifest))
-    files = discover_inputs([Path(p) for p in paths], include, exclude, ocr=ocr != "never")
     if not files:
         raise ConfigError("no submission files found in the given inputs")
     if tables and partitioned:
         raise ConfigError("partitioned Dask output is written by the workers: use tables=False")
     if on_files is not None:
         on_files(files)
+    from cittaslow_extract.batch.run import BatchOptions, run_batch
+
     with tempfile.TemporaryDirectory(prefix="cittaslow-") as scratch:
         options = BatchOptions(
             out_dir=Path(out) if out is not None else Path(scratch),

@@ -38,26 +38,15 @@ def build_run_config(
     ocr: str = "auto",
     ocr_lang: str = "tur+eng",
     debug: bool = False,
+    check: bool = True,
 ) -> RunConfig:
-    """The RunConfig for these settings, checked up front: a missing or bad labels or gazetteer
-    file, an unknown spaCy model or a malformed --ocr-lang is a ConfigError before any document.
+    """The RunConfig for these settings, checked up front (check_run_config) unless `check` is
+    false (a caller that checks it a moment later, after starting its workers).
 
     >>> build_run_config(mentions=False, ocr_lang="tur").read_options.ocr_lang
     'tur'
     """
-    from cittaslow_extract.structure.vocabulary import load_vocabulary
-
-    for path in [*labels, *gazetteer]:
-        if not path.is_file():
-            raise ConfigError(f"{path}: no such file")
-    load_vocabulary(tuple(labels))
-    if not _OCR_LANGUAGES.match(ocr_lang):
-        raise ConfigError(f"--ocr-lang: {ocr_lang!r} is not a list of Tesseract languages like tur+eng")
-    if mentions and (gazetteer or spacy_model):
-        from cittaslow_extract.mentions import MentionExtractor
-
-        MentionExtractor(tuple(gazetteer), spacy_model)
-    return RunConfig(
+    config = RunConfig(
         read_options=ReadOptions(pdf_engine=pdf_engine, password=password, ocr=ocr, ocr_lang=ocr_lang),
         label_files=tuple(labels),
         mentions=mentions,
@@ -65,6 +54,27 @@ def build_run_config(
         spacy_model=spacy_model,
         debug=debug,
     )
+    if check:
+        check_run_config(config)
+    return config
+
+
+def check_run_config(config: RunConfig) -> None:
+    """A missing or bad labels or gazetteer file, an unknown spaCy model or a malformed OCR language
+    list is a ConfigError before any document is read."""
+    from cittaslow_extract.structure.vocabulary import load_vocabulary
+
+    for path in [*config.label_files, *config.gazetteer_files]:
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such file")
+    load_vocabulary(config.label_files)
+    ocr_lang = config.read_options.ocr_lang
+    if not _OCR_LANGUAGES.match(ocr_lang):
+        raise ConfigError(f"--ocr-lang: {ocr_lang!r} is not a list of Tesseract languages like tur+eng")
+    if config.mentions and (config.gazetteer_files or config.spacy_model):
+        from cittaslow_extract.mentions import MentionExtractor
+
+        MentionExtractor(config.gazetteer_files, config.spacy_model)
 
 
 def file_sha256(path: Path) -> str:
