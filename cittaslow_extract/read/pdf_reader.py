@@ -24,6 +24,8 @@ a page's characters): 1.8 s against 0.08 s for the 60 sample pages.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -108,12 +110,9 @@ def read(path: Path, options: Any = None) -> RawDocument:
     """Reader contract (see read/reader.py)."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfpage import PDFPage
-    from pdfplumber.page import Page
     from pdfplumber.utils.exceptions import PdfminerException
 
     password = getattr(options, "password", None) or ""
-    max_pages = getattr(options, "max_pages", None)
     try:
         pdf = pdfplumber.open(path, password=password)
     except PdfminerException as exc:
@@ -123,33 +122,66 @@ def read(path: Path, options: Any = None) -> RawDocument:
         raise CorruptFile(path, f"corrupt or unreadable PDF ({describe_error(cause)})") from exc
     except Exception as exc:  # pdfminer raises many kinds on damaged files
         raise CorruptFile(path, f"corrupt or unreadable PDF ({describe_error(exc)})") from exc
+    try:
+        return read_pages(path, options, _page_count(pdf), _pages(pdf, path, getattr(options, "max_pages", None)))
+    finally:
+        pdf.flush_cache()
+        pdf.stream.close()
+
+
+def _pages(pdf: Any, path: Path, max_pages: int | None) -> Iterator[PdfPage]:
+    """Each page's words and ruling lines, one pdfplumber Page at a time (pdf.pages would keep
+    every page and its cache), closed once the next is asked for.  A broken page tree may not say
+    how many pages there are: the limit is then checked here, before a page past it is parsed."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    for number, page_obj in enumerate(PDFPage.create_pages(pdf.doc), start=1):
+        if max_pages and number > max_pages:
+            raise ResourceLimitExceeded(path, f"the PDF has more than {max_pages} pages")
+        page = Page(pdf, page_obj, page_number=number)
+        try:
+            words = words_from_chars(page.chars)
+            rules = [Rule(e["x0"], e["x1"], e["top"], e["bottom"]) for e in page.edges] if words else []
+            yield PdfPage(number, float(page.width), float(page.height), words, rules)
+        finally:
+            page.close()
+
+
+@dataclass(frozen=True, slots=True)
+class PdfPage:
+    """One page as a PDF reader gives it to read_pages; `engine_page` is a pypdfium2 page, which
+    the OCR of a page without a text layer can render (pdfplumber has none: OCR opens the file)."""
+
+    number: int
+    width: float
+    height: float
+    words: list[Word]
+    rules: list[Rule]
+    engine_page: Any = None
+
+
+def read_pages(path: Path, options: Any, declared_pages: int | None, pages: Iterator[PdfPage]) -> RawDocument:
+    """The part of reading a PDF both readers share: the page limit, OCR of the pages without a
+    text layer (PageCollector), the layout of all pages, and any failure while a page is read as a
+    one-line "page N cannot be read"."""
+    max_pages = getattr(options, "max_pages", None)
     builder = LayoutBuilder()
-    pages = PageCollector(builder, path, options)  # OCRs the pages without a text layer
+    collector = PageCollector(builder, path, options)
     page_count = 0
     try:
-        check_page_count(path, _page_count(pdf), max_pages)
-        for number, page_obj in enumerate(PDFPage.create_pages(pdf.doc), start=1):
-            if max_pages and number > max_pages:
-                raise ResourceLimitExceeded(path, f"the PDF has more than {max_pages} pages")
-            # One pdfplumber Page at a time (pdf.pages would keep every page and its cache).
-            page = Page(pdf, page_obj, page_number=number)
-            try:
-                words = words_from_chars(page.chars)
-                rules = [Rule(e["x0"], e["x1"], e["top"], e["bottom"]) for e in page.edges] if words else []
-                pages.add(number, float(page.width), float(page.height), words, rules=rules)
-            finally:
-                page.close()
-            page_count = number
-        stats = pages.finish()
+        check_page_count(path, declared_pages, max_pages)
+        for page in pages:
+            collector.add(page.number, page.width, page.height, page.words, page.engine_page, page.rules)
+            page_count = page.number
+        stats = collector.finish()
     except ExtractionError:
         raise
     except Exception as exc:
         raise unreadable_page(path, page_count + 1, exc) from exc
     finally:
-        pages.close()
-        pdf.flush_cache()
-        pdf.stream.close()
-    return finish(path, builder, page_count, stats, pages.mode)
+        collector.close()
+    return finish(path, builder, page_count, stats, collector.mode)
 
 
 def check_page_count(path: Path, declared: int | None, max_pages: int | None) -> None:

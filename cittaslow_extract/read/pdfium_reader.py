@@ -16,20 +16,13 @@ from __future__ import annotations
 import ctypes
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cittaslow_extract.errors import CorruptFile, EncryptedFile, ExtractionError
+from cittaslow_extract.errors import CorruptFile, EncryptedFile
 from cittaslow_extract.models import RawDocument
-from cittaslow_extract.read.ocr import PageCollector
-from cittaslow_extract.read.pdf_layout import LayoutBuilder
-from cittaslow_extract.read.pdf_reader import (
-    ENCRYPTED_REASON,
-    check_page_count,
-    describe_error,
-    finish,
-    unreadable_page,
-)
+from cittaslow_extract.read.pdf_reader import ENCRYPTED_REASON, PdfPage, describe_error, read_pages
 from cittaslow_extract.read.pdf_words import Rule, Word, font_family, is_bold_font
 
 # A word; PDFium joins a word hyphenated at a line end into one, with U+FFFE for the hyphen and
@@ -174,7 +167,6 @@ def read(path: Path, options: Any = None) -> RawDocument:
     import pypdfium2 as pdfium
 
     password = getattr(options, "password", None)
-    max_pages = getattr(options, "max_pages", None)
     try:
         document = pdfium.PdfDocument(path, password=password)
     except pdfium.PdfiumError as exc:
@@ -182,33 +174,26 @@ def read(path: Path, options: Any = None) -> RawDocument:
         if code in (pdfium.raw.FPDF_ERR_PASSWORD, pdfium.raw.FPDF_ERR_SECURITY):
             raise EncryptedFile(path, ENCRYPTED_REASON) from exc
         raise CorruptFile(path, f"corrupt or unreadable PDF ({describe_error(exc)})") from exc
-    builder = LayoutBuilder()
-    pages = PageCollector(builder, path, options)  # OCRs the pages without a text layer
-    page_count = 0
     try:
-        total = len(document)
-        check_page_count(path, total, max_pages)
-        reader = _PageReader()
-        for index in range(total):
-            page = document[index]
-            try:
-                transform = _Transform(tuple(page.get_mediabox()), page.get_rotation())
-                textpage = page.get_textpage()
-                try:
-                    words = reader.words(textpage.raw, transform)
-                finally:
-                    textpage.close()
-                rules = page_rules(page.raw, transform) if words else []
-                pages.add(index + 1, transform.width, transform.height, words, page, rules)
-            finally:
-                page.close()
-            page_count = index + 1
-        stats = pages.finish()
-    except ExtractionError:
-        raise
-    except Exception as exc:
-        raise unreadable_page(path, page_count + 1, exc) from exc
+        return read_pages(path, options, len(document), _pages(document))
     finally:
-        pages.close()
         document.close()
-    return finish(path, builder, page_count, stats, pages.mode)
+
+
+def _pages(document: Any) -> Iterator[PdfPage]:
+    """Each page's words and ruling lines; a page (which the OCR may render) is closed once the
+    next is asked for."""
+    reader = _PageReader()
+    for index in range(len(document)):
+        page = document[index]
+        try:
+            transform = _Transform(tuple(page.get_mediabox()), page.get_rotation())
+            textpage = page.get_textpage()
+            try:
+                words = reader.words(textpage.raw, transform)
+            finally:
+                textpage.close()
+            rules = page_rules(page.raw, transform) if words else []
+            yield PdfPage(index + 1, transform.width, transform.height, words, rules, page)
+        finally:
+            page.close()
