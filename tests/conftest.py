@@ -7,6 +7,8 @@ Kinds of test (markers, declared in pyproject.toml):
   comparisons (every sample in every layout);
 - dask: the Dask engine (a local cluster per test).
 A whole test module gets its kind here, so a new test in such a module needs no marker of its own.
+Hypothesis tests ask for their example counts through examples.examples(n): n with --full, a fifth
+in the fast subset.
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ DEFAULT_SKIPPED = ("slow", "e2e", "dask")
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--full", action="store_true", help="run the whole suite (slow, e2e and dask tests too)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    import examples  # tests/examples.py: hypothesis example counts, full or a fifth
+
+    examples.FULL = bool(config.getoption("--full") or config.getoption("markexpr"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -51,6 +51,7 @@ def run(argv: list[str]) -> int:
         return main(argv)
 
 
+@pytest.mark.e2e  # a whole run
 def test_identical_files_and_a_manifest_give_unique_ids_duplicates_and_the_manifests_city(tmp_path):
     folder = tmp_path / "in"
     (folder / "2023").mkdir(parents=True)
@@ -170,6 +171,7 @@ def test_manifest_rows_naming_no_input_file_are_noted(tmp_path, capsys):
     assert f"note: 1 rows of {manifest} name no input file" in capsys.readouterr().err.splitlines()
 
 
+@pytest.mark.e2e  # a whole run
 def test_without_a_manifest_the_city_comes_from_the_documents_that_name_one(tmp_path):
     import docx
     from render_helper import SEED

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from examples import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -441,7 +442,7 @@ _ALPHABET = st.sampled_from(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     texts=st.lists(st.lists(_ALPHABET, max_size=40).map("".join), min_size=1, max_size=3),
     language=st.sampled_from(["en", "tr"]),
@@ -478,7 +479,7 @@ _NAME_WORDS = st.sampled_from(
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(words=st.lists(_NAME_WORDS, min_size=1, max_size=24), language=st.sampled_from(["en", "tr"]))
 def test_names_on_random_text(tmp_path_factory, words, language):
     extra = tmp_path_factory.getbasetemp() / "extra_places.toml"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from examples import examples
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -33,7 +34,7 @@ TOKENS = st.sampled_from([
 MIXED = st.lists(TOKENS, max_size=12).map("".join) | st.text(max_size=80)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), suppress_health_check=[HealthCheck.too_slow])
 @given(MIXED, LANGUAGES)
 def test_numbers_never_raise(text: str, language: str) -> None:
     value = parse_number(text, language)  # type: ignore[arg-type]
@@ -46,7 +47,7 @@ def test_numbers_never_raise(text: str, language: str) -> None:
     parse_word_number(text, language)  # type: ignore[arg-type]
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), suppress_health_check=[HealthCheck.too_slow])
 @given(MIXED, LANGUAGES, st.sampled_from([None, "TRY", "EUR"]))
 def test_money_never_raises(text: str, language: str, label: str | None) -> None:
     value = parse_budget(text, language, label)  # type: ignore[arg-type]
@@ -55,7 +56,7 @@ def test_money_never_raises(text: str, language: str, label: str | None) -> None
     assert all(a.amount >= 0 for a in value.amounts)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), suppress_health_check=[HealthCheck.too_slow])
 @given(MIXED, MIXED, LANGUAGES)
 def test_dates_never_raise(first: str, second: str, language: str) -> None:
     start, end = parse_date(first, language), parse_date(second, language)  # type: ignore[arg-type]
@@ -67,7 +68,7 @@ def test_dates_never_raise(first: str, second: str, language: str) -> None:
     parse_date_range(first + " - " + second, language)  # type: ignore[arg-type]
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), suppress_health_check=[HealthCheck.too_slow])
 @given(MIXED, LANGUAGES)
 def test_durations_never_raise(text: str, language: str) -> None:
     value = parse_duration(text, language)  # type: ignore[arg-type]
@@ -111,7 +112,7 @@ SCALES = st.sampled_from([
 ])
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(AMOUNTS, STYLES, st.booleans(), LANGUAGES)
 @example(Decimal("1500"), "en", True, "tr")  # "1,500" in a Turkish document: thousands (flagged)
 @example(Decimal("1.5"), "tr", False, "en")  # "1,5" in an English document: decimal comma
@@ -121,7 +122,7 @@ def test_formatted_amount_round_trips(value: Decimal, style: str, grouped: bool,
     assert parse_number(text, language) == value  # type: ignore[arg-type]
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(
     st.integers(min_value=1, max_value=999),
     st.integers(min_value=0, max_value=9),
@@ -143,7 +144,7 @@ CURRENCY_FORMS = st.sampled_from([
 APPROX = st.sampled_from([("", False), ("Approximately ", True), ("yaklaşık ", True), ("about ", True), ("~", True)])
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(AMOUNTS, STYLES, st.booleans(), CURRENCY_FORMS, APPROX, LANGUAGES, st.sampled_from([None, "TRY"]))
 # a figure that looks like a year is still money when a currency stands next to it
 @example(Decimal(2000), "en", False, ("USD {}", "USD"), ("", False), "en", None)
@@ -161,7 +162,7 @@ def test_budget_round_trips(
     assert (budget.primary.amount, budget.primary.currency, budget.primary.approximate) == (value, code, approximate)
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(st.integers(min_value=1, max_value=999), SCALES, CURRENCY_FORMS.filter(lambda f: f[0].startswith("{}")), LANGUAGES)
 def test_scaled_budget_round_trips(whole: int, scale: tuple[str, int], form: tuple[str, str], language: str) -> None:
     word, power = scale
@@ -193,7 +194,7 @@ INNER_TOKENS = st.sampled_from([
 INNER_MIXED = st.lists(INNER_TOKENS, max_size=10).map("".join) | st.text(max_size=60)
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), suppress_health_check=[HealthCheck.too_slow])
 @given(INNER_MIXED, LANGUAGES, st.sampled_from([None, "TRY"]), st.sampled_from([None, "start", "end"]))
 def test_inner_parsers_never_raise(text: str, language: str, label: str | None, role: str | None) -> None:
     budget = _money._parse(text, language, label)  # type: ignore[arg-type]
@@ -215,7 +216,7 @@ RANGE_JOINTS = st.sampled_from(["-", " - ", "–", " to ", " ila ", " ile "])
 RANGE_CURRENCIES = st.sampled_from([(" TL", "TRY"), (" EUR", "EUR"), (" euros", "EUR"), (" liralık", "TRY")])
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.integers(1, 998), st.integers(1, 999), RANGE_SCALES, RANGE_JOINTS, RANGE_CURRENCIES, LANGUAGES)
 def test_a_scale_word_after_the_high_end_scales_the_low_end(
     low: int, gap: int, scale: tuple[str, int], joint: str, currency: tuple[str, str], language: str
@@ -235,7 +236,7 @@ UPPER_FORMS = st.sampled_from([
 ])
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(AMOUNTS, STYLES, UPPER_FORMS, LANGUAGES)
 def test_an_upper_bound_reads_its_amount_and_says_so(value: Decimal, style: str, form: str, language: str) -> None:
     text = form.format(_format(value, style, True))
@@ -257,7 +258,7 @@ def _write(day: _dt.date, form: str) -> str:
     return form.format(d=day.day, m=day.month, y=day.year, en=names[0].title(), tr=names[2].title())
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(DATES, DATE_FORMS, LANGUAGES)
 def test_day_month_year_in_every_separator_form(day: _dt.date, form: str, language: str) -> None:
     text = _write(day, form)
@@ -265,7 +266,7 @@ def test_day_month_year_in_every_separator_form(day: _dt.date, form: str, langua
     assert [f.iso for f in found] == [day.isoformat()], text
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(DATES, DATES, DATE_FORMS, st.sampled_from([" - ", " – ", " to ", "-"]), LANGUAGES)
 def test_a_range_in_a_date_field_gives_its_start_or_end(
     first: _dt.date, second: _dt.date, form: str, joint: str, language: str

@@ -74,6 +74,7 @@ def folder(tmp_path) -> Path:
     return folder
 
 
+@pytest.mark.e2e  # a whole run
 def test_a_real_folder_with_a_photo_a_lock_file_and_an_annex_exits_0(folder, tmp_path):
     code, _, stderr = run([str(folder), "--out", str(tmp_path / "out"), "--quiet", "--no-mentions"])
     assert code == EXIT_OK, stderr

@@ -123,6 +123,7 @@ def test_csv_bom_starts_each_csv_with_the_utf8_mark(tmp_path):
         assert next(csv.DictReader(handle))["title"] == "Süt Kuzusu"
 
 
+@pytest.mark.slow  # LibreOffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 def test_libreoffice_opens_the_workbook_with_texts_as_written(tmp_path):
     book = _workbook(tmp_path)
