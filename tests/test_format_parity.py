@@ -322,3 +322,15 @@ def test_any_submission_reads_back_in_every_layout(tmp_path_factory: pytest.Temp
             assert _coarsens(expected, _pairs(document.blocks)), layout
 
     check()
+
+
+def test_paragraph_spacing_is_not_taken_for_the_line_pitch(tmp_path: Path) -> None:
+    """Found by the property test above: short paragraphs in Word's spacing, many ending in the last
+    quarter of the line and followed by a bold label, none wrapping.  The distance from such a line
+    to the label below was measured as the body's line pitch (3.1 lines), so no paragraph of the
+    body had a gap before it; a change of boldness is never inside a paragraph, so it is no sample."""
+    text = (Path(__file__).parent / "fixtures" / "word-spacing-taken-for-pitch.txt").read_text(encoding="utf-8")
+    path = render(text, "word.pdf", tmp_path)
+    expected = _pairs(blocks_from_text(text))
+    for reader in (pdf_reader, pdfium_reader):
+        assert _coarsens(expected, _pairs(reader.read(path, ReadOptions()).blocks)), reader.__name__

@@ -88,6 +88,7 @@ def document_metrics(pages: list[PageLayout]) -> Metrics:
                 previous is not None
                 and previous.column == line.column
                 and abs(previous.size - line.size) < 0.2
+                and previous.all_bold == line.all_bold  # a change of boldness always ends a paragraph
                 and line.base > previous.base
                 and line.size > 0
             ):
