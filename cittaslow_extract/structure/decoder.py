@@ -15,23 +15,17 @@ segmentation_uncertain).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from cittaslow_extract.models import FIELD_NAMES
-from cittaslow_extract.structure.form import START, Form
+from cittaslow_extract.structure.form import Form
 from cittaslow_extract.structure.profile import HeadingEvidence, StyleProfile, anchor_roles, signature
 from cittaslow_extract.structure.units import Unit
+from cittaslow_extract.structure.viterbi import Kind, best_path, max_marginals, search
 
 _FIELD_BIT = {name: 1 << index for index, name in enumerate(FIELD_NAMES)}
-_INF = math.inf
 # What a bullet or long running text can be: never a heading.
 _TEXT_ONLY_ROLES = ("value", "orphan", "preamble")
-_END_FORBIDDEN = frozenset({"title", "crit_title"})  # each needs a following unit
-_IN_PROJECT = frozenset({"label", "value"})  # roles inside an open project
-_PLAIN_STATES: dict[str, tuple[str, int, int]] = {
-    role: (role, 0, 0) for role in ("doc_title", "preamble", "crit_title", "crit_no", "crit_head", "sub", "orphan")
-}
 
 
 @dataclass(slots=True)
@@ -100,170 +94,30 @@ def decode(units: list[Unit], doc_title_index: int | None, form: Form) -> Decodi
         profile = StyleProfile.of(signatures, anchor_roles(units), form.layout)
     allowed = [allowed_roles(u, i == doc_title_index) for i, u in enumerate(units)]
     # Units that look alike cost alike: costs are computed once per kind of unit.
-    cache: dict[tuple[object, ...], UnitCosts] = {}
+    cache: dict[tuple[object, ...], tuple[UnitCosts, int]] = {}
     costs: list[UnitCosts] = []
+    cost_ids: list[int] = []  # which kind of unit: the same id, the same costs
     for i, unit in enumerate(units):
         key = (allowed[i], unit.shapes, tuple(evidence.present(unit)), signatures[i] if signatures else None)
-        found = cache.get(key)
-        if found is None:
+        entry = cache.get(key)
+        if entry is None:
             found = _costs(unit, allowed[i], form, evidence)
             if profile is not None and len(allowed[i]) > 1:
                 found.profile = {r: profile.cost(signatures[i], r) for r in allowed[i]}
                 found.layout = {r: c * form.layout.evidence_share for r, c in found.layout.items()}
             found.emission = tuple((r, found.total(r)) for r in allowed[i])
-            cache[key] = found
-        costs.append(found)
-    result = _viterbi(units, allowed, costs, form, margins=True)
-    result.evidence = evidence
-    return result
-
-
-_State = tuple[str, int, int]  # (role, open fields, current field; for a title: the fields of the project before it)
-
-
-def _viterbi(
-    units: list[Unit], allowed: list[tuple[str, ...]], costs: list[UnitCosts], form: Form, margins: bool
-) -> Decoding:
-    """The best reading, by dynamic programming over (unit, state); states further than the beam
-    behind the best one at a unit are dropped (they cannot come back: see form.toml [search])."""
-    n = len(units)
-    beam = form.beam
-    alpha: list[dict[_State, float]] = []
-    back: list[dict[_State, tuple[_State | None, bool]]] = []
-    edges: list[list[tuple[_State | None, _State, float]]] = []
-    previous: dict[_State | None, float] = {None: 0.0}
-    successors_of = form.transitions
-    missing_title, back_in_order = form.missing_title, form.back_in_order
-    forward_new, shape_change, continuation = form.forward_new_project, form.shape_change, form.continuation
+            entry = cache[key] = (found, len(cache))
+        costs.append(entry[0])
+        cost_ids.append(entry[1])
+    kinds: list[Kind] = []
+    prior: Unit | None = None
     for i, unit in enumerate(units):
-        emission = costs[i].emission
-        here: dict[_State, float] = {}
-        pointer: dict[_State, tuple[_State | None, bool]] = {}
-        step_edges: list[tuple[_State | None, _State, float]] = []
-        prior = units[i - 1] if i else None
         inline_prior = prior is not None and prior.label is not None and bool(prior.label.inline_value)
         changes_shape = prior is not None and "sentence" in prior.shapes and "sentence" not in unit.shapes
         bit = _FIELD_BIT[unit.label.field] if unit.label is not None else 0
-        for state, score in previous.items():
-            if state is None:
-                prev_role, mask, current = START, 0, 0
-            else:
-                prev_role, mask, current = state
-            # "Objective: text" already holds its value: what may follow is what follows a value
-            successors = successors_of.get("value" if prev_role == "label" and inline_prior else prev_role, {})
-            for role, emit in emission:
-                step = successors.get(role)
-                if step is None:
-                    continue
-                if role in _PLAIN_STATES:  # a heading or text outside a project: one state, no extra cost
-                    new_state = _PLAIN_STATES[role]
-                    total = score + step + emit
-                    if margins:
-                        step_edges.append((state, new_state, step + emit))
-                    if total < here.get(new_state, _INF):
-                        here[new_state] = total
-                        pointer[new_state] = (state, False)
-                    continue
-                moves: tuple[tuple[_State, float, bool], ...]
-                if role == "value":
-                    extra = 0.0
-                    if prev_role == "value" or (prev_role == "label" and inline_prior):
-                        # a further paragraph of the field (an inline label held its first one)
-                        extra = continuation.get(current, 0.0) + (shape_change if changes_shape else 0.0)
-                    moves = ((("value", mask, current), extra, False),)
-                elif role == "label":
-                    if prev_role == "title":
-                        before = current  # a title's state holds the fields of the project before it
-                        extra = forward_new if before and not before & bit and not _goes_back(before, bit) else 0.0
-                        moves = ((("label", bit, bit), extra, True),)
-                    elif prev_role in _IN_PROJECT:
-                        if mask & bit:
-                            moves = ((("label", bit, bit), missing_title, True),)
-                        elif _goes_back(mask, bit):
-                            moves = ((("label", mask | bit, bit), back_in_order, False),
-                                     (("label", bit, bit), missing_title, True))
-                        else:
-                            moves = ((("label", mask | bit, bit), 0.0, False),)
-                    else:
-                        moves = ((("label", bit, bit), missing_title, True),)
-                elif role == "title":
-                    moves = ((("title", 0, mask if prev_role in _IN_PROJECT else 0), 0.0, False),)
-                else:
-                    moves = (((role, 0, 0), 0.0, False),)
-                for new_state, extra, opening in moves:
-                    cost = step + extra + emit
-                    total = score + cost
-                    if margins:
-                        step_edges.append((state, new_state, cost))
-                    if total < here.get(new_state, _INF):
-                        here[new_state] = total
-                        pointer[new_state] = (state, opening)
-        if not here:  # nothing fits the grammar (cannot happen with the shipped form): restart
-            here = {(r, 0, 0): e for r, e in emission}
-            pointer = {s: (None, False) for s in here}
-        best = min(here.values())
-        if len(here) > 1:
-            here = {s: c for s, c in here.items() if c <= best + beam}
-        alpha.append(here)
-        back.append(pointer)
-        edges.append(step_edges)
-        previous = here  # type: ignore[assignment]
-    final = {s: c for s, c in previous.items() if s is not None and s[0] not in _END_FORBIDDEN}
-    if not final:
-        final = {s: c for s, c in previous.items() if s is not None}
-    end_state = min(final, key=lambda s: (final[s], s))
-    total = final[end_state]
-    roles: list[str] = [""] * n
-    opens: list[bool] = [False] * n
-    walk: _State | None = end_state
-    for i in range(n - 1, -1, -1):
-        assert walk is not None
-        roles[i] = walk[0]
-        walk, opens[i] = back[i][walk]
-    result = Decoding(roles, opens, [_INF] * n, [None] * n, costs, None, total)  # type: ignore[arg-type]
-    if margins:
-        _max_marginals(result, alpha, edges, final, allowed, beam)
-    return result
-
-
-def _goes_back(mask: int, bit: int) -> bool:
-    """The field comes earlier in the form's order than one already given."""
-    return mask.bit_length() > bit.bit_length()
-
-
-def _max_marginals(
-    result: Decoding,
-    alpha: list[dict[_State, float]],
-    edges: list[list[tuple[_State | None, _State, float]]],
-    final: dict[_State, float],
-    allowed: list[tuple[str, ...]],
-    beam: float,
-) -> None:
-    """Per unit, the margin between the best reading and the best one giving it another role.  A
-    unit with other allowed roles but none within the beam gets the beam as its margin (a bound)."""
-    n = len(alpha)
-    beta: dict[_State, float] = {s: 0.0 for s in final}
-    for i in range(n - 1, -1, -1):
-        best_by_role: dict[str, float] = {}
-        for state, a in alpha[i].items():
-            b = beta.get(state, _INF)
-            if b < _INF:
-                value = a + b
-                if value < best_by_role.get(state[0], _INF):
-                    best_by_role[state[0]] = value
-        ranked = sorted(best_by_role.items(), key=lambda item: item[1])
-        if len(ranked) > 1:
-            result.margins[i] = min(beam, ranked[1][1] - ranked[0][1])
-            result.runner_up[i] = ranked[1][0] if ranked[0][0] == result.roles[i] else ranked[0][0]
-        elif len(allowed[i]) > 1:
-            result.margins[i] = beam
-        if i == 0:
-            break
-        previous_beta: dict[_State, float] = {}
-        for source, target, step in edges[i]:
-            if source is None:
-                continue
-            b = beta.get(target, _INF)
-            if b < _INF and step + b < previous_beta.get(source, _INF):
-                previous_beta[source] = step + b
-        beta = previous_beta
+        kinds.append((allowed[i], bit, inline_prior, changes_shape))
+        prior = unit
+    forward = search(kinds, [c.emission for c in costs], cost_ids, form)
+    roles, opens, total, final = best_path(forward)
+    margins, runner_up = max_marginals(forward, roles, final, allowed, form.beam)
+    return Decoding(roles, opens, margins, runner_up, costs, evidence, total)
