@@ -97,8 +97,10 @@ def decode(units: list[Unit], doc_title_index: int | None, form: Form) -> Decodi
     cache: dict[tuple[object, ...], tuple[UnitCosts, int]] = {}
     costs: list[UnitCosts] = []
     cost_ids: list[int] = []  # which kind of unit: the same id, the same costs
+    weighed = evidence.weighed_bits()  # the evidence that counts (what `present` lists)
+    bits = evidence.bits
     for i, unit in enumerate(units):
-        key = (allowed[i], unit.shapes, tuple(evidence.present(unit)), signatures[i] if signatures else None)
+        key = (allowed[i], unit.shapes, bits(unit) & weighed, signatures[i] if signatures else None)
         entry = cache.get(key)
         if entry is None:
             found = _costs(unit, allowed[i], form, evidence)
