@@ -271,19 +271,20 @@ def max_marginals(result: Search, roles: list[str], final: list[int], allowed: S
     for k in final:
         beta[k] = 0.0
     for i in range(n - 1, -1, -1):
-        best_by_role: dict[str, float] = {}
-        for state, a, b in zip(result.kept[i], result.scores[i], beta):
-            if b < _INF:
-                value = a + b
-                role = state_roles[state]
-                if value < best_by_role.get(role, _INF):
-                    best_by_role[role] = value
-        if len(best_by_role) > 1:
-            ranked = sorted(best_by_role.items(), key=lambda item: item[1])
-            margins[i] = min(beam, ranked[1][1] - ranked[0][1])
-            runner_up[i] = ranked[1][0] if ranked[0][0] == roles[i] else ranked[0][0]
-        elif len(allowed[i]) > 1:
-            margins[i] = beam
+        if len(allowed[i]) > 1:  # (a unit with one allowed role has it in every state)
+            best_by_role: dict[str, float] = {}
+            for state, a, b in zip(result.kept[i], result.scores[i], beta):
+                if b < _INF:
+                    value = a + b
+                    role = state_roles[state]
+                    if value < best_by_role.get(role, _INF):
+                        best_by_role[role] = value
+            if len(best_by_role) > 1:
+                ranked = sorted(best_by_role.items(), key=lambda item: item[1])
+                margins[i] = min(beam, ranked[1][1] - ranked[0][1])
+                runner_up[i] = ranked[1][0] if ranked[0][0] == roles[i] else ranked[0][0]
+            else:
+                margins[i] = beam
         if i == 0:
             break
         step = result.steps[i]
