@@ -134,19 +134,20 @@ def grammar(form: Form) -> _Grammar:
 class _Step:
     """One compiled step: the states it reaches (in the order first reached) and its edges."""
 
-    __slots__ = ("targets", "forward", "backward", "restart")
+    __slots__ = ("targets", "forward", "backward", "openings", "restart")
 
     def __init__(self, targets: tuple[int, ...], forward: tuple[tuple[int, int, float, float], ...],
-                 backward: tuple[tuple[int, int, float], ...], restart: tuple[float, ...] | None) -> None:
+                 backward: tuple[tuple[int, int, float], ...], openings: tuple[bool, ...],
+                 restart: tuple[float, ...] | None) -> None:
         self.targets = targets
+        self.openings = openings  # per edge: it opens a project
         # (source position, target position, a, b): the target's score is source score + a + b
         self.forward = forward
         self.backward = backward  # (source position, target position, edge cost)
         self.restart = restart  # the scores when nothing fits the grammar (then there are no edges)
 
 
-def _compile(g: _Grammar, sources: tuple[int, ...], kind: Kind, emission: Sequence[tuple[str, float]]
-             ) -> tuple[_Step, tuple[bool, ...]]:
+def _compile(g: _Grammar, sources: tuple[int, ...], kind: Kind, emission: Sequence[tuple[str, float]]) -> _Step:
     positions: dict[int, int] = {}
     forward: list[tuple[int, int, float, float]] = []
     backward: list[tuple[int, int, float]] = []
@@ -163,8 +164,8 @@ def _compile(g: _Grammar, sources: tuple[int, ...], kind: Kind, emission: Sequen
     if not positions:  # nothing fits the grammar (cannot happen with the shipped form): restart
         targets = tuple(g.state_id((r, 0, 0)) for r, _ in emission)
         restart = tuple(e for _, e in emission)
-        return _Step(targets, (), (), restart), ()
-    return _Step(tuple(positions), tuple(forward), tuple(backward), None), tuple(opening)
+        return _Step(targets, (), (), (), restart)
+    return _Step(tuple(positions), tuple(forward), tuple(backward), tuple(opening), None)
 
 
 class Search:
@@ -177,7 +178,6 @@ class Search:
         self.steps: list[_Step] = []
         self.keep: list[list[int] | None] = []  # positions among the step's targets kept (None: all)
         self.best_edge: list[list[int]] = []  # per kept state: the index of the edge that reached it
-        self.openings: list[tuple[bool, ...]] = []
 
 
 def search(kinds: Sequence[Kind], emissions: Sequence[Sequence[tuple[str, float]]], cost_ids: Sequence[int],
@@ -186,15 +186,15 @@ def search(kinds: Sequence[Kind], emissions: Sequence[Sequence[tuple[str, float]
     g = grammar(form)
     beam = form.beam
     result = Search(g)
-    compiled: dict[tuple[tuple[int, ...], Kind, int], tuple[_Step, tuple[bool, ...]]] = {}
+    kept, alphas, steps, keeps, best_edge = result.kept, result.scores, result.steps, result.keep, result.best_edge
+    compiled: dict[tuple[tuple[int, ...], Kind, int], _Step] = {}
     sources: tuple[int, ...] = (g.start,)
     scores: list[float] = [0.0]
     for i, kind in enumerate(kinds):
         key = (sources, kind, cost_ids[i])
-        found = compiled.get(key)
-        if found is None:
-            found = compiled[key] = _compile(g, sources, kind, emissions[i])
-        step, opening = found
+        step = compiled.get(key)
+        if step is None:
+            step = compiled[key] = _compile(g, sources, kind, emissions[i])
         targets = step.targets
         count = len(targets)
         if step.restart is not None:
@@ -203,27 +203,24 @@ def search(kinds: Sequence[Kind], emissions: Sequence[Sequence[tuple[str, float]
         else:
             new = [_INF] * count
             arg = [0] * count
-            edge = 0
-            for source, target, a, b in step.forward:
+            for edge, (source, target, a, b) in enumerate(step.forward):
                 total = scores[source] + a + b
                 if total < new[target]:
                     new[target] = total
                     arg[target] = edge
-                edge += 1
         keep: list[int] | None = None
         if count > 1:
             limit = min(new) + beam
             if max(new) > limit:
                 keep = [j for j in range(count) if new[j] <= limit]
-                targets = tuple(targets[j] for j in keep)
+                targets = tuple([targets[j] for j in keep])
                 new = [new[j] for j in keep]
                 arg = [arg[j] for j in keep]
-        result.kept.append(targets)
-        result.scores.append(new)
-        result.steps.append(step)
-        result.keep.append(keep)
-        result.best_edge.append(arg)
-        result.openings.append(opening)
+        kept.append(targets)
+        alphas.append(new)
+        steps.append(step)
+        keeps.append(keep)
+        best_edge.append(arg)
         sources, scores = targets, new
     return result
 
@@ -250,7 +247,7 @@ def best_path(result: Search) -> tuple[list[str], list[bool], float, list[int]]:
         if edge < 0:  # a restart: reached from nowhere
             position = -1
             continue
-        opens[i] = result.openings[i][edge]
+        opens[i] = result.steps[i].openings[edge]
         position = result.steps[i].backward[edge][0]
     return roles, opens, total, final
 
