@@ -86,40 +86,57 @@ def _costs(unit: Unit, roles: tuple[str, ...], form: Form, evidence: HeadingEvid
 
 def decode(units: list[Unit], doc_title_index: int | None, form: Form) -> Decoding:
     """The best reading, scored by shape, the document's heading evidence and its style profile."""
-    evidence = HeadingEvidence.of(units, form.layout)
+    layout = form.layout
+    evidence = HeadingEvidence.of(units, layout)
     profile: StyleProfile | None = None
-    signatures: list[tuple[object, ...]] = []
-    if form.layout.profile_weight:
-        signatures = [signature(u, evidence.body_size) for u in units]
-        profile = StyleProfile.of(signatures, anchor_roles(units), form.layout)
-    allowed = [allowed_roles(u, i == doc_title_index) for i, u in enumerate(units)]
-    # Units that look alike cost alike: costs are computed once per kind of unit.
-    cache: dict[tuple[object, ...], tuple[UnitCosts, int]] = {}
-    costs: list[UnitCosts] = []
-    cost_ids: list[int] = []  # which kind of unit: the same id, the same costs
+    signatures: list[tuple[object, ...] | None] = [None] * len(units)
+    if layout.profile_weight:
+        body = evidence.body_size
+        computed = [signature(u, body) for u in units]
+        profile = StyleProfile.of(computed, anchor_roles(units), layout)
+        signatures[:] = computed
+    # Units that look alike cost alike and move alike: each class of unit is scored once (and the
+    # search compiles its steps per class).
     weighed = evidence.weighed_bits()  # the evidence that counts (what `present` lists)
     bits = evidence.bits
+    roles_of_shapes: dict[frozenset[str], tuple[str, ...]] = {}
+    classes: dict[tuple[object, ...], int] = {}
+    class_costs: list[UnitCosts] = []
+    kinds: list[Kind] = []  # per class
+    unit_classes: list[int] = []
+    allowed: list[tuple[str, ...]] = []
+    costs: list[UnitCosts] = []
+    inline_prior = sentence_prior = False
     for i, unit in enumerate(units):
-        key = (allowed[i], unit.shapes, bits(unit) & weighed, signatures[i] if signatures else None)
-        entry = cache.get(key)
-        if entry is None:
-            found = _costs(unit, allowed[i], form, evidence)
-            if profile is not None and len(allowed[i]) > 1:
-                found.profile = {r: profile.cost(signatures[i], r) for r in allowed[i]}
-                found.layout = {r: c * form.layout.evidence_share for r, c in found.layout.items()}
-            found.emission = tuple((r, found.total(r)) for r in allowed[i])
-            entry = cache[key] = (found, len(cache))
-        costs.append(entry[0])
-        cost_ids.append(entry[1])
-    kinds: list[Kind] = []
-    prior: Unit | None = None
-    for i, unit in enumerate(units):
-        inline_prior = prior is not None and prior.label is not None and bool(prior.label.inline_value)
-        changes_shape = prior is not None and "sentence" in prior.shapes and "sentence" not in unit.shapes
-        bit = _FIELD_BIT[unit.label.field] if unit.label is not None else 0
-        kinds.append((allowed[i], bit, inline_prior, changes_shape))
-        prior = unit
-    forward = search(kinds, [c.emission for c in costs], cost_ids, form)
-    roles, opens, total, final = best_path(forward)
-    margins, runner_up = max_marginals(forward, roles, final, allowed, form.beam)
-    return Decoding(roles, opens, margins, runner_up, costs, evidence, total)
+        shapes, label = unit.shapes, unit.label
+        if i == doc_title_index or label is not None:
+            roles = allowed_roles(unit, i == doc_title_index)
+        else:
+            found_roles = roles_of_shapes.get(shapes)
+            if found_roles is None:
+                found_roles = roles_of_shapes[shapes] = allowed_roles(unit, False)
+            roles = found_roles
+        sentence = "sentence" in shapes
+        # "Objective: text" already holds its value; running text that stops being a sentence
+        kind = (roles, _FIELD_BIT[label.field] if label is not None else 0, inline_prior, sentence_prior and not sentence)
+        key = (kind, shapes, bits(unit) & weighed, signatures[i])
+        number = classes.get(key)
+        if number is None:
+            number = classes[key] = len(class_costs)
+            found = _costs(unit, roles, form, evidence)
+            sig = signatures[i]
+            if profile is not None and sig is not None and len(roles) > 1:
+                found.profile = {r: profile.cost(sig, r) for r in roles}
+                found.layout = {r: c * layout.evidence_share for r, c in found.layout.items()}
+            found.emission = tuple((r, found.total(r)) for r in roles)
+            class_costs.append(found)
+            kinds.append(kind)
+        unit_classes.append(number)
+        allowed.append(roles)
+        costs.append(class_costs[number])
+        inline_prior = label is not None and bool(label.inline_value)
+        sentence_prior = sentence
+    forward = search(unit_classes, kinds, [c.emission for c in class_costs], form)
+    roles_found, opens, total, final = best_path(forward)
+    margins, runner_up = max_marginals(forward, roles_found, final, allowed, form.beam)
+    return Decoding(roles_found, opens, margins, runner_up, costs, evidence, total)

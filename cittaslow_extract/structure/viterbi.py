@@ -180,21 +180,23 @@ class Search:
         self.best_edge: list[list[int]] = []  # per kept state: the index of the edge that reached it
 
 
-def search(kinds: Sequence[Kind], emissions: Sequence[Sequence[tuple[str, float]]], cost_ids: Sequence[int],
+def search(classes: Sequence[int], kinds: Sequence[Kind], emissions: Sequence[Sequence[tuple[str, float]]],
            form: Form) -> Search:
-    """Forward pass: the best score of every state at every unit, within the beam."""
+    """Forward pass: the best score of every state at every unit, within the beam.  `classes` holds
+    each unit's class: units of one class have the same kind and emission costs (`kinds[c]`,
+    `emissions[c]`)."""
     g = grammar(form)
     beam = form.beam
     result = Search(g)
     kept, alphas, steps, keeps, best_edge = result.kept, result.scores, result.steps, result.keep, result.best_edge
-    compiled: dict[tuple[tuple[int, ...], Kind, int], _Step] = {}
+    compiled: dict[tuple[tuple[int, ...], int], _Step] = {}
     sources: tuple[int, ...] = (g.start,)
     scores: list[float] = [0.0]
-    for i, kind in enumerate(kinds):
-        key = (sources, kind, cost_ids[i])
+    for number in classes:
+        key = (sources, number)
         step = compiled.get(key)
         if step is None:
-            step = compiled[key] = _compile(g, sources, kind, emissions[i])
+            step = compiled[key] = _compile(g, sources, kinds[number], emissions[number])
         targets = step.targets
         count = len(targets)
         if step.restart is not None:
