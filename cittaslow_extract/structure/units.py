@@ -268,24 +268,27 @@ def _table_cells(cells: list[tuple[int, Block]], vocabulary: Vocabulary) -> list
 
 # --------------------------------------------------------------------------- shapes
 def _shape(unit: Unit) -> None:
+    if unit.label is not None:
+        unit.shapes = _LABEL_SHAPES
+        return
     text = unit.text.strip()
     shapes: set[str] = set()
-    if unit.label is not None:
-        unit.shapes = frozenset({"label"})
-        return
-    if sentence_like(text):
+    bullet = _BULLET_START.match(text)
+    if bullet or _SENTENCE_END.search(text.rstrip(_CLOSING_QUOTES)):  # sentence_like, on the stripped text
         shapes.add("sentence")
-    if _BULLET_START.match(text):
+    if bullet:
         shapes.add("bullet")
-    if len(text.split()) > _LONG_WORDS:
+    words = len(text.split())
+    if words > _LONG_WORDS:
         shapes.add("long")
-    if len(text.split()) <= _FIGURE_WORDS and _NUMBER_TOKEN.search(text):
+    if words <= _FIGURE_WORDS and _NUMBER_TOKEN.search(text):
         shapes.add("figure")
-    first = next((c for c in text if c.isalpha()), "")
+    first = text[0] if text and text[0].isalpha() else next((c for c in text if c.isalpha()), "")
     if first and first.islower():
         shapes.add("lowercase_start")
     block = unit.block
-    number = _CRITERION_NUMBER.match(text)
+    digit = text[:1].isdecimal()  # every numbering pattern starts with a digit (\d: a decimal)
+    number = _CRITERION_NUMBER.match(text) if digit else None
     if number:
         shapes.add("number_only")
         unit.number = int(number[1])
@@ -298,7 +301,7 @@ def _shape(unit: Unit) -> None:
         elif re.fullmatch(r"\d{1,2}\.\d{1,2}", label):
             shapes.add("sub_numbered")
             unit.heading = text
-    else:
+    elif digit:
         sub = _SUB_NUMBERED.match(text)
         head = _NUMBERED_HEADING.match(text)
         if sub:
@@ -308,3 +311,6 @@ def _shape(unit: Unit) -> None:
             shapes.add("numbered_heading")
             unit.number, unit.heading = int(head["number"]), head["title"].strip()
     unit.shapes = frozenset(shapes)
+
+
+_LABEL_SHAPES = frozenset({"label"})
