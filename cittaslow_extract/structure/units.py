@@ -104,12 +104,18 @@ def build_units(blocks: list[Block], vocabulary: Vocabulary) -> list[Unit]:
     for index, block in _table_order(blocks, vocabulary):
         if block.in_table and len(block.lines) > 1:
             block = _rejoin_cut_label(block, vocabulary)
+        runs, lines = block.runs, block.lines
+        if (len(runs) < 2 or not runs[0].bold) and (len(lines) < 2 or block.in_table):  # nothing to split
+            units.append(Unit(block.text, block, index, _label(block.text, vocabulary), block.gap_before))
+            continue
         for part, gap in _split(block, vocabulary):
             units.append(Unit(part.text, part, index, _label(part.text, vocabulary), gap))
     last_number: int | None = None
-    for k, unit in enumerate(units):
-        following = units[k + 1] if k + 1 < len(units) else None
-        unit.gap_after = following is None or following.gap_before
+    for unit, following in zip(units, units[1:]):
+        unit.gap_after = following.gap_before
+    if units:
+        units[-1].gap_after = True
+    for unit in units:
         _shape(unit)
         if unit.number is not None:
             # criterion numbers count up through the document: the next one is likelier a criterion
