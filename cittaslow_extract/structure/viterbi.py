@@ -279,9 +279,16 @@ def max_marginals(result: Search, roles: list[str], final: list[int], allowed: S
                     if value < best_by_role.get(role, _INF):
                         best_by_role[role] = value
             if len(best_by_role) > 1:
-                ranked = sorted(best_by_role.items(), key=lambda item: item[1])
-                margins[i] = min(beam, ranked[1][1] - ranked[0][1])
-                runner_up[i] = ranked[1][0] if ranked[0][0] == roles[i] else ranked[0][0]
+                # the two cheapest roles, ties in the order found (as a stable sort ranks them)
+                first = second = ""
+                first_value = second_value = _INF
+                for role, value in best_by_role.items():
+                    if not first or value < first_value:
+                        first, first_value, second, second_value = role, value, first, first_value
+                    elif not second or value < second_value:
+                        second, second_value = role, value
+                margins[i] = min(beam, second_value - first_value)
+                runner_up[i] = second if first == roles[i] else first
             else:
                 margins[i] = beam
         if i == 0:
