@@ -273,11 +273,10 @@ def max_marginals(result: Search, roles: list[str], final: list[int], allowed: S
         if len(allowed[i]) > 1:  # (a unit with one allowed role has it in every state)
             best_by_role: dict[str, float] = {}
             for state, a, b in zip(result.kept[i], result.scores[i], beta):
-                if b < _INF:
-                    value = a + b
-                    role = state_roles[state]
-                    if value < best_by_role.get(role, _INF):
-                        best_by_role[role] = value
+                value = a + b  # inf when the state is on no reading to the end: never below the best
+                role = state_roles[state]
+                if value < best_by_role.get(role, _INF):
+                    best_by_role[role] = value
             if len(best_by_role) > 1:
                 # the two cheapest roles, ties in the order found (as a stable sort ranks them)
                 first = second = ""
@@ -303,8 +302,8 @@ def max_marginals(result: Search, roles: list[str], final: list[int], allowed: S
                 target_beta[j] = b
         previous = [_INF] * len(result.kept[i - 1])
         for source, target, cost in step.backward:
-            b = target_beta[target]
-            if b < _INF and cost + b < previous[source]:
-                previous[source] = cost + b
+            value = cost + target_beta[target]  # inf + cost stays inf
+            if value < previous[source]:
+                previous[source] = value
         beta = previous
     return margins, runner_up
