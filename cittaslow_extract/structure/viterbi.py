@@ -131,45 +131,79 @@ def grammar(form: Form) -> _Grammar:
     return found
 
 
+class _States:
+    """A set of states alive at a unit (ids, in order), with the steps compiled from it per class of unit."""
+
+    __slots__ = ("ids", "steps")
+
+    def __init__(self, ids: tuple[int, ...]) -> None:
+        self.ids = ids
+        self.steps: dict[int, _Step] = {}
+
+
 class _Step:
-    """One compiled step: the states it reaches (in the order first reached) and its edges."""
+    """One compiled step: the states it reaches, in the order first reached, and its edges.  The
+    forward pass sets each target's score from its first edge (`heads`) and lowers it by the others
+    (`rest`); the backward pass reads the edges in the order found (`backward`)."""
 
-    __slots__ = ("targets", "forward", "backward", "openings", "restart")
+    __slots__ = ("targets", "heads", "rest", "backward", "edges", "head_edges", "openings", "restart")
 
-    def __init__(self, targets: tuple[int, ...], forward: tuple[tuple[int, int, float, float], ...],
-                 backward: tuple[tuple[int, int, float], ...], openings: tuple[bool, ...],
-                 restart: tuple[float, ...] | None) -> None:
+    def __init__(self, targets: _States) -> None:
         self.targets = targets
-        self.openings = openings  # per edge: it opens a project
-        # (source position, target position, a, b): the target's score is source score + a + b
-        self.forward = forward
-        self.backward = backward  # (source position, target position, edge cost)
-        self.restart = restart  # the scores when nothing fits the grammar (then there are no edges)
+        self.heads: tuple[tuple[int, float, float], ...] = ()  # per target: (source, a, b) of its first edge
+        self.rest: tuple[tuple[int, int, float, float], ...] = ()  # (source, target, a, b), in the order found
+        self.backward: tuple[tuple[int, int, float], ...] = ()  # (source, target, edge cost), in the order found
+        self.edges: tuple[tuple[int, int, float, float], ...] = ()  # (source, target, a, b), in the order found
+        self.head_edges: tuple[int, ...] = ()  # per target: its first edge
+        self.openings: tuple[bool, ...] = ()  # per edge: it opens a project
+        self.restart: tuple[float, ...] | None = None  # the scores when nothing fits the grammar
 
 
-def _compile(g: _Grammar, sources: tuple[int, ...], kind: Kind, emission: Sequence[tuple[str, float]]) -> _Step:
+def _compile(g: _Grammar, sources: tuple[int, ...], kind: Kind, emission: Sequence[tuple[str, float]],
+             interned: dict[tuple[int, ...], _States]) -> _Step:
     positions: dict[int, int] = {}
-    forward: list[tuple[int, int, float, float]] = []
+    heads: list[tuple[int, float, float]] = []
+    rest: list[tuple[int, int, float, float]] = []
     backward: list[tuple[int, int, float]] = []
-    opening: list[bool] = []
+    edges: list[tuple[int, int, float, float]] = []
+    head_edges: list[int] = []
+    openings: list[bool] = []
     for position, state in enumerate(sources):
         for index, target, step, opens, plain in g.moves(state, kind):
             emit = emission[index][1]
-            where = positions.setdefault(target, len(positions))
             cost = step + emit
             # a plain heading's score is (score + transition) + emission, any other score + cost
-            forward.append((position, where, step, emit) if plain else (position, where, cost, 0.0))
+            a, b = (step, emit) if plain else (cost, 0.0)
+            where = positions.get(target)
+            if where is None:
+                where = positions[target] = len(positions)
+                heads.append((position, a, b))
+                head_edges.append(len(edges))
+            else:
+                rest.append((position, where, a, b))
             backward.append((position, where, cost))
-            opening.append(opens)
+            edges.append((position, where, a, b))
+            openings.append(opens)
     if not positions:  # nothing fits the grammar (cannot happen with the shipped form): restart
-        targets = tuple(g.state_id((r, 0, 0)) for r, _ in emission)
-        restart = tuple(e for _, e in emission)
-        return _Step(targets, (), (), (), restart)
-    return _Step(tuple(positions), tuple(forward), tuple(backward), tuple(opening), None)
+        restarted = _Step(_intern(interned, tuple(g.state_id((r, 0, 0)) for r, _ in emission)))
+        restarted.restart = tuple(e for _, e in emission)
+        return restarted
+    compiled = _Step(_intern(interned, tuple(positions)))
+    compiled.heads, compiled.rest = tuple(heads), tuple(rest)
+    compiled.backward, compiled.openings = tuple(backward), tuple(openings)
+    compiled.edges, compiled.head_edges = tuple(edges), tuple(head_edges)
+    return compiled
+
+
+def _intern(interned: dict[tuple[int, ...], _States], ids: tuple[int, ...]) -> _States:
+    found = interned.get(ids)
+    if found is None:
+        found = interned[ids] = _States(ids)
+    return found
 
 
 class Search:
-    """The result of a search: per unit the states kept (ids), their scores and how each was reached."""
+    """The result of a search: per unit the states kept, their scores and the step that led there."""
 
     def __init__(self, g: _Grammar) -> None:
         self.grammar = g
@@ -177,7 +211,6 @@ class Search:
         self.scores: list[list[float]] = []  # their scores (alpha)
         self.steps: list[_Step] = []
         self.keep: list[list[int] | None] = []  # positions among the step's targets kept (None: all)
-        self.best_edge: list[list[int]] = []  # per kept state: the index of the edge that reached it
 
 
 def search(classes: Sequence[int], kinds: Sequence[Kind], emissions: Sequence[Sequence[tuple[str, float]]],
@@ -188,42 +221,36 @@ def search(classes: Sequence[int], kinds: Sequence[Kind], emissions: Sequence[Se
     g = grammar(form)
     beam = form.beam
     result = Search(g)
-    kept, alphas, steps, keeps, best_edge = result.kept, result.scores, result.steps, result.keep, result.best_edge
-    compiled: dict[tuple[tuple[int, ...], int], _Step] = {}
-    sources: tuple[int, ...] = (g.start,)
+    kept, alphas, steps, keeps = result.kept, result.scores, result.steps, result.keep
+    interned: dict[tuple[int, ...], _States] = {}
+    states = _intern(interned, (g.start,))
     scores: list[float] = [0.0]
     for number in classes:
-        key = (sources, number)
-        step = compiled.get(key)
+        step = states.steps.get(number)
         if step is None:
-            step = compiled[key] = _compile(g, sources, kinds[number], emissions[number])
-        targets = step.targets
-        count = len(targets)
+            step = states.steps[number] = _compile(g, states.ids, kinds[number], emissions[number], interned)
         if step.restart is not None:
             new = list(step.restart)
-            arg = [-1] * count
         else:
-            new = [_INF] * count
-            arg = [0] * count
-            for edge, (source, target, a, b) in enumerate(step.forward):
+            new = [scores[source] + a + b for source, a, b in step.heads]
+            for source, target, a, b in step.rest:
                 total = scores[source] + a + b
                 if total < new[target]:
                     new[target] = total
-                    arg[target] = edge
+        states = step.targets
         keep: list[int] | None = None
-        if count > 1:
+        if len(new) > 1:
             limit = min(new) + beam
             if max(new) > limit:
-                keep = [j for j in range(count) if new[j] <= limit]
-                targets = tuple([targets[j] for j in keep])
+                keep = [j for j, c in enumerate(new) if c <= limit]
+                ids = states.ids
+                states = _intern(interned, tuple([ids[j] for j in keep]))
                 new = [new[j] for j in keep]
-                arg = [arg[j] for j in keep]
-        kept.append(targets)
+        kept.append(states.ids)
         alphas.append(new)
         steps.append(step)
         keeps.append(keep)
-        best_edge.append(arg)
-        sources, scores = targets, new
+        scores = new
     return result
 
 
@@ -239,18 +266,31 @@ def best_path(result: Search) -> tuple[list[str], list[bool], float, list[int]]:
         final = [k for k, s in enumerate(last) if s != g.start]
     end = min(final, key=lambda k: (last_scores[k], g.states[last[k]]))  # raises on an empty document, as before
     total = last_scores[end]
+    state_roles = g.roles
     roles: list[str] = [""] * n
     opens: list[bool] = [False] * n
     position = end
+    scores = result.scores
+    previous: list[float]
     for i in range(n - 1, -1, -1):
         assert position >= 0
-        roles[i] = g.roles[result.kept[i][position]]
-        edge = result.best_edge[i][position]
-        if edge < 0:  # a restart: reached from nowhere
+        roles[i] = state_roles[result.kept[i][position]]
+        step, keep = result.steps[i], result.keep[i]
+        if step.restart is not None:  # reached from nowhere
             position = -1
             continue
-        opens[i] = result.steps[i].openings[edge]
-        position = result.steps[i].backward[edge][0]
+        score = scores[i][position]
+        target = keep[position] if keep is not None else position
+        previous = scores[i - 1] if i else [0.0]
+        # the first edge found that gives the target its score: the one the forward pass kept
+        edges = step.edges
+        edge = step.head_edges[target]
+        source, reached, a, b = edges[edge]
+        while reached != target or previous[source] + a + b != score:
+            edge += 1
+            source, reached, a, b = edges[edge]
+        opens[i] = step.openings[edge]
+        position = source
     return roles, opens, total, final
 
 
@@ -297,7 +337,7 @@ def max_marginals(result: Search, roles: list[str], final: list[int], allowed: S
         if keep is None:
             target_beta = beta
         else:
-            target_beta = [_INF] * len(step.targets)
+            target_beta = [_INF] * len(step.targets.ids)
             for j, b in zip(keep, beta):
                 target_beta[j] = b
         previous = [_INF] * len(result.kept[i - 1])
