@@ -52,12 +52,16 @@ class Decoding:
     total: float
 
 
+_DOC_TITLE_ROLES: tuple[str, ...] = ("doc_title",)
+_LABEL_ROLES: tuple[str, ...] = ("label",)
+
+
 def allowed_roles(unit: Unit, is_doc_title: bool) -> tuple[str, ...]:
     """The roles a unit may take at all (hard constraints; everything else is a cost)."""
     if is_doc_title:
-        return ("doc_title",)
+        return _DOC_TITLE_ROLES
     if unit.label is not None:
-        return ("label",)
+        return _LABEL_ROLES
     if "bullet" in unit.shapes or {"long", "sentence"} <= unit.shapes:
         return _TEXT_ONLY_ROLES
     roles = ["value", "title", "sub", "crit_title", "orphan", "preamble"]
@@ -91,10 +95,10 @@ def decode(units: list[Unit], doc_title_index: int | None, form: Form) -> Decodi
     profile: StyleProfile | None = None
     signatures: list[tuple[object, ...] | None] = [None] * len(units)
     if layout.profile_weight:
+        # (a label has one role, which no anchor names: its formatting is not compared)
         body = evidence.body_size
-        computed = [signature(u, body) for u in units]
-        profile = StyleProfile.of(computed, anchor_roles(units), layout)
-        signatures[:] = computed
+        signatures = [signature(u, body) if u.label is None else None for u in units]
+        profile = StyleProfile.of(signatures, anchor_roles(units), layout)
     # Units that look alike cost alike and move alike: each class of unit is scored once (and the
     # search compiles its steps per class).
     weighed = evidence.weighed_bits()  # the evidence that counts (what `present` lists)
@@ -109,8 +113,10 @@ def decode(units: list[Unit], doc_title_index: int | None, form: Form) -> Decodi
     inline_prior = sentence_prior = False
     for i, unit in enumerate(units):
         shapes, label = unit.shapes, unit.label
-        if i == doc_title_index or label is not None:
-            roles = allowed_roles(unit, i == doc_title_index)
+        if i == doc_title_index:
+            roles = _DOC_TITLE_ROLES
+        elif label is not None:
+            roles = _LABEL_ROLES
         else:
             found_roles = roles_of_shapes.get(shapes)
             if found_roles is None:
@@ -119,13 +125,14 @@ def decode(units: list[Unit], doc_title_index: int | None, form: Form) -> Decodi
         sentence = "sentence" in shapes
         # "Objective: text" already holds its value; running text that stops being a sentence
         kind = (roles, _FIELD_BIT[label.field] if label is not None else 0, inline_prior, sentence_prior and not sentence)
-        key = (kind, shapes, bits(unit) & weighed, signatures[i])
+        # (the style profile only scores a unit with a choice of roles)
+        sig = signatures[i] if len(roles) > 1 else None
+        key = (kind, shapes, bits(unit) & weighed, sig)
         number = classes.get(key)
         if number is None:
             number = classes[key] = len(class_costs)
             found = _costs(unit, roles, form, evidence)
-            sig = signatures[i]
-            if profile is not None and sig is not None and len(roles) > 1:
+            if profile is not None and sig is not None:
                 found.profile = {r: profile.cost(sig, r) for r in roles}
                 found.layout = {r: c * layout.evidence_share for r, c in found.layout.items()}
             found.emission = tuple((r, found.total(r)) for r in roles)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cittaslow_extract.models import FIELD_NAMES
@@ -203,8 +204,10 @@ class StyleProfile:
 
     @classmethod
     def of(
-        cls, signatures: list[tuple[object, ...]], roles: list[str | None], layout: LayoutWeights
+        cls, signatures: Sequence[tuple[object, ...] | None], roles: list[str | None], layout: LayoutWeights
     ) -> StyleProfile:
+        """The profile of the units with an anchor role (`anchor_roles`); a unit no anchor can name
+        (a label) may have no signature."""
         features = tuple(SIGNATURE_FEATURES.index(f) for f in layout.profile_features)
         # alike paragraphs counted once, then their features (the counts are the same)
         tally: Counter[tuple[str, tuple[object, ...]]] = Counter()
@@ -212,6 +215,7 @@ class StyleProfile:
             if role is not None:
                 group = _PROFILE_GROUP.get(role)
                 if group is not None:
+                    assert sig is not None
                     tally[group, sig] += 1
         counts: dict[str, list[Counter[object]]] = {}
         totals: Counter[str] = Counter()
