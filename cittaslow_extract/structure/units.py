@@ -42,7 +42,7 @@ _SUB_NUMBERED = re.compile(
     """,
     re.VERBOSE,
 )
-_SENTENCE_END = re.compile(r"[.!?;,…]$")
+_SENTENCE_END = ".!?;,…"  # the last character of running text (see _ends_sentence)
 _BULLET_START = re.compile(
     r"""^(
         [o•●▪■◦·*\-–—]\s       # o item, • item, - item
@@ -58,7 +58,8 @@ _NUMBER_TOKEN = re.compile(r"(?<!\w)\d[\d.,]*(?!\w)")  # a number standing as a 
 # A line longer than this with no separator in its first characters cannot start with a label
 # (vocabulary.py: labels are at most 60 characters, bullets and quotes before them included).
 _LABEL_WINDOW = 90
-_SEPARATOR_CHARS = re.compile(r"[:：–—-]")
+# (the separators a label is followed by, ":", "：", "–", "—" and "-", are tested one by one: quicker
+# than a regex)
 
 
 def sentence_like(text: str) -> bool:
@@ -76,7 +77,16 @@ def sentence_like(text: str) -> bool:
     stripped = text.strip()
     if _BULLET_START.match(stripped):
         return True
-    return bool(_SENTENCE_END.search(stripped.rstrip(_CLOSING_QUOTES)))
+    return _ends_sentence(stripped.rstrip(_CLOSING_QUOTES))
+
+
+def _ends_sentence(text: str) -> bool:
+    """The text ends with one of _SENTENCE_END (as the regex `[.!?;,…]$` finds it: at the very end
+    or before a final newline), without scanning the whole text."""
+    last = text[-1:]
+    if last == "\n":
+        last = text[-2:-1]
+    return bool(last) and last in _SENTENCE_END
 
 
 @dataclass(slots=True)
@@ -154,8 +164,10 @@ def _mark_label_like(units: list[Unit]) -> None:
 def _label(text: str, vocabulary: Vocabulary) -> LabelMatch | None:
     """vocabulary.match_label, skipping texts that cannot start with a label (longer than a label
     with no separator after its first characters)."""
-    if len(text) > _LABEL_WINDOW and not _SEPARATOR_CHARS.search(text, 0, _LABEL_WINDOW):
-        return None
+    if len(text) > _LABEL_WINDOW:
+        head = text[:_LABEL_WINDOW]
+        if ":" not in head and "：" not in head and "–" not in head and "—" not in head and "-" not in head:
+            return None
     return vocabulary.match_label(text)
 
 
@@ -280,11 +292,11 @@ def _shape(unit: Unit) -> None:
     text = unit.text.strip()
     shapes: set[str] = set()
     bullet = _BULLET_START.match(text)
-    if bullet or _SENTENCE_END.search(text.rstrip(_CLOSING_QUOTES)):  # sentence_like, on the stripped text
+    if bullet or _ends_sentence(text.rstrip(_CLOSING_QUOTES)):  # sentence_like, on the stripped text
         shapes.add("sentence")
     if bullet:
         shapes.add("bullet")
-    words = len(text.split())
+    words = len(text.split(maxsplit=_LONG_WORDS))  # the number of words, up to one more than _LONG_WORDS
     if words > _LONG_WORDS:
         shapes.add("long")
     if words <= _FIGURE_WORDS and _NUMBER_TOKEN.search(text):
