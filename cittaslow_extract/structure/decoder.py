@@ -102,9 +102,9 @@ def decode(units: list[Unit], doc_title_index: int | None, form: Form) -> Decodi
     # Units that look alike cost alike and move alike: each class of unit is scored once (and the
     # search compiles its steps per class).
     weighed = evidence.weighed_bits()  # the evidence that counts (what `present` lists)
-    bits = evidence.bits
+    unit_bits = evidence.unit_bits
     roles_of_shapes: dict[frozenset[str], tuple[str, ...]] = {}
-    classes: dict[tuple[object, ...], int] = {}
+    classes: dict[tuple[object, ...], int] = {}  # (kind, shapes, evidence, signature) → class
     class_costs: list[UnitCosts] = []
     kinds: list[Kind] = []  # per class
     unit_classes: list[int] = []
@@ -124,13 +124,15 @@ def decode(units: list[Unit], doc_title_index: int | None, form: Form) -> Decodi
             roles = found_roles
         sentence = "sentence" in shapes
         # "Objective: text" already holds its value; running text that stops being a sentence
-        kind = (roles, _FIELD_BIT[label.field] if label is not None else 0, inline_prior, sentence_prior and not sentence)
+        bit = _FIELD_BIT[label.field] if label is not None else 0
+        changes_shape = sentence_prior and not sentence
         # (the style profile only scores a unit with a choice of roles)
         sig = signatures[i] if len(roles) > 1 else None
-        key = (kind, shapes, bits(unit) & weighed, sig)
+        key = (roles, bit, inline_prior, changes_shape, shapes, unit_bits[i] & weighed, sig)
         number = classes.get(key)
         if number is None:
             number = classes[key] = len(class_costs)
+            kind = (roles, bit, inline_prior, changes_shape)
             found = _costs(unit, roles, form, evidence)
             if profile is not None and sig is not None:
                 found.profile = {r: profile.cost(sig, r) for r in roles}

@@ -22,7 +22,7 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cittaslow_extract.models import FIELD_NAMES
 from cittaslow_extract.structure.form import EVIDENCE_NAMES, LayoutWeights
@@ -59,6 +59,7 @@ class HeadingEvidence:
 
     body_size: float | None
     weights: dict[str, float]
+    unit_bits: list[int] = field(default_factory=list)  # per unit of the document: `bits`
 
     @classmethod
     def of(cls, units: list[Unit], layout: LayoutWeights) -> HeadingEvidence:
@@ -66,9 +67,11 @@ class HeadingEvidence:
         sizes = [u.block.font_size for u in text_units if u.block.font_size]
         body = statistics.median(sizes) if sizes else None
         evidence = cls(body, {})
-        # how many text units have each kind of evidence, counted on their bits (see `bits`)
+        evidence.unit_bits = unit_bits = [evidence.bits(u) for u in units]
+        # how many text units have each kind of evidence, counted on their bits
+        text_bits = unit_bits if text_units is units else [b for b, u in zip(unit_bits, units) if u.label is None]
         counts = [0] * len(EVIDENCE_NAMES)
-        for bits, number in Counter(evidence.bits(u) for u in text_units).items():
+        for bits, number in Counter(text_bits).items():
             for k in range(len(EVIDENCE_NAMES)):
                 if bits >> k & 1:
                     counts[k] += number

@@ -244,6 +244,8 @@ def _rejoin_cut_label(block: Block, vocabulary: Vocabulary) -> Block:
 
 def _table_order(blocks: list[Block], vocabulary: Vocabulary) -> list[tuple[int, Block]]:
     """Blocks in reading order, a table with its labels across the top read column by column."""
+    if all(block.table_index is None for block in blocks):
+        return list(enumerate(blocks))
     ordered: list[tuple[int, Block]] = []
     k = 0
     while k < len(blocks):
