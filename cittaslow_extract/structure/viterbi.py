@@ -146,10 +146,11 @@ class _Step:
     forward pass sets each target's score from its first edge (`heads`) and lowers it by the others
     (`rest`); the backward pass reads the edges in the order found (`backward`)."""
 
-    __slots__ = ("targets", "heads", "rest", "backward", "edges", "head_edges", "openings", "restart")
+    __slots__ = ("targets", "width", "heads", "rest", "backward", "edges", "head_edges", "openings", "restart")
 
-    def __init__(self, targets: _States) -> None:
+    def __init__(self, targets: _States, width: int) -> None:
         self.targets = targets
+        self.width = width  # the number of source states
         self.heads: tuple[tuple[int, float, float], ...] = ()  # per target: (source, a, b) of its first edge
         self.rest: tuple[tuple[int, int, float, float], ...] = ()  # (source, target, a, b), in the order found
         self.backward: tuple[tuple[int, int, float], ...] = ()  # (source, target, edge cost), in the order found
@@ -185,10 +186,10 @@ def _compile(g: _Grammar, sources: tuple[int, ...], kind: Kind, emission: Sequen
             edges.append((position, where, a, b))
             openings.append(opens)
     if not positions:  # nothing fits the grammar (cannot happen with the shipped form): restart
-        restarted = _Step(_intern(interned, tuple(g.state_id((r, 0, 0)) for r, _ in emission)))
+        restarted = _Step(_intern(interned, tuple(g.state_id((r, 0, 0)) for r, _ in emission)), len(sources))
         restarted.restart = tuple(e for _, e in emission)
         return restarted
-    compiled = _Step(_intern(interned, tuple(positions)))
+    compiled = _Step(_intern(interned, tuple(positions)), len(sources))
     compiled.heads, compiled.rest = tuple(heads), tuple(rest)
     compiled.backward, compiled.openings = tuple(backward), tuple(openings)
     compiled.edges, compiled.head_edges = tuple(edges), tuple(head_edges)
@@ -309,10 +310,11 @@ def max_marginals(result: Search, roles: list[str], final: list[int], allowed: S
     beta = [_INF] * len(result.kept[-1])
     for k in final:
         beta[k] = 0.0
-    for i in range(n - 1, -1, -1):
+    steps, keeps = result.steps, result.keep
+    for i, ids, scores in zip(range(n - 1, -1, -1), reversed(result.kept), reversed(result.scores)):
         if len(allowed[i]) > 1:  # (a unit with one allowed role has it in every state)
             best_by_role: dict[str, float] = {}
-            for state, a, b in zip(result.kept[i], result.scores[i], beta):
+            for state, a, b in zip(ids, scores, beta):
                 value = a + b  # inf when the state is on no reading to the end: never below the best
                 role = state_roles[state]
                 if value < best_by_role.get(role, _INF):
@@ -332,18 +334,17 @@ def max_marginals(result: Search, roles: list[str], final: list[int], allowed: S
                 margins[i] = beam
         if i == 0:
             break
-        step = result.steps[i]
-        keep = result.keep[i]
+        step = steps[i]
+        keep = keeps[i]
         if keep is None:
             target_beta = beta
         else:
             target_beta = [_INF] * len(step.targets.ids)
             for j, b in zip(keep, beta):
                 target_beta[j] = b
-        previous = [_INF] * len(result.kept[i - 1])
+        beta = [_INF] * step.width
         for source, target, cost in step.backward:
             value = cost + target_beta[target]  # inf + cost stays inf
-            if value < previous[source]:
-                previous[source] = value
-        beta = previous
+            if value < beta[source]:
+                beta[source] = value
     return margins, runner_up
