@@ -32,6 +32,7 @@ _END_FORBIDDEN = frozenset({"title", "crit_title"})  # each needs a following un
 _IN_PROJECT = frozenset({"label", "value"})  # roles inside an open project
 _PLAIN_ROLES = frozenset({"doc_title", "preamble", "crit_title", "crit_no", "crit_head", "sub", "orphan"})
 _MAX_MOVES = 200_000  # cached (state, kind) entries per grammar before the cache starts again
+_MAX_SKELETONS = 50_000  # cached (states, kind) steps per grammar, likewise
 
 State = tuple[str, int, int]  # (role, open fields, current field; for a title: the fields of the project before it)
 # (emission index, next state id, transition + project cost, opens a project, plain heading or text)
@@ -55,6 +56,7 @@ class _Grammar:
         self.roles: list[str] = []
         self.start = self.state_id((START, 0, 0))
         self._moves: dict[tuple[int, Kind], tuple[_Move, ...]] = {}
+        self._skeletons: dict[tuple[tuple[int, ...], Kind], _Skeleton] = {}
 
     def state_id(self, state: State) -> int:
         found = self.ids.get(state)
@@ -71,6 +73,16 @@ class _Grammar:
             if len(self._moves) > _MAX_MOVES:
                 self._moves.clear()
             found = self._moves[key] = self._compute_moves(state, kind)
+        return found
+
+    def skeleton(self, sources: tuple[int, ...], kind: Kind) -> _Skeleton:
+        """The edges of a step from these states for a unit of this kind, costs left out."""
+        key = (sources, kind)
+        found = self._skeletons.get(key)
+        if found is None:
+            if len(self._skeletons) > _MAX_SKELETONS:
+                self._skeletons.clear()
+            found = self._skeletons[key] = _Skeleton(self, sources, kind)
         return found
 
     def _compute_moves(self, state: int, kind: Kind) -> tuple[_Move, ...]:
@@ -141,59 +153,60 @@ class _States:
         self.steps: dict[int, _Step] = {}
 
 
+class _Skeleton:
+    """The edges of a step from a set of states for a kind of unit, in the order found (source by
+    source, move by move), before the unit's emission costs are known: shared by every document."""
+
+    __slots__ = ("targets", "heads", "head_openings", "rest", "rest_openings", "backward")
+
+    def __init__(self, g: _Grammar, sources: tuple[int, ...], kind: Kind) -> None:
+        positions: dict[int, int] = {}
+        # (source, emission index, transition + project cost, plain): see _Step
+        heads: list[tuple[int, int, float, bool]] = []
+        head_openings: list[bool] = []
+        rest: list[tuple[int, int, int, float, bool]] = []  # (source, target, …)
+        rest_openings: list[bool] = []
+        backward: list[tuple[int, int, int, float]] = []  # (source, target, emission index, transition)
+        for position, state in enumerate(sources):
+            for index, target, step, opens, plain in g.moves(state, kind):
+                where = positions.get(target)
+                if where is None:
+                    where = positions[target] = len(positions)
+                    heads.append((position, index, step, plain))
+                    head_openings.append(opens)
+                else:
+                    rest.append((position, where, index, step, plain))
+                    rest_openings.append(opens)
+                backward.append((position, where, index, step))
+        if not positions:  # nothing fits the grammar (cannot happen with the shipped form): restart
+            positions = {g.state_id((r, 0, 0)): k for k, r in enumerate(kind[0])}
+        self.targets = tuple(positions)  # state ids, in the order first reached
+        self.heads, self.head_openings = tuple(heads), tuple(head_openings)
+        self.rest, self.rest_openings = tuple(rest), tuple(rest_openings)
+        self.backward = tuple(backward)
+
+
 class _Step:
-    """One compiled step: the states it reaches, in the order first reached, and its edges.  The
-    forward pass sets each target's score from its first edge (`heads`) and lowers it by the others
-    (`rest`); the backward pass reads the edges in the order found (`backward`)."""
+    """One compiled step: a skeleton with the unit's emission costs.  The forward pass sets each
+    target's score from its first edge (`heads`) and lowers it by the others (`rest`); the backward
+    pass reads all the edges in the order found (`backward`)."""
 
-    __slots__ = ("targets", "width", "heads", "rest", "backward", "edges", "head_edges", "openings", "restart")
+    __slots__ = ("targets", "width", "heads", "rest", "backward", "head_openings", "rest_openings", "restart")
 
-    def __init__(self, targets: _States, width: int) -> None:
+    def __init__(self, targets: _States, width: int, skeleton: _Skeleton, emission: tuple[float, ...]) -> None:
         self.targets = targets
         self.width = width  # the number of source states
-        self.heads: tuple[tuple[int, float, float], ...] = ()  # per target: (source, a, b) of its first edge
-        self.rest: tuple[tuple[int, int, float, float], ...] = ()  # (source, target, a, b), in the order found
-        self.backward: tuple[tuple[int, int, float], ...] = ()  # (source, target, edge cost), in the order found
-        self.edges: tuple[tuple[int, int, float, float], ...] = ()  # (source, target, a, b), in the order found
-        self.head_edges: tuple[int, ...] = ()  # per target: its first edge
-        self.openings: tuple[bool, ...] = ()  # per edge: it opens a project
-        self.restart: tuple[float, ...] | None = None  # the scores when nothing fits the grammar
-
-
-def _compile(g: _Grammar, sources: tuple[int, ...], kind: Kind, emission: Sequence[tuple[str, float]],
-             interned: dict[tuple[int, ...], _States]) -> _Step:
-    positions: dict[int, int] = {}
-    heads: list[tuple[int, float, float]] = []
-    rest: list[tuple[int, int, float, float]] = []
-    backward: list[tuple[int, int, float]] = []
-    edges: list[tuple[int, int, float, float]] = []
-    head_edges: list[int] = []
-    openings: list[bool] = []
-    for position, state in enumerate(sources):
-        for index, target, step, opens, plain in g.moves(state, kind):
-            emit = emission[index][1]
-            cost = step + emit
-            # a plain heading's score is (score + transition) + emission, any other score + cost
-            a, b = (step, emit) if plain else (cost, 0.0)
-            where = positions.get(target)
-            if where is None:
-                where = positions[target] = len(positions)
-                heads.append((position, a, b))
-                head_edges.append(len(edges))
-            else:
-                rest.append((position, where, a, b))
-            backward.append((position, where, cost))
-            edges.append((position, where, a, b))
-            openings.append(opens)
-    if not positions:  # nothing fits the grammar (cannot happen with the shipped form): restart
-        restarted = _Step(_intern(interned, tuple(g.state_id((r, 0, 0)) for r, _ in emission)), len(sources))
-        restarted.restart = tuple(e for _, e in emission)
-        return restarted
-    compiled = _Step(_intern(interned, tuple(positions)), len(sources))
-    compiled.heads, compiled.rest = tuple(heads), tuple(rest)
-    compiled.backward, compiled.openings = tuple(backward), tuple(openings)
-    compiled.edges, compiled.head_edges = tuple(edges), tuple(head_edges)
-    return compiled
+        # a plain heading's score is (score + transition) + emission, any other's score + cost
+        # (cost: transition + emission), as the costs were always added up
+        self.heads = tuple([(s, t, emission[e]) if plain else (s, t + emission[e], 0.0)
+                            for s, e, t, plain in skeleton.heads])  # per target: (source, a, b)
+        self.rest = tuple([(s, target, t, emission[e]) if plain else (s, target, t + emission[e], 0.0)
+                           for s, target, e, t, plain in skeleton.rest])  # (source, target, a, b)
+        self.backward = tuple([(s, target, t + emission[e])
+                               for s, target, e, t in skeleton.backward])  # (source, target, cost)
+        self.head_openings, self.rest_openings = skeleton.head_openings, skeleton.rest_openings
+        # the scores when nothing fits the grammar (then there are no edges)
+        self.restart = emission if not skeleton.backward else None
 
 
 def _intern(interned: dict[tuple[int, ...], _States], ids: tuple[int, ...]) -> _States:
@@ -226,10 +239,13 @@ def search(classes: Sequence[int], kinds: Sequence[Kind], emissions: Sequence[Se
     interned: dict[tuple[int, ...], _States] = {}
     states = _intern(interned, (g.start,))
     scores: list[float] = [0.0]
+    values = [tuple([e for _, e in emission]) for emission in emissions]
     for number in classes:
         step = states.steps.get(number)
         if step is None:
-            step = states.steps[number] = _compile(g, states.ids, kinds[number], emissions[number], interned)
+            skeleton = g.skeleton(states.ids, kinds[number])
+            step = states.steps[number] = _Step(_intern(interned, skeleton.targets), len(states.ids), skeleton,
+                                                values[number])
         if step.restart is not None:
             new = list(step.restart)
         else:
@@ -284,13 +300,16 @@ def best_path(result: Search) -> tuple[list[str], list[bool], float, list[int]]:
         target = keep[position] if keep is not None else position
         previous = scores[i - 1] if i else [0.0]
         # the first edge found that gives the target its score: the one the forward pass kept
-        edges = step.edges
-        edge = step.head_edges[target]
-        source, reached, a, b = edges[edge]
-        while reached != target or previous[source] + a + b != score:
-            edge += 1
-            source, reached, a, b = edges[edge]
-        opens[i] = step.openings[edge]
+        source, a, b = step.heads[target]
+        if previous[source] + a + b == score:
+            opens[i] = step.head_openings[target]
+        else:
+            for k, (source, reached, a, b) in enumerate(step.rest):
+                if reached == target and previous[source] + a + b == score:
+                    opens[i] = step.rest_openings[k]
+                    break
+            else:
+                raise AssertionError("no edge gives the state its score")
         position = source
     return roles, opens, total, final
 
