@@ -204,6 +204,7 @@ class StyleProfile:
     n: int
     clip: float
     weight: float
+    known: dict[tuple[tuple[object, ...], str], float] = field(default_factory=dict)  # (signature, group) → cost
 
     @classmethod
     def of(
@@ -240,6 +241,12 @@ class StyleProfile:
         group = _PROFILE_GROUP.get(role)
         if group is None or group not in self.counts or self.n == 0:
             return 0.0
+        found = self.known.get((sig, group))  # roles of one group, units of one formatting: one cost
+        if found is None:
+            found = self.known[sig, group] = self._cost(sig, group)
+        return found
+
+    def _cost(self, sig: tuple[object, ...], group: str) -> float:
         per, total = self.counts[group], self.totals[group]
         cost = 0.0
         for k, f in enumerate(self.features):
