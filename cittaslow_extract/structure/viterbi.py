@@ -8,14 +8,19 @@ Speed comes from doing each piece of work once:
   project) depend on the state and on the unit's kind only (its allowed roles, its label's field,
   whether the unit before it holds an inline value and whether the text stops being a sentence):
   they are computed once per grammar (`_Grammar.moves`);
-- a step of the search depends on the states alive before it, the unit's kind and its emission
-  costs: units that look alike in a run of alike states repeat the same step, so each distinct
-  step is compiled once per document into a flat list of edges (`_Step`) and replayed.
+- the edges of a step depend on the states alive before it and the unit's kind only: they are
+  found once per grammar (`_Skeleton`, shared by every document);
+- with the unit's emission costs they make a step (`_Step`: flat tuples of edges with their
+  costs), compiled once per document for each set of states and class of unit (alike units in a
+  run of alike states repeat the same step) and replayed;
+- no back pointers: the best path finds again, unit by unit, the edge that gave its state its
+  score.
 
 The float arithmetic is the one the costs were always added up in (transition + project cost,
 then the emission; a score plus a plain heading's transition, then its emission), and ties are
-broken in the same order (states in the order first reached, edges in state then role order), so
-the readings and margins do not depend on the caching.
+broken in the same order (states in the order first reached, edges in state then role order, the
+first edge that reaches the lowest score wins), so the readings and margins do not depend on the
+caching.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ _END_FORBIDDEN = frozenset({"title", "crit_title"})  # each needs a following un
 _IN_PROJECT = frozenset({"label", "value"})  # roles inside an open project
 _PLAIN_ROLES = frozenset({"doc_title", "preamble", "crit_title", "crit_no", "crit_head", "sub", "orphan"})
 _MAX_MOVES = 200_000  # cached (state, kind) entries per grammar before the cache starts again
-_MAX_SKELETONS = 50_000  # cached (states, kind) steps per grammar, likewise
+_MAX_SKELETONS = 50_000  # cached (states, kind) skeletons per grammar, likewise
 
 State = tuple[str, int, int]  # (role, open fields, current field; for a title: the fields of the project before it)
 # (emission index, next state id, transition + project cost, opens a project, plain heading or text)
