@@ -5,8 +5,8 @@
     python bench/bench_segmenter.py --pages 200 --repeat 3
 
 Figures, per 100 pages of the Word-export layout that bench/bench_pdf.py generates:
-  decoder        structure/segmenter.segment (units, style profile, two Viterbi passes) on the blocks
-                 the pdfium reader gives
+  decoder        structure/segmenter.segment (units, style profile, one Viterbi pass and its
+                 max-marginals) on the blocks the pdfium reader gives
   rule passes    the segmenter as it was before the decoder (BASELINE_COMMIT, loaded from git), on
                  the same paragraphs (the decoder's units, so both see the same labels cut from
                  their values)

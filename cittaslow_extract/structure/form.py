@@ -22,6 +22,8 @@ ROLES: tuple[str, ...] = (
     "orphan",
 )
 START = "start"
+# The kinds of generic layout evidence ([layout] weights), in this order everywhere (profile.py).
+EVIDENCE_NAMES: tuple[str, ...] = ("gap_before", "gap_after", "bold", "larger", "heading_style")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,7 @@ def parse_form(doc: dict[str, Any]) -> Form:
         layout=LayoutWeights(
             heading_roles=frozenset(layout["heading_roles"]),
             body_roles=frozenset(layout["body_roles"]),
-            evidence={k: float(layout[k]) for k in ("gap_before", "gap_after", "bold", "larger", "heading_style")},
+            evidence={k: float(layout[k]) for k in EVIDENCE_NAMES},
             profile_weight=float(layout["profile_weight"]),
             profile_clip=float(layout["profile_clip"]),
             profile_features=tuple(layout["profile_features"]),

@@ -21,10 +21,11 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from cittaslow_extract.models import FIELD_NAMES
-from cittaslow_extract.structure.form import LayoutWeights
+from cittaslow_extract.structure.form import EVIDENCE_NAMES, LayoutWeights
 from cittaslow_extract.structure.units import Unit, caps
 
 _LARGER_THAN_BODY = 1.12  # font size ratio that counts as larger type
@@ -58,6 +59,7 @@ class HeadingEvidence:
 
     body_size: float | None
     weights: dict[str, float]
+    unit_bits: list[int] = field(default_factory=list)  # per unit of the document: `bits`
 
     @classmethod
     def of(cls, units: list[Unit], layout: LayoutWeights) -> HeadingEvidence:
@@ -65,9 +67,17 @@ class HeadingEvidence:
         sizes = [u.block.font_size for u in text_units if u.block.font_size]
         body = statistics.median(sizes) if sizes else None
         evidence = cls(body, {})
+        evidence.unit_bits = unit_bits = [evidence.bits(u) for u in units]
+        # how many text units have each kind of evidence, counted on their bits
+        text_bits = unit_bits if text_units is units else [b for b, u in zip(unit_bits, units) if u.label is None]
+        counts = [0] * len(EVIDENCE_NAMES)
+        for bits, number in Counter(text_bits).items():
+            for k in range(len(EVIDENCE_NAMES)):
+                if bits >> k & 1:
+                    counts[k] += number
         weights: dict[str, float] = {}
         for name, weight in layout.evidence.items():
-            share = sum(evidence.has(u, name) for u in text_units) / len(text_units)
+            share = counts[EVIDENCE_NAMES.index(name)] / len(text_units)
             weights[name] = weight * informativeness(share)
         evidence.weights = weights
         return evidence
@@ -86,6 +96,23 @@ class HeadingEvidence:
             return block.heading_level is not None
         raise KeyError(name)
 
+    def bits(self, unit: Unit) -> int:
+        """The evidence the unit has, one bit per kind in EVIDENCE_NAMES order (`has`, all at once)."""
+        block = unit.block
+        size = block.font_size
+        body = self.body_size
+        return (
+            (1 if unit.gap_before else 0)
+            | (2 if unit.gap_after else 0)
+            | (4 if block.bold else 0)
+            | (8 if body and size and size >= body * _LARGER_THAN_BODY else 0)
+            | (16 if block.heading_level is not None else 0)
+        )
+
+    def weighed_bits(self) -> int:
+        """The bits of the kinds of evidence that weigh something in this document."""
+        return sum(1 << EVIDENCE_NAMES.index(name) for name, w in self.weights.items() if w)
+
     def score(self, unit: Unit) -> float:
         """Log-odds that the unit is set apart like a heading (positive) or like body text."""
         return sum(w * (1.0 if self.has(unit, name) else -1.0) for name, w in self.weights.items() if w)
@@ -95,36 +122,47 @@ class HeadingEvidence:
 
 
 _FIELD_ORDER = {name: index for index, name in enumerate(FIELD_NAMES)}
+_CONFLICT = ""
 
 
 def anchor_roles(units: list[Unit]) -> list[str | None]:
     """The roles the text alone makes (nearly) certain, None elsewhere; see the module's doc."""
     n = len(units)
-    votes: list[set[str]] = [set() for _ in range(n)]
+    votes: list[str | None] = [None] * n  # a role, or _CONFLICT when two roles were voted
     given: set[str] = set()
+    last = -1  # the latest of the given fields in the form's order
+
+    def vote(k: int, role: str) -> None:
+        votes[k] = role if votes[k] is None or votes[k] == role else _CONFLICT
+
     for i, unit in enumerate(units):
         previous = units[i - 1] if i else None
         if unit.label is not None:
             name = unit.label.field
-            starts = not given or name in given or _FIELD_ORDER[name] < max(_FIELD_ORDER[f] for f in given)
+            order = _FIELD_ORDER[name]
+            starts = not given or name in given or order < last
             if starts and previous is not None and previous.label is None and previous.number is None:
-                votes[i - 1].add("title")
-            given = {name} if starts else given | {name}
+                vote(i - 1, "title")
+            if starts:
+                given, last = {name}, order
+            else:
+                given.add(name)
+                last = max(last, order)
             continue
         if previous is not None and previous.label is not None and not previous.label.inline_value:
-            votes[i].add("value")
+            vote(i, "value")
         if "number_only" in unit.shapes:
-            given = set()
+            given, last = set(), -1
             if previous is not None and previous.label is None:
-                votes[i - 1].add("crit_title")
+                vote(i - 1, "crit_title")
             following = units[i + 1] if i + 1 < n else None
             after = units[i + 2] if i + 2 < n else None
             if following is not None and following.label is None and (after is None or after.label is None):
-                votes[i + 1].add("sub")
+                vote(i + 1, "sub")
         elif "numbered_heading" in unit.shapes and "next_number" in unit.shapes:
-            given = set()
-            votes[i].add("crit_head")
-    return [next(iter(v)) if len(v) == 1 else None for v in votes]
+            given, last = set(), -1
+            vote(i, "crit_head")
+    return [None if v == _CONFLICT else v for v in votes]
 
 
 SIGNATURE_FEATURES: tuple[str, ...] = (
@@ -166,26 +204,36 @@ class StyleProfile:
     n: int
     clip: float
     weight: float
+    known: dict[tuple[tuple[object, ...], str], float] = field(default_factory=dict)  # (signature, group) → cost
 
     @classmethod
     def of(
-        cls, signatures: list[tuple[object, ...]], roles: list[str | None], layout: LayoutWeights
+        cls, signatures: Sequence[tuple[object, ...] | None], roles: list[str | None], layout: LayoutWeights
     ) -> StyleProfile:
+        """The profile of the units with an anchor role (`anchor_roles`); a unit no anchor can name
+        (a label) may have no signature."""
         features = tuple(SIGNATURE_FEATURES.index(f) for f in layout.profile_features)
+        # alike paragraphs counted once, then their features (the counts are the same)
+        tally: Counter[tuple[str, tuple[object, ...]]] = Counter()
+        for sig, role in zip(signatures, roles):
+            if role is not None:
+                group = _PROFILE_GROUP.get(role)
+                if group is not None:
+                    assert sig is not None
+                    tally[group, sig] += 1
         counts: dict[str, list[Counter[object]]] = {}
         totals: Counter[str] = Counter()
         overall: list[Counter[object]] = [Counter() for _ in features]
         n = 0
-        for sig, role in zip(signatures, roles):
-            group = _PROFILE_GROUP.get(role) if role is not None else None
-            if group is None:
-                continue
-            n += 1
-            totals[group] += 1
-            per = counts.setdefault(group, [Counter() for _ in features])
+        for (group, sig), number in tally.items():
+            n += number
+            totals[group] += number
+            per = counts.get(group)
+            if per is None:
+                per = counts[group] = [Counter() for _ in features]
             for k, f in enumerate(features):
-                per[k][sig[f]] += 1
-                overall[k][sig[f]] += 1
+                per[k][sig[f]] += number
+                overall[k][sig[f]] += number
         return cls(features, counts, dict(totals), overall, n, layout.profile_clip, layout.profile_weight)
 
     def cost(self, sig: tuple[object, ...], role: str) -> float:
@@ -193,6 +241,12 @@ class StyleProfile:
         group = _PROFILE_GROUP.get(role)
         if group is None or group not in self.counts or self.n == 0:
             return 0.0
+        found = self.known.get((sig, group))  # roles of one group, units of one formatting: one cost
+        if found is None:
+            found = self.known[sig, group] = self._cost(sig, group)
+        return found
+
+    def _cost(self, sig: tuple[object, ...], group: str) -> float:
         per, total = self.counts[group], self.totals[group]
         cost = 0.0
         for k, f in enumerate(self.features):

@@ -63,14 +63,18 @@ class _ProjectBuilder:
     criterion: CriterionEntry | None
     subcriterion: str | None
     paragraphs: dict[str, list[str]] = field(default_factory=dict)
-    pages: list[int] = field(default_factory=list)
+    first_page: int | None = None
+    last_page: int | None = None
     label_currency: str | None = None
     warnings: list[str] = field(default_factory=list)
 
     def add_pages(self, block: Block) -> None:
         for page in (block.page, block.page_end):
             if page is not None:
-                self.pages.append(page)
+                if self.first_page is None or page < self.first_page:
+                    self.first_page = page
+                if self.last_page is None or page > self.last_page:
+                    self.last_page = page
 
     def build(self) -> RawProject:
         values = {name: "\n".join(paras) for name, paras in self.paragraphs.items()}
@@ -80,8 +84,8 @@ class _ProjectBuilder:
             criterion=self.criterion.title if self.criterion else None,
             subcriterion=self.subcriterion,
             fields=RawFields(**values),
-            page_start=min(self.pages) if self.pages else None,
-            page_end=max(self.pages) if self.pages else None,
+            page_start=self.first_page,
+            page_end=self.last_page,
             budget_label_currency=self.label_currency,
             warnings=self.warnings,
         )
@@ -131,26 +135,8 @@ def segment(document: RawDocument, vocabulary: Vocabulary) -> SegmentedDocument:
         subcriterion = None
 
     for i, (unit, role) in enumerate(zip(units, roles)):
-        margin = decoding.margins[i]
-        if role == "crit_title":
-            close_project()
-            open_criterion(units[i + 1].number, unit.text)
-        elif role == "crit_head":
-            close_project()
-            open_criterion(unit.number, unit.heading or unit.text)
-        elif role == "sub":
-            close_project()
-            subcriterion = unit.heading or unit.text
-            if criterion is None:  # sub-criteria before any numbered criterion
-                criterion = CriterionEntry(number=None, title="")
-                criteria.append(criterion)
-            criterion.subcriteria.append(subcriterion)
-        elif role == "title":
-            close_project()
-            project = _ProjectBuilder(unit.text, criterion, subcriterion)
-            project.add_pages(unit.block)
-            project_margin = margin
-        elif role == "label":
+        # (the commonest roles first)
+        if role == "label":
             match = unit.label
             assert match is not None
             if decoding.opens_project[i] and (i == 0 or roles[i - 1] != "title"):
@@ -168,7 +154,25 @@ def segment(document: RawDocument, vocabulary: Vocabulary) -> SegmentedDocument:
             if project is not None and current_field is not None:
                 project.paragraphs[current_field].append(unit.text)
                 project.add_pages(unit.block)
-                project_margin = min(project_margin, margin)
+                project_margin = min(project_margin, decoding.margins[i])
+        elif role == "title":
+            close_project()
+            project = _ProjectBuilder(unit.text, criterion, subcriterion)
+            project.add_pages(unit.block)
+            project_margin = decoding.margins[i]
+        elif role == "crit_title":
+            close_project()
+            open_criterion(units[i + 1].number, unit.text)
+        elif role == "crit_head":
+            close_project()
+            open_criterion(unit.number, unit.heading or unit.text)
+        elif role == "sub":
+            close_project()
+            subcriterion = unit.heading or unit.text
+            if criterion is None:  # sub-criteria before any numbered criterion
+                criterion = CriterionEntry(number=None, title="")
+                criteria.append(criterion)
+            criterion.subcriteria.append(subcriterion)
         elif role == "orphan":
             warnings.append("orphan_text")
     close_project()

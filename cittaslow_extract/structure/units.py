@@ -42,7 +42,7 @@ _SUB_NUMBERED = re.compile(
     """,
     re.VERBOSE,
 )
-_SENTENCE_END = re.compile(r"[.!?;,…]$")
+_SENTENCE_END = ".!?;,…"  # the last character of running text (see _ends_sentence)
 _BULLET_START = re.compile(
     r"""^(
         [o•●▪■◦·*\-–—]\s       # o item, • item, - item
@@ -58,7 +58,8 @@ _NUMBER_TOKEN = re.compile(r"(?<!\w)\d[\d.,]*(?!\w)")  # a number standing as a 
 # A line longer than this with no separator in its first characters cannot start with a label
 # (vocabulary.py: labels are at most 60 characters, bullets and quotes before them included).
 _LABEL_WINDOW = 90
-_SEPARATOR_CHARS = re.compile(r"[:：–—-]")
+# (the separators a label is followed by, ":", "：", "–", "—" and "-", are tested one by one: quicker
+# than a regex)
 
 
 def sentence_like(text: str) -> bool:
@@ -76,7 +77,16 @@ def sentence_like(text: str) -> bool:
     stripped = text.strip()
     if _BULLET_START.match(stripped):
         return True
-    return bool(_SENTENCE_END.search(stripped.rstrip(_CLOSING_QUOTES)))
+    return _ends_sentence(stripped.rstrip(_CLOSING_QUOTES))
+
+
+def _ends_sentence(text: str) -> bool:
+    """The text ends with one of _SENTENCE_END (as the regex `[.!?;,…]$` finds it: at the very end
+    or before a final newline), without scanning the whole text."""
+    last = text[-1:]
+    if last == "\n":
+        last = text[-2:-1]
+    return bool(last) and last in _SENTENCE_END
 
 
 @dataclass(slots=True)
@@ -104,12 +114,18 @@ def build_units(blocks: list[Block], vocabulary: Vocabulary) -> list[Unit]:
     for index, block in _table_order(blocks, vocabulary):
         if block.in_table and len(block.lines) > 1:
             block = _rejoin_cut_label(block, vocabulary)
+        runs, lines = block.runs, block.lines
+        if (len(runs) < 2 or not runs[0].bold) and (len(lines) < 2 or block.in_table):  # nothing to split
+            units.append(Unit(block.text, block, index, _label(block.text, vocabulary), block.gap_before))
+            continue
         for part, gap in _split(block, vocabulary):
             units.append(Unit(part.text, part, index, _label(part.text, vocabulary), gap))
     last_number: int | None = None
-    for k, unit in enumerate(units):
-        following = units[k + 1] if k + 1 < len(units) else None
-        unit.gap_after = following is None or following.gap_before
+    for unit, following in zip(units, units[1:]):
+        unit.gap_after = following.gap_before
+    if units:
+        units[-1].gap_after = True
+    for unit in units:
         _shape(unit)
         if unit.number is not None:
             # criterion numbers count up through the document: the next one is likelier a criterion
@@ -148,8 +164,10 @@ def _mark_label_like(units: list[Unit]) -> None:
 def _label(text: str, vocabulary: Vocabulary) -> LabelMatch | None:
     """vocabulary.match_label, skipping texts that cannot start with a label (longer than a label
     with no separator after its first characters)."""
-    if len(text) > _LABEL_WINDOW and not _SEPARATOR_CHARS.search(text, 0, _LABEL_WINDOW):
-        return None
+    if len(text) > _LABEL_WINDOW:
+        head = text[:_LABEL_WINDOW]
+        if ":" not in head and "：" not in head and "–" not in head and "—" not in head and "-" not in head:
+            return None
     return vocabulary.match_label(text)
 
 
@@ -226,6 +244,8 @@ def _rejoin_cut_label(block: Block, vocabulary: Vocabulary) -> Block:
 
 def _table_order(blocks: list[Block], vocabulary: Vocabulary) -> list[tuple[int, Block]]:
     """Blocks in reading order, a table with its labels across the top read column by column."""
+    if all(block.table_index is None for block in blocks):
+        return list(enumerate(blocks))
     ordered: list[tuple[int, Block]] = []
     k = 0
     while k < len(blocks):
@@ -268,24 +288,27 @@ def _table_cells(cells: list[tuple[int, Block]], vocabulary: Vocabulary) -> list
 
 # --------------------------------------------------------------------------- shapes
 def _shape(unit: Unit) -> None:
+    if unit.label is not None:
+        unit.shapes = _LABEL_SHAPES
+        return
     text = unit.text.strip()
     shapes: set[str] = set()
-    if unit.label is not None:
-        unit.shapes = frozenset({"label"})
-        return
-    if sentence_like(text):
+    bullet = _BULLET_START.match(text)
+    if bullet or _ends_sentence(text.rstrip(_CLOSING_QUOTES)):  # sentence_like, on the stripped text
         shapes.add("sentence")
-    if _BULLET_START.match(text):
+    if bullet:
         shapes.add("bullet")
-    if len(text.split()) > _LONG_WORDS:
+    words = len(text.split(maxsplit=_LONG_WORDS))  # the number of words, up to one more than _LONG_WORDS
+    if words > _LONG_WORDS:
         shapes.add("long")
-    if len(text.split()) <= _FIGURE_WORDS and _NUMBER_TOKEN.search(text):
+    if words <= _FIGURE_WORDS and _NUMBER_TOKEN.search(text):
         shapes.add("figure")
-    first = next((c for c in text if c.isalpha()), "")
+    first = text[0] if text and text[0].isalpha() else next((c for c in text if c.isalpha()), "")
     if first and first.islower():
         shapes.add("lowercase_start")
     block = unit.block
-    number = _CRITERION_NUMBER.match(text)
+    digit = text[:1].isdecimal()  # every numbering pattern starts with a digit (\d: a decimal)
+    number = _CRITERION_NUMBER.match(text) if digit else None
     if number:
         shapes.add("number_only")
         unit.number = int(number[1])
@@ -298,7 +321,7 @@ def _shape(unit: Unit) -> None:
         elif re.fullmatch(r"\d{1,2}\.\d{1,2}", label):
             shapes.add("sub_numbered")
             unit.heading = text
-    else:
+    elif digit:
         sub = _SUB_NUMBERED.match(text)
         head = _NUMBERED_HEADING.match(text)
         if sub:
@@ -308,3 +331,6 @@ def _shape(unit: Unit) -> None:
             shapes.add("numbered_heading")
             unit.number, unit.heading = int(head["number"]), head["title"].strip()
     unit.shapes = frozenset(shapes)
+
+
+_LABEL_SHAPES = frozenset({"label"})
