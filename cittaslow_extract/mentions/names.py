@@ -142,14 +142,15 @@ def find_places(body: Text, matchers: NameMatchers) -> list[PlaceSpan]:
 
 
 def find_names(body: Text, matchers: NameMatchers, places: list[PlaceSpan]) -> list[Found]:
-    """ORG mentions, then PLACE mentions of the place spans (a place inside an organisation name,
-    "İzmir" in "İzmir Bar Association", is not one of its own)."""
+    """ORG mentions, then PLACE mentions of the place spans.  A place inside an organisation name
+    ("İzmir" in "İzmir Bar Association") is not one of its own, nor is one the name runs into (an
+    organisation matched up to the first word of a place): mentions never overlap."""
     orgs = _organisations(body, matchers)
     org_spans = [(f.start, f.end) for f in orgs]
     out = list(orgs)
     for span in places:
         start, end = body.starts[span.start], body.name_end(span.end - 1)
-        if end > start and not any(a <= start and end <= b for a, b in org_spans):
+        if end > start and not any(a < end and start < b for a, b in org_spans):
             out.append(Found("PLACE", start, end, span.place.name, span.place.kind, False))
     return out
 
