@@ -24,7 +24,7 @@ a page's characters): 1.8 s against 0.08 s for the 60 sample pages.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,7 +129,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
         pdf.stream.close()
 
 
-def _pages(pdf: Any, path: Path, max_pages: int | None) -> Iterator[PdfPage]:
+def _pages(pdf: Any, path: Path, max_pages: int | None) -> Generator[PdfPage, None, None]:
     """Each page's words and ruling lines, one pdfplumber Page at a time (pdf.pages would keep
     every page and its cache), closed once the next is asked for.  A broken page tree may not say
     how many pages there are: the limit is then checked here, before a page past it is parsed."""
@@ -161,10 +161,13 @@ class PdfPage:
     engine_page: Any = None
 
 
-def read_pages(path: Path, options: Any, declared_pages: int | None, pages: Iterator[PdfPage]) -> RawDocument:
+def read_pages(
+    path: Path, options: Any, declared_pages: int | None, pages: Generator[PdfPage, None, None]
+) -> RawDocument:
     """The part of reading a PDF both readers share: the page limit, OCR of the pages without a
     text layer (PageCollector), the layout of all pages, and any failure while a page is read as a
-    one-line "page N cannot be read"."""
+    one-line "page N cannot be read".  `pages` is closed before this returns or raises, so the page
+    it was on is closed before the caller closes the document."""
     max_pages = getattr(options, "max_pages", None)
     builder = LayoutBuilder()
     collector = PageCollector(builder, path, options)
@@ -180,6 +183,7 @@ def read_pages(path: Path, options: Any, declared_pages: int | None, pages: Iter
     except Exception as exc:
         raise unreadable_page(path, page_count + 1, exc) from exc
     finally:
+        pages.close()
         collector.close()
     return finish(path, builder, page_count, stats, collector.mode)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ctypes
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -180,7 +180,7 @@ def read(path: Path, options: Any = None) -> RawDocument:
         document.close()
 
 
-def _pages(document: Any) -> Iterator[PdfPage]:
+def _pages(document: Any) -> Generator[PdfPage, None, None]:
     """Each page's words and ruling lines; a page (which the OCR may render) is closed once the
     next is asked for."""
     reader = _PageReader()
