@@ -99,6 +99,7 @@ def extract_folder(
     """
     from cittaslow_extract.batch.discovery import discover_inputs
     from cittaslow_extract.batch.isolation import Limits
+    from cittaslow_extract.batch.run import BatchOptions, run_batch, start_workers
     from cittaslow_extract.config import build_run_config, check_run_config
 
     try:
@@ -111,11 +112,9 @@ def extract_folder(
         debug=debug, check=False,
     )
     files = discover_inputs([Path(p) for p in paths], include, exclude, ocr=ocr != "never")
-    if files and engine == "local" and not (incremental and out is not None):
-        from cittaslow_extract.batch.engines import prepare_local
-
-        # the workers' server starts importing (spaCy: most of a short run) while the rest is set up
-        prepare_local(config, [str(f.path) for f in files], workers=workers, limits=limits)
+    incremental = incremental and out is not None
+    # the workers' server starts importing (spaCy: most of a short run) while the rest is set up
+    start_workers(files, config, engine=engine, incremental=incremental, workers=workers, limits=limits)
     check_run_config(config)
     loaded_manifest = None
     if manifest is not None:
@@ -128,8 +127,6 @@ def extract_folder(
         raise ConfigError("partitioned Dask output is written by the workers: use tables=False")
     if on_files is not None:
         on_files(files)
-    from cittaslow_extract.batch.run import BatchOptions, run_batch
-
     with tempfile.TemporaryDirectory(prefix="cittaslow-") as scratch:
         options = BatchOptions(
             out_dir=Path(out) if out is not None else Path(scratch),
@@ -139,7 +136,7 @@ def extract_folder(
             engine=engine,
             scheduler=scheduler,
             partitioned=partitioned,
-            incremental=incremental and out is not None,
+            incremental=incremental,
             neutralize_formulas=formula_escape,
             csv_bom=csv_bom,
             manifest=loaded_manifest,

@@ -102,6 +102,15 @@ def apply_identity(result: DocumentResult, identity: Identity | None) -> Documen
     return apply(result, identity)
 
 
+def start_workers(
+    files: Sequence[InputFile], config: RunConfig, *, engine: str, incremental: bool, workers: int, limits: Limits
+) -> None:
+    """Start the local engine's workers (engines.prepare_local) when every file will be read, as
+    early as the caller knows the files; run_batch calls it too, and a second call does nothing."""
+    if engine == "local" and not incremental:
+        prepare_local(config, [os.fspath(f.path) for f in files], workers=workers, limits=limits)
+
+
 def run_batch(
     files: Sequence[InputFile],
     config: RunConfig,
@@ -110,8 +119,8 @@ def run_batch(
 ) -> BatchSummary:
     """Process `files` and write the tables into options.out_dir (see the module docstring)."""
     out_dir = options.out_dir
-    if options.engine == "local" and not options.incremental:  # every file will be read
-        prepare_local(config, [os.fspath(f.path) for f in files], workers=options.workers, limits=options.limits)
+    start_workers(files, config, engine=options.engine, incremental=options.incremental,
+                  workers=options.workers, limits=options.limits)
     with output_lock(out_dir):
         cache = DocumentCache.for_output(out_dir, config) if options.incremental else None
         results: list[DocumentResult | None] = [None] * len(files)
