@@ -41,20 +41,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str]) -> int:
+    from cittaslow_extract.config import build_run_config
     from cittaslow_extract.errors import ConfigError, ExtractionError
-    from cittaslow_extract.read.registry import ReadOptions, read_document
+    from cittaslow_extract.read.registry import read_document
     from cittaslow_extract.structure.segmenter import explain, segment
     from cittaslow_extract.structure.vocabulary import load_vocabulary
 
     args = build_parser().parse_args(list(argv))
     if not args.file.is_file():
         raise ConfigError(f"{args.file}: no such file")
-    for path in args.labels:
-        if not path.is_file():
-            raise ConfigError(f"{path}: no such file")
-    vocabulary = load_vocabulary(tuple(args.labels))
+    # the labels are checked as for a run (a missing or bad file is a usage error)
+    config = build_run_config(labels=args.labels, mentions=False, pdf_engine=args.pdf_engine, password=args.password)
+    vocabulary = load_vocabulary(config.label_files)
     try:
-        document = read_document(args.file, ReadOptions(pdf_engine=args.pdf_engine, password=args.password))
+        document = read_document(args.file, config.read_options)
     except ExtractionError as exc:
         print(f"{args.file}: {exc.reason}", file=sys.stderr)
         return 1
