@@ -16,12 +16,15 @@ Figures, per 100 pages of the Word-export layout that bench/bench_pdf.py generat
                  subprocess): what the whole run costs more now, readers' label work included
 and the ratios the issue sets targets for: decoder / rule passes (at most 2x) and decoder /
 pdfium e2e (under 5 %).  The baselines need a git checkout; without one they are skipped.
-Best of --repeat runs after a warm-up; the machine is shared, so compare figures of one run.
+Best of --repeat runs after a warm-up, with the cyclic garbage collector off while timing (as
+timeit does) and string hashing unsalted (PYTHONHASHSEED=0 unless set: under a random salt the
+figures of two runs differed by up to 1.7x); the machine is shared, so compare figures of one run.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.util
 import os
 import subprocess
@@ -41,9 +44,16 @@ def best_time(work: Callable[[], object], repeat: int) -> float:
     work()  # warm-up: imports, data files, caches
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
+        # as timeit does: the cyclic collector off while timing, so a collection that a run happens
+        # to trigger (its cost set by everything allocated before) is not counted against it
+        gc.collect()
+        gc.disable()
+        try:
+            start = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - start)
+        finally:
+            gc.enable()
     return min(times)
 
 
@@ -160,5 +170,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if "PYTHONHASHSEED" not in os.environ:
+        # String hashing is salted per process, and set- and dict-heavy code (both segmenters) runs
+        # up to 1.7x slower under some salts: the figures of two runs differed by that much.  One
+        # fixed salt makes runs comparable; PYTHONHASHSEED=random (or any seed) overrides it.
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     raise SystemExit(main())
