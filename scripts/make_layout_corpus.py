@@ -43,6 +43,10 @@ Layouts (<stem>.<layout>), each the way a person or an office program makes it
     table.pdf      table.docx through soffice
     numbered.txt   UTF-8 text: "01 Criterion", "1.1 Sub-criterion", "Objective: value" lines with
                    no blank line between a field and the next
+    printed.pdf    numbered.txt printed to PDF as a text editor prints it (soffice opens the text and
+                   sets it in its monospaced font, Liberation Mono, with no paragraph spacing): words
+                   line up in a grid, so a strip between them can look like a column gutter, and a
+                   line that ends a paragraph can look like a wrapped one
 
 How the expected values are checked
     They are not produced by the pipeline on these files: they ARE the reviewed golden values of the
@@ -82,7 +86,8 @@ SAMPLE_STEMS: tuple[str, ...] = ("community-en", "urban-resilience-en", "yonetis
 DOCX_LAYOUTS: tuple[str, ...] = ("word.docx", "nogap.docx", "spaced.docx", "allbold.docx", "table.docx")
 PDF_LAYOUTS: tuple[str, ...] = ("word.pdf", "spaced.pdf", "allbold.pdf", "table.pdf")
 TEXT_LAYOUTS: tuple[str, ...] = ("numbered.txt",)
-LAYOUTS: tuple[str, ...] = DOCX_LAYOUTS + PDF_LAYOUTS + TEXT_LAYOUTS
+PRINTED_LAYOUTS: tuple[str, ...] = ("printed.pdf",)  # numbered.txt through soffice
+LAYOUTS: tuple[str, ...] = DOCX_LAYOUTS + PDF_LAYOUTS + TEXT_LAYOUTS + PRINTED_LAYOUTS
 SOFFICE_TIMEOUT_S = 120
 FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 FIELD_NAMES: tuple[str, ...] = (
@@ -498,7 +503,7 @@ DOCX_RENDERERS: dict[str, Callable[[Submission], bytes]] = {
 
 # --------------------------------------------------------------------------- LibreOffice
 def convert_to_pdf(docx_files: list[Path], out_dir: Path) -> list[Path]:
-    """PDFs of `docx_files` made by LibreOffice headless, written to out_dir/<stem>.pdf."""
+    """PDFs of `docx_files` (or text files) made by LibreOffice headless, written to out_dir/<stem>.pdf."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise SystemExit("soffice not found: run scripts/install-system-deps.sh (LibreOffice headless)")
@@ -531,6 +536,11 @@ def render_all(sub: Submission, stem: str, out_dir: Path) -> list[Path]:
     path = out_dir / f"{stem}.numbered.txt"
     path.write_bytes(render_numbered_txt(sub))
     written.append(path)
+    # soffice names its output after the input's stem: print a copy named after the layout
+    with tempfile.TemporaryDirectory(prefix="printed-") as scratch:
+        text = Path(scratch) / f"{stem}.printed.txt"
+        text.write_bytes(path.read_bytes())
+        written += convert_to_pdf([text], out_dir)
     return written
 
 

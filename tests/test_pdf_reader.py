@@ -33,6 +33,7 @@ class Text:
     text: str
     size: float = 10.0
     bold: bool = False
+    font: str | None = None  # a PDF standard font ("Courier") instead of the test's sans
 
 
 def draw(path: Path, pages: list[list[Text]], fake_bold: tuple[str, ...] = (), **canvas_args: Any) -> Path:
@@ -42,7 +43,7 @@ def draw(path: Path, pages: list[list[Text]], fake_bold: tuple[str, ...] = (), *
     c = canvas.Canvas(str(path), pagesize=(PAGE_W, PAGE_H), invariant=1, **canvas_args)
     for items in pages:
         for item in items:
-            c.setFont("TestSans-Bold" if item.bold else "TestSans", item.size)
+            c.setFont(item.font or ("TestSans-Bold" if item.bold else "TestSans"), item.size)
             c.drawString(item.x, PAGE_H - item.y, item.text)
             if item.text in fake_bold:  # overprinted a little to the right: "fake bold"
                 c.drawString(item.x + 0.4, PAGE_H - item.y, item.text)
@@ -342,6 +343,45 @@ def test_label_column_beside_values_is_not_two_columns(tmp_path: Path) -> None:
         page += [Text(LEFT, 110 + 30 * k, label, bold=True), Text(value_x, 110 + 30 * k, value)]
     blocks = read_both(draw(tmp_path / "p.pdf", [page]))
     assert [b.text for b in blocks] == ["Rain Gardens"] + [x for pair in zip(labels, values) for x in pair]
+
+
+# A text file printed to PDF (Notepad, LibreOffice): every line in a monospaced font, wrapped near
+# the margin, no paragraph spacing.  Words line up in a grid, so strips between them that few words
+# cross look like a column gutter (this page's from x = 362.8 to 374.8 in LibreOffice's printout
+# of samples/community-en.txt): the rows there were read as two columns and words moved between
+# fields ("… volunteer with the that need help").
+PRINTED_LINES = [
+    "Cittaslow Metropolis Checklist: Community",
+    "Strong neighbourhood networks and local solidarity",
+    "01",
+    "Supporting neighbourhood associations and volunteer groups",
+    "Neighbourhood Volunteers Network",
+    "OBJECTIVE",
+    "Connecting residents who want to volunteer with the neighbourhood associations",
+    "that need help",
+    "BRIEF INFORMATION ABOUT THE PROJECT",
+    "An online platform and a weekly desk at the district houses match volunteers",
+    "with local needs.",
+    "Volunteers are trained in first aid and in communication with elderly residents.",
+    "BUDGET (TL)",
+    "1.250.000",
+    "PROJECT DURATION",
+    "18 MONTHS",
+    "START DATE",
+    "2021 May",
+    "END DATE",
+    "November 22",
+    "COMPLETED",
+    "Over 1,200 volunteers registered and 35 associations joined the network in the",
+    "first year.",
+]
+
+
+def test_monospaced_printout_is_one_column(tmp_path: Path) -> None:
+    page = paragraph(56.8, 60, PRINTED_LINES, pitch=11.4, font="Courier")
+    words = read_both(draw(tmp_path / "printed.pdf", [page]))
+    # every word once, in the order printed (where paragraphs end is the paragraph tests' concern)
+    assert " ".join(b.text for b in words).split() == " ".join(PRINTED_LINES).split()
 
 
 def test_fake_bold_overprint_is_removed(tmp_path: Path) -> None:

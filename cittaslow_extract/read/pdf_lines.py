@@ -16,6 +16,8 @@ _PAGE_EDGE = 0.06  # rows this close to the top or bottom edge are headers and f
 # The entries of a label column (a borderless label | value table) are short: a few words.
 _SHORT_ENTRY_WORDS = 6
 _SHORT_ENTRY_CHARS = 50
+# A gap at most this many times the row's median word space is a word space, not a gutter.
+_SAME_SPACE = 1.25
 
 
 @dataclass(slots=True)
@@ -180,12 +182,22 @@ def read_page(
 
 def _crosses(row: list[Word], center: float, body: float) -> bool:
     """Whether a row runs across the gutter: a word straddles its center, or the words either side
-    of it are only a word space apart."""
+    of it are only a word space apart: narrower than 0.6 em, or no wider than the row's own word
+    spaces (a monospaced font's space is 0.6 em, and its words line up in a grid, so a strip
+    between them can look like a gutter)."""
     before = [w.x1 for w in row if w.x1 <= center]
     after = [w.x0 for w in row if w.x0 >= center]
     if len(before) + len(after) < len(row):
         return True
-    return bool(before and after and min(after) - max(before) < 0.6 * body)
+    if not before or not after:
+        return False
+    gap = min(after) - max(before)
+    if gap < 0.6 * body:
+        return True
+    spaces = sorted(word.x0 - previous.x1 for previous, word in zip(row, row[1:]))
+    if len(spaces) < 3:  # the gap and at most one other: no measure of the row's word space
+        return False
+    return gap <= _SAME_SPACE * spaces[len(spaces) // 2]
 
 
 def build_lines(page: PageLayout, gutter: tuple[float, float] | None) -> None:
