@@ -326,3 +326,48 @@ def test_form_grammar_rejects_unknown_roles():
     doc["transitions"]["value"]["heading"] = 1.0
     with pytest.raises(ValueError, match="unknown role 'heading' after 'value'"):
         parse_form(doc)
+
+
+# A cover line before the document title ("İzmir Büyükşehir Belediyesi", a logo's caption, a date):
+# the title is found among the first paragraphs, and what comes before it is preamble.  Before the
+# form allowed preamble → doc_title, such a submission failed with an internal error.
+COVER_LINES = [
+    pytest.param("Izmir Metropolitan Municipality\n\n", id="one-cover-line"),
+    pytest.param("İzmir Büyükşehir Belediyesi\n\n2023\n\n", id="two-cover-lines"),
+    pytest.param("Submissions\nCittaslow network\n", id="cover-lines-without-a-gap"),
+]
+
+
+@pytest.mark.parametrize("cover", COVER_LINES)
+def test_lines_before_the_document_title_are_preamble(cover: str):
+    body = HEADER + "Project\n\nOBJECTIVE\nTo grow food.\n\nBUDGET (TL)\n5.000\n"
+    plain, covered = seg(body), seg(cover + body)
+    assert covered.checklist == "Good Governance" and covered.warnings == plain.warnings == []
+    assert covered.criteria == plain.criteria
+    assert [(p.title, p.fields) for p in covered.projects] == [("Project", plain.projects[0].fields)]
+    assert [r for r, _ in roles(cover + body)][: cover.count("\n") - cover.count("\n\n")] == [
+        "preamble"] * (cover.count("\n") - cover.count("\n\n"))
+
+
+def test_a_dead_end_in_a_custom_form_restarts_the_reading():
+    """A form whose grammar has no way into a paragraph's only role (here a form without
+    preamble → doc_title, and a cover line before the title): the search starts again at that
+    paragraph, and the reading before it ends at its own best state, instead of failing."""
+    import dataclasses
+
+    from cittaslow_extract.structure import decoder
+    from cittaslow_extract.structure.form import load_form
+    from cittaslow_extract.structure.units import build_units
+
+    shipped = load_form()
+    transitions = {source: dict(targets) for source, targets in shipped.transitions.items()}
+    del transitions["preamble"]["doc_title"]
+    form = dataclasses.replace(shipped, transitions=transitions)
+    text = "Izmir Metropolitan Municipality\n\n" + HEADER + "Project\n\nOBJECTIVE\nTo grow food.\n"
+    units = build_units(doc(text).blocks, VOCAB)
+    decoding = decoder.decode(units, 1, form)
+    assert decoding.roles == ["preamble", "doc_title", "crit_title", "crit_no", "sub", "title", "label", "value"]
+    assert decoding.opens_project == [False] * 6 + [True, False]
+    assert all(margin == margin for margin in decoding.margins)  # no NaN from the break in the reading
+    # the margins before the break are those of a reading that ends there: never a criterion title
+    assert decoding.runner_up[0] != "crit_title" and decoding.margins[0] > 0

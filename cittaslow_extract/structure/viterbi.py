@@ -183,7 +183,7 @@ class _Skeleton:
                     rest.append((position, where, index, step, plain))
                     rest_openings.append(opens)
                 backward.append((position, where, index, step))
-        if not positions:  # nothing fits the grammar (cannot happen with the shipped form): restart
+        if not positions:  # nothing fits the grammar (a custom form's dead end): restart
             positions = {g.state_id((r, 0, 0)): k for k, r in enumerate(kind[0])}
         self.targets = tuple(positions)  # state ids, in the order first reached
         self.heads, self.head_openings = tuple(heads), tuple(head_openings)
@@ -276,6 +276,18 @@ def search(classes: Sequence[int], kinds: Sequence[Kind], emissions: Sequence[Se
     return result
 
 
+def _final(g: _Grammar, ids: tuple[int, ...]) -> list[int]:
+    """The positions of the states a reading may end in (a title or a criterion title needs a
+    paragraph after it; when only those are left, any state but the start)."""
+    final = [k for k, s in enumerate(ids) if s != g.start and g.roles[s] not in _END_FORBIDDEN]
+    return final or [k for k, s in enumerate(ids) if s != g.start]
+
+
+def _best_of(g: _Grammar, positions: list[int], ids: tuple[int, ...], scores: list[float]) -> int:
+    """The cheapest of these positions, ties by state."""
+    return min(positions, key=lambda k: (scores[k], g.states[ids[k]]))
+
+
 def best_path(result: Search) -> tuple[list[str], list[bool], float, list[int]]:
     """(roles, opens a project, total cost, final positions) of the best reading; the final positions
     are those of the states a reading may end in."""
@@ -283,10 +295,8 @@ def best_path(result: Search) -> tuple[list[str], list[bool], float, list[int]]:
     n = len(result.kept)
     last = result.kept[-1] if n else (g.start,)
     last_scores = result.scores[-1] if n else [0.0]
-    final = [k for k, s in enumerate(last) if s != g.start and g.roles[s] not in _END_FORBIDDEN]
-    if not final:
-        final = [k for k, s in enumerate(last) if s != g.start]
-    end = min(final, key=lambda k: (last_scores[k], g.states[last[k]]))  # raises on an empty document, as before
+    final = _final(g, last)
+    end = _best_of(g, final, last, last_scores)  # raises on an empty document, as before
     total = last_scores[end]
     state_roles = g.roles
     roles: list[str] = [""] * n
@@ -298,8 +308,11 @@ def best_path(result: Search) -> tuple[list[str], list[bool], float, list[int]]:
         assert position >= 0
         roles[i] = state_roles[result.kept[i][position]]
         step, keep = result.steps[i], result.keep[i]
-        if step.restart is not None:  # reached from nowhere
-            position = -1
+        if step.restart is not None:  # reached from nowhere: the reading before ends at its own best state
+            opens[i] = roles[i] == "label"  # (no project is open)
+            if i:
+                ids = result.kept[i - 1]
+                position = _best_of(g, _final(g, ids), ids, scores[i - 1])
             continue
         score = scores[i][position]
         target = keep[position] if keep is not None else position
@@ -360,6 +373,11 @@ def max_marginals(result: Search, roles: list[str], final: list[int], allowed: S
             break
         step = steps[i]
         keep = keeps[i]
+        if step.restart is not None:  # no edge back: the reading before ends here, as best_path reads it
+            beta = [_INF] * step.width
+            for k in _final(g, result.kept[i - 1]):
+                beta[k] = 0.0
+            continue
         if keep is None:
             target_beta = beta
         else:
