@@ -2,7 +2,8 @@
 
 The files are made from the committed sample DOCX files by LibreOffice itself
 (`soffice --headless --convert-to odt|rtf|doc|html`, a private profile), not by our renderer, plus
-a hand-written web page (lxml) of each text sample.  Skipped where soffice is not installed (CI has
+a hand-written web page (lxml) of each text sample, and each text sample as a web page of one
+<pre> (by hand, and by LibreOffice).  Skipped where soffice is not installed (CI has
 it: scripts/install-system-deps.sh).
 """
 
@@ -111,6 +112,38 @@ def test_web_page_gives_the_text_table(tmp_path: Path, sample: str) -> None:
     path = tmp_path / f"{Path(sample).stem}.html"
     path.write_bytes(web_page((SAMPLES / sample).read_text(encoding="utf-8")))
     assert sniff_format(path) == "html"
+    assert _table(_result(path)) == _table(_result(SAMPLES / sample))
+
+
+# A text submission saved as a web page: LibreOffice writes the whole text into one <pre>, as a
+# site that publishes the file as it came does.  Lines are paragraphs there, as in the text.
+def pre_page(text: str) -> bytes:
+    import lxml.html
+    from lxml.html import builder as E
+
+    page = E.HTML(E.HEAD(E.META(charset="utf-8")), E.BODY(E.H1("Submissions"), E.PRE(text)))
+    return lxml.html.tostring(page, doctype="<!DOCTYPE html>", encoding="utf-8")
+
+
+@pytest.mark.parametrize("sample", REAL_SAMPLES)
+def test_preformatted_web_page_gives_the_text_table(tmp_path: Path, sample: str) -> None:
+    path = tmp_path / f"{Path(sample).stem}.html"
+    path.write_bytes(pre_page((SAMPLES / sample).read_text(encoding="utf-8")))
+    assert _table(_result(path)) == _table(_result(SAMPLES / sample))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", REAL_SAMPLES)
+def test_text_saved_as_html_by_libreoffice_gives_the_text_table(tmp_path: Path, sample: str) -> None:
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "html",
+         "--outdir", str(tmp_path), str(SAMPLES / sample)],
+        check=True, capture_output=True, timeout=300,
+    )
+    path = tmp_path / f"{Path(sample).stem}.html"
+    assert b"<pre" in path.read_bytes()  # the case this test is for
     assert _table(_result(path)) == _table(_result(SAMPLES / sample))
 
 

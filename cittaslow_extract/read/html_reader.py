@@ -6,6 +6,8 @@ and the header/footer blocks a word processor writes) are not content.  Blocks, 
 
 - a block is the text of a block element (p, div, h1-h6, li, td, …) up to its next block child
   or `<br>` (a `<br>` starts a new block without a gap, like a line break in a text file);
+- inside `<pre>` (a text file saved or pasted as a web page) line breaks count as a browser shows
+  them: a line ends its block, and an empty line is a blank line, as in a text submission;
 - `heading_level` from h1-h6; `bold` when all its text is inside b/strong/th (or a bold style);
 - `gap_before`: after an empty paragraph, on a heading, on a paragraph with a top margin (6 pt or
   more) in its style attribute, at a table's rows; and, on a page that uses neither empty
@@ -61,6 +63,7 @@ class _Reader:
         self.current = _Pending()
         self.row = -1
         self.tables = -1  # index of the table being read
+        self.preformatted = 0  # depth of <pre> elements around the text being read
 
     # ------------------------------------------------------------------ walking
     def walk(self, element: Any, bold: bool, cell: tuple[int, int] | None) -> None:
@@ -105,18 +108,28 @@ class _Reader:
             self.current.element = tag
             self.current.cell = cell
             self.current.margin = _margin_gap(style)
+        self.preformatted += tag == "pre"
         self._text(element.text, inner_bold, cell)
         for child in element:
             self.walk(child, inner_bold, cell)
+        self.preformatted -= tag == "pre"
         if block:
             self.flush(end_of=tag)
         self._text(element.tail, bold, cell)
 
     def _text(self, text: str | None, bold: bool, cell: tuple[int, int] | None, tail_of: Any = None) -> None:
-        if text:
-            if not self.current.pieces:
-                self.current.cell = cell if self.current.cell is None else self.current.cell
-            self.current.pieces.append((text, bold))
+        if not text:
+            return
+        if self.preformatted and "\n" in text:
+            first, *lines = text.split("\n")
+            self._text(first, bold, cell)
+            for line in lines:  # each line break as a <br>: an empty line makes a gap
+                self.flush(line_break=True)
+                self._text(line, bold, cell)
+            return
+        if not self.current.pieces:
+            self.current.cell = cell if self.current.cell is None else self.current.cell
+        self.current.pieces.append((text, bold))
 
     # ------------------------------------------------------------------ blocks
     def flush(self, line_break: bool = False, end_of: str | None = None) -> None:
