@@ -335,6 +335,8 @@ COVER_LINES = [
     pytest.param("Izmir Metropolitan Municipality\n\n", id="one-cover-line"),
     pytest.param("İzmir Büyükşehir Belediyesi\n\n2023\n\n", id="two-cover-lines"),
     pytest.param("Submissions\nCittaslow network\n", id="cover-lines-without-a-gap"),
+    pytest.param("T.C.\nİzmir Büyükşehir Belediyesi\nStratejik Planlama Dairesi Başkanlığı\n\nMarch 2023\n\n"
+                 "Prepared for the Cittaslow Metropolis network\n\n", id="a-cover-page"),
 ]
 
 
@@ -347,6 +349,11 @@ def test_lines_before_the_document_title_are_preamble(cover: str):
     assert [(p.title, p.fields) for p in covered.projects] == [("Project", plain.projects[0].fields)]
     assert [r for r, _ in roles(cover + body)][: cover.count("\n") - cover.count("\n\n")] == [
         "preamble"] * (cover.count("\n") - cover.count("\n\n"))
+
+
+def test_a_title_after_the_first_label_is_not_the_document_title():
+    result = seg("Project\n\nOBJECTIVE\nx\n\nCittaslow Metropolis Checklist: Good Governance\n")
+    assert result.checklist is None and "no_checklist_title" in result.warnings
 
 
 def test_a_dead_end_in_a_custom_form_restarts_the_reading():

@@ -34,15 +34,20 @@ from cittaslow_extract.structure.vocabulary import LabelMatch, Vocabulary
 
 __all__ = ["segment", "explain", "block_roles", "sentence_like", "ExplainedUnit"]
 
-_TITLE_SEARCH_UNITS = 3  # the document title is one of the first paragraphs
+# The document title is one of the first paragraphs: a cover page may come first ("T.C.", the
+# municipality, its department, a date), never a project's label.
+_TITLE_SEARCH_UNITS = 12
 
 
 def _find_title(units: list[Unit], vocabulary: Vocabulary) -> tuple[int, str, Language] | None:
-    """(index, checklist name, language) of the document title line."""
+    """(index, checklist name, language) of the document title line: among the first paragraphs,
+    before the first label."""
     for i, unit in enumerate(units[:_TITLE_SEARCH_UNITS]):
         hit = vocabulary.match_title(unit.text)
         if hit:
             return i, hit[0], hit[1]
+        if unit.label is not None:
+            return None
     return None
 
 
