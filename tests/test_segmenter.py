@@ -6,6 +6,9 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from examples import examples
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cittaslow_extract.models import Block, RawDocument
 from cittaslow_extract.read.text_reader import blocks_from_text
@@ -349,6 +352,28 @@ def test_lines_before_the_document_title_are_preamble(cover: str):
     assert [(p.title, p.fields) for p in covered.projects] == [("Project", plain.projects[0].fields)]
     assert [r for r, _ in roles(cover + body)][: cover.count("\n") - cover.count("\n\n")] == [
         "preamble"] * (cover.count("\n") - cover.count("\n\n"))
+
+
+_COVER_LINE = st.text(
+    alphabet=st.characters(codec="utf-8", categories=("L", "N", "Zs"), include_characters=".,:-–()/"),
+    min_size=1, max_size=60,
+).map(lambda text: " ".join(text.split())).filter(
+    lambda line: bool(line) and VOCAB.match_label(line) is None and VOCAB.match_title(line) is None)
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(lines=st.lists(_COVER_LINE, min_size=1, max_size=6), gaps=st.lists(st.booleans(), min_size=6, max_size=6))
+def test_any_cover_page_leaves_the_reading_as_it_is(lines: list[str], gaps: list[bool]):
+    """Whatever short lines stand before the title (no label, no second title), the document reads
+    as without them: same checklist, criteria and projects, no warning added."""
+    cover = "".join(line + ("\n\n" if gap else "\n") for line, gap in zip(lines, gaps))
+    body = HEADER + "Project\n\nOBJECTIVE\nTo grow food.\n\nBUDGET (TL)\n5.000\n\nSecond\n\nOBJECTIVE\ny\n"
+    plain, covered = seg(body), seg(cover + "\n" + body)
+    assert (covered.checklist, covered.language) == (plain.checklist, plain.language)
+    assert covered.criteria == plain.criteria
+    assert [(p.title, p.fields, p.criterion_no) for p in covered.projects] == [
+        (p.title, p.fields, p.criterion_no) for p in plain.projects]
+    assert covered.warnings == plain.warnings
 
 
 def test_a_title_after_the_first_label_is_not_the_document_title():
