@@ -531,16 +531,16 @@ def render_all(sub: Submission, stem: str, out_dir: Path) -> list[Path]:
         path = out_dir / f"{stem}.{layout}"
         path.write_bytes(renderer(sub))
         written.append(path)
-    sources = [out_dir / f"{stem}.{layout.replace('.pdf', '.docx')}" for layout in PDF_LAYOUTS]
-    written += convert_to_pdf(sources, out_dir)
     path = out_dir / f"{stem}.numbered.txt"
     path.write_bytes(render_numbered_txt(sub))
     written.append(path)
-    # soffice names its output after the input's stem: print a copy named after the layout
+    sources = [out_dir / f"{stem}.{layout.replace('.pdf', '.docx')}" for layout in PDF_LAYOUTS]
     with tempfile.TemporaryDirectory(prefix="printed-") as scratch:
-        text = Path(scratch) / f"{stem}.printed.txt"
-        text.write_bytes(path.read_bytes())
-        written += convert_to_pdf([text], out_dir)
+        # soffice names its output after the input's stem: the printout's source is a copy of the
+        # text named after its layout, converted in the same soffice run as the DOCX files
+        printed = Path(scratch) / f"{stem}.{PRINTED_LAYOUTS[0].replace('.pdf', '.txt')}"
+        printed.write_bytes(path.read_bytes())
+        written += convert_to_pdf([*sources, printed], out_dir)
     return written
 
 
