@@ -132,17 +132,24 @@ def test_preformatted_web_page_gives_the_text_table(tmp_path: Path, sample: str)
     assert _table(_result(path)) == _table(_result(SAMPLES / sample))
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("sample", REAL_SAMPLES)
-def test_text_saved_as_html_by_libreoffice_gives_the_text_table(tmp_path: Path, sample: str) -> None:
+@pytest.fixture(scope="module")
+def texts_as_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The text samples saved as web pages by LibreOffice, in one soffice run."""
     if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed")
+    folder = tmp_path_factory.mktemp("text-html")
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "html",
-         "--outdir", str(tmp_path), str(SAMPLES / sample)],
+        [SOFFICE, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--convert-to", "html",
+         "--outdir", str(folder), *(str(SAMPLES / sample) for sample in REAL_SAMPLES)],
         check=True, capture_output=True, timeout=300,
     )
-    path = tmp_path / f"{Path(sample).stem}.html"
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", REAL_SAMPLES)
+def test_text_saved_as_html_by_libreoffice_gives_the_text_table(texts_as_html: Path, sample: str) -> None:
+    path = texts_as_html / f"{Path(sample).stem}.html"
     assert b"<pre" in path.read_bytes()  # the case this test is for
     assert _table(_result(path)) == _table(_result(SAMPLES / sample))
 
